@@ -1,0 +1,60 @@
+# Tren de Aragua explainer — build and test.  Two commands do everything on a fresh machine:
+#   make book   # create .venv, install the pinned requirements, build the HTML book
+#   make test   # the whole test suite (builds the book first if needed, incl. browser tests)
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HTML := _build/html
+JB_FLAGS := -W --keep-going
+SOURCES := $(shell find chapters explainer data -type f -not -path '*/__pycache__/*' 2>/dev/null) \
+           _config.yml _toc.yml references.bib intro.md
+
+.PHONY: book test test-fast serve lab clean checksums bench venv rebuild
+.DEFAULT_GOAL := book
+
+venv: $(STAMP)
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
+	$(BIN)/python -m pip check
+	touch $@
+
+book: $(HTML)/index.html
+	@echo "The book is at $(CURDIR)/$(HTML)/index.html  (serve it with: make serve)"
+
+$(HTML)/index.html: $(STAMP) $(SOURCES)
+	$(BIN)/python -m explainer.data
+	$(BIN)/python -m explainer.cache
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	touch $@
+
+rebuild: $(STAMP)  ## re-render every page (after changing explainer/offline.py or the theme)
+	$(BIN)/jupyter-book build . $(JB_FLAGS) --all
+
+test: book
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)  ## unit and data tests only (no build, no browser)
+	$(BIN)/python -m pytest -m "not build and not browser"
+
+serve: book
+	@echo "Serving on http://127.0.0.1:8000/ (Ctrl+C to stop)"
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory $(HTML)
+
+lab: $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-lab.txt -c constraints.txt
+	$(BIN)/jupyter lab --ip 127.0.0.1 chapters/
+
+checksums: $(STAMP)  ## record new SHA-256 checksums after a reviewed data change
+	$(BIN)/python -m explainer.data --write-hashes
+
+bench: book
+	$(BIN)/python bench/benchmark.py
+
+clean:
+	rm -rf _build figures/*.png .pytest_cache

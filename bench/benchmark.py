@@ -1,0 +1,176 @@
+"""Benchmark the book: build times, page weights and page load times.
+
+    .venv/bin/python bench/benchmark.py [--runs 3] [--chapter chapters/spread.md] [--no-browser]
+
+Measures, in this working tree (it deletes and rebuilds ``_build/``):
+
+* cold build (empty ``_build/``, so every chapter executes), ``--runs`` times;
+* no-change rebuild (execution cache and Sphinx environment warm);
+* rebuild after editing one chapter's code (only that chapter may re-execute: checked from the log);
+* the weight of every HTML page (map iframes' ``srcdoc`` included, it is inline) and of the whole site;
+* each page's load time from 127.0.0.1 in headless Chromium (navigation timing, load event).
+
+Prints a table with medians and every run, and writes ``bench/results/benchmark.json``.
+Budgets (from the book's quality bar): cold build ≤ 45 s, no-change rebuild ≤ 10 % of cold,
+every page ≤ 600 KB, site ≤ 8 MB.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "_build"
+HTML = BUILD / "html"
+JB = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "--keep-going"]
+BUDGET = {"cold_build_s": 45.0, "rebuild_ratio": 0.10, "page_kb": 600, "site_mb": 8.0}
+
+
+def build() -> tuple[float, str]:
+    t0 = time.perf_counter()
+    proc = subprocess.run(JB, cwd=ROOT, capture_output=True, text=True)
+    dt = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(f"build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return dt, proc.stdout + proc.stderr
+
+
+def executed(log: str) -> list[str]:
+    """Notebooks the build executed (MyST-NB logs '<path>: Executing notebook …')."""
+    return sorted(set(re.findall(r"(\S+\.md): Executing notebook", log)))
+
+
+def page_weights() -> dict[str, int]:
+    return {p.relative_to(HTML).as_posix(): p.stat().st_size for p in sorted(HTML.rglob("*.html"))
+            if not p.relative_to(HTML).as_posix().startswith(("_static", "_sources"))}
+
+
+def site_bytes() -> int:
+    return sum(p.stat().st_size for p in HTML.rglob("*") if p.is_file())
+
+
+def load_times(pages: list[str]) -> dict[str, float]:
+    import functools
+    import http.server
+    import socketserver
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import CHROMIUM, CHROMIUM_ARGS  # the same browser set-up as the tests
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(HTML))
+    out = {}
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{httpd.server_address[1]}"
+        with sync_playwright() as p:
+            exe = None if CHROMIUM == "playwright" else CHROMIUM
+            browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+            for page_path in pages:
+                runs = []
+                for _ in range(3):
+                    page = browser.new_page()
+                    page.goto(f"{base}/{page_path}", wait_until="load")
+                    runs.append(page.evaluate(
+                        "() => { const n = performance.getEntriesByType('navigation')[0];"
+                        " return n.loadEventEnd - n.startTime; }"))
+                    page.close()
+                out[page_path] = statistics.median(runs)
+            browser.close()
+        httpd.shutdown()
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--chapter", default="chapters/spread.md", help="chapter to edit for the one-chapter rebuild")
+    ap.add_argument("--no-browser", action="store_true")
+    args = ap.parse_args()
+
+    cold, nochange, edit, edit_exec = [], [], [], []
+    chapter = ROOT / args.chapter
+    original = chapter.read_text(encoding="utf-8")
+    for i in range(args.runs):
+        shutil.rmtree(BUILD, ignore_errors=True)
+        t, log = build()
+        cold.append(t)
+        print(f"cold build {i + 1}: {t:.1f} s ({len(executed(log))} notebooks executed)", flush=True)
+    for i in range(args.runs):
+        t, log = build()
+        nochange.append(t)
+        assert not executed(log), f"a no-change rebuild executed {executed(log)}"
+        print(f"no-change rebuild {i + 1}: {t:.1f} s", flush=True)
+    try:
+        for i in range(args.runs):
+            # a new code cell: the chapter's code changed, so only it must re-execute
+            chapter.write_text(original + f"\n```{{code-cell}} ipython3\n:tags: [remove-cell]\n_bench = {i}\n```\n",
+                               encoding="utf-8")
+            t, log = build()
+            edit.append(t)
+            edit_exec.append(executed(log))
+            print(f"one-chapter edit rebuild {i + 1}: {t:.1f} s, executed {executed(log)}", flush=True)
+    finally:
+        chapter.write_text(original, encoding="utf-8")
+    build()  # leave the book as it is in the tree
+
+    weights = page_weights()
+    total = site_bytes()
+    loads = {} if args.no_browser else load_times(list(weights))
+
+    med = statistics.median
+    report = {
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "runs": args.runs,
+        "cold_build_s": {"median": med(cold), "runs": cold},
+        "nochange_rebuild_s": {"median": med(nochange), "runs": nochange},
+        "one_chapter_rebuild_s": {"median": med(edit), "runs": edit, "chapter": args.chapter,
+                                  "executed": edit_exec},
+        "page_bytes": weights,
+        "site_bytes": total,
+        "load_ms": loads,
+        "budgets": BUDGET,
+    }
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "benchmark.json").write_text(json.dumps(report, indent=2) + "\n")
+
+    def row(name, m, runs, budget=""):
+        print(f"| {name:<34} | {m:>9} | {runs:<28} | {budget:<16} |")
+
+    print("\n| measure                            |    median | runs                         | budget           |")
+    print("|------------------------------------|-----------|------------------------------|------------------|")
+    fmt = lambda xs: ", ".join(f"{x:.1f}" for x in xs)  # noqa: E731
+    row("cold build (s)", f"{med(cold):.1f}", fmt(cold), f"≤ {BUDGET['cold_build_s']:.0f} s")
+    row("no-change rebuild (s)", f"{med(nochange):.1f}", fmt(nochange),
+        f"≤ {BUDGET['rebuild_ratio']:.0%} of cold ({med(nochange) / med(cold):.0%})")
+    row(f"edit {chapter.name} rebuild (s)", f"{med(edit):.1f}", fmt(edit),
+        "only it re-runs" if all(len(e) == 1 for e in edit_exec) else "MORE RE-RAN")
+    row("site weight (MB)", f"{total / 1e6:.2f}", "", f"≤ {BUDGET['site_mb']} MB")
+    print("\n| page                                     |   weight KB | load ms |")
+    print("|------------------------------------------|-------------|---------|")
+    for page, b in sorted(weights.items(), key=lambda kv: -kv[1]):
+        flag = "  OVER BUDGET" if b / 1000 > BUDGET["page_kb"] else ""
+        lt = f"{loads[page]:.0f}" if page in loads else "-"
+        print(f"| {page:<40} | {b / 1000:>11.1f} | {lt:>7} |{flag}")
+    print(f"\nReport written to {out / 'benchmark.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

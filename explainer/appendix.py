@@ -1,0 +1,92 @@
+"""Generated appendix pages: they are built from the data package, so they cannot drift from it."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+from .data import BIB_PATH, CONFIDENCE, ROOT, DataPackage, package
+
+
+@lru_cache(maxsize=None)
+def bibliography(bib_path: Path = BIB_PATH) -> dict[str, dict[str, str]]:
+    """Citation key → {title, publisher, date, url} from references.bib (via pybtex)."""
+    from pybtex.database import parse_file
+
+    out = {}
+    for key, entry in parse_file(str(bib_path), bib_format="bibtex").entries.items():
+        f = entry.fields
+        out[key] = {
+            "title": _clean(f.get("title", key)),
+            "publisher": _clean(f.get("organization", f.get("publisher", f.get("journal", "")))),
+            "date": f.get("date", f.get("year", "")),
+            "url": f.get("url", ""),
+        }
+    return out
+
+
+def _clean(s: str) -> str:
+    s = re.sub(r"\\([&%_#$])", r"\1", s)
+    return s.replace("{", "").replace("}", "")
+
+
+def chapters_using(table: str, root: Path = ROOT) -> list[str]:
+    """Chapter files that load ``table`` (``data.load("table")``)."""
+    pat = re.compile(r"""load\(\s*["']%s["']\s*\)""" % re.escape(table))
+    files = [root / "intro.md", *sorted((root / "chapters").glob("*.md"))]
+    return [p.stem for p in files if p.exists() and pat.search(p.read_text(encoding="utf-8"))]
+
+
+def _md_escape(s: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", str(s))
+
+
+def confidence_counts(pkg: DataPackage | None = None) -> dict[str, Counter]:
+    pkg = pkg or package()
+    return {t: Counter(pkg.load(t)["confidence"].astype(str)) for t in pkg.tables
+            if "confidence" in pkg.load(t)}
+
+
+def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "../data/",
+                          chapter_titles: dict[str, str] | None = None) -> str:
+    """The "Data and sources" appendix as Markdown: one section per table."""
+    pkg = pkg or package()
+    bib = bibliography(pkg.bib_path)
+    chapter_titles = chapter_titles or {}
+    lic = ", ".join(l.get("title", l["name"]) for l in pkg.descriptor.get("licenses", []))
+    out = []
+    for res in pkg.descriptor["resources"]:
+        name = res["name"]
+        out.append(f"## `{res['path']}` — {_md_escape(res.get('title', name))}\n")
+        out.append(f"{_md_escape(res.get('description', ''))}\n")
+        sha = res.get("hash", "").removeprefix("sha256:")
+        rows = []
+        if "schema" in res:
+            df = pkg.load(name)
+            rows.append(("Rows", f"{len(df):,}"))
+            if "confidence" in df:
+                counts = Counter(df["confidence"].astype(str))
+                rows.append(("Confidence", ", ".join(f"{c}: {counts[c]}" for c in CONFIDENCE if counts[c])))
+            rows.append(("Columns", ", ".join(f"`{f['name']}`" for f in res["schema"]["fields"])))
+        used = chapters_using(name, pkg.root.parent)
+        links = [f"[{_md_escape(chapter_titles.get(c, c))}]({'../intro' if c == 'intro' else c}.md)" for c in used]
+        rows.append(("Used in", ", ".join(links) or "the maps" if name == "boundaries" else ", ".join(links) or "—"))
+        res_lic = ", ".join(l.get("title", l["name"]) for l in res.get("licenses", [])) or lic
+        rows.append(("Licence", _md_escape(res_lic)))
+        rows.append(("SHA-256", f"`{sha}`"))
+        rows.append(("Size", f"{res.get('bytes', 0):,} bytes"))
+        rows.append(("Download", f"[{res['path']}]({link_prefix}{res['path']})"))
+        out.append("| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows) + "\n")
+        if "schema" in res:
+            keys = sorted({k for ks in pkg.load(name)["source_keys"] for k in ks})
+            out.append(f"<details><summary>Sources of this table ({len(keys)})</summary>\n")
+            for k in keys:
+                b = bib[k]
+                title = _md_escape(b["title"])
+                link = f"[{title}]({b['url']})" if b["url"] else title
+                pub = f", {_md_escape(b['publisher'])}" if b["publisher"] else ""
+                date = f", {b['date']}" if b["date"] else ""
+                out.append(f"- {link}{pub}{date} (`{k}`)")
+            out.append("\n</details>\n")
+    return "\n".join(out)

@@ -1,0 +1,55 @@
+"""Sphinx extension: the bibliography style of the book.
+
+Sources are web pages (``@online`` entries): pybtex's standard styles drop their publisher and date.
+This style prints *Title.* Publisher, 4 July 2024. URL. Note.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from pybtex.plugin import register_plugin
+from pybtex.style.formatting.unsrt import Style as UnsrtStyle
+from pybtex.style.formatting import toplevel
+from pybtex.style.template import field, optional, sentence, tag
+
+
+def pretty_date(value: str) -> str:
+    """'2024-07-04' → '4 July 2024'; '2024-07' → 'July 2024'; '2024' → '2024'."""
+    parts = value.split("-")
+    try:
+        if len(parts) == 3:
+            d = dt.date.fromisoformat(value)
+            return f"{d.day} {d:%B} {d.year}"
+        if len(parts) == 2:
+            d = dt.date(int(parts[0]), int(parts[1]), 1)
+            return f"{d:%B} {d.year}"
+    except ValueError:
+        pass
+    return value
+
+
+class BookStyle(UnsrtStyle):
+    default_sorting_style = "author_year_title"
+
+    def format_entry(self, label, entry, bib_data=None):
+        if "date" in entry.fields and "prettydate" not in entry.fields:
+            entry.fields["prettydate"] = pretty_date(entry.fields["date"])
+        return super().format_entry(label, entry, bib_data=bib_data)
+
+    def get_online_template(self, e):
+        return toplevel[
+            tag("em")[sentence[field("title")]],
+            optional[sentence[field("organization")]],
+            optional[sentence[field("prettydate")]],
+            sentence[optional[self.format_url(e)]],
+            optional[sentence[field("note")]],
+        ]
+
+    get_misc_template = get_online_template
+
+
+register_plugin("pybtex.style.formatting", "explainer", BookStyle)
+
+
+def setup(app):
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

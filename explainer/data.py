@@ -1,0 +1,382 @@
+"""Load and validate the book's data tables.
+
+Every table in ``data/`` is described in ``data/datapackage.json`` (a Frictionless Data Package).
+This module reads the CSV files as text, checks every cell against that description and against the
+book's own rules, and only then returns a typed :class:`pandas.DataFrame`. Anything wrong raises
+:class:`DataError`, whose message names the file, the line, the column and the rule broken, so that a
+bad row stops the build instead of reaching a reader.
+
+Rules checked, in order:
+
+* the file's SHA-256 equals the ``hash`` recorded in the data package (no silent edits);
+* the header has exactly the schema's columns (none missing, none unknown);
+* every row has as many fields as the header (malformed CSV);
+* each cell: ``required``, type (integer, number, date, boolean), ``enum``, ``minimum``/``maximum``,
+  ``pattern``; ``;``-separated list columns are checked item by item (against the field's
+  ``vocabulary`` where it has one);
+* book rules: country codes are real ISO 3166-1 alpha-3 codes; every source key exists in
+  ``references.bib``; no date lies after the data's "as of" date; no HTML markup in text;
+* the primary key is unique and foreign keys resolve.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+BIB_PATH = ROOT / "references.bib"
+
+#: Columns holding ``;``-separated lists.
+LIST_COLUMNS = {"source_keys", "activities"}
+#: Columns holding an ISO 3166-1 alpha-3 country code.
+ISO3_COLUMNS = {"country_iso3"}
+#: Non-country codes allowed in ``migration.geo`` (with scope region/world).
+AGGREGATE_CODES = {"LAC": "Latin America and the Caribbean", "WLD": "World"}
+#: Confidence labels, strongest first.
+CONFIDENCE = ["primary", "corroborated", "single-source", "contested", "unverified"]
+
+_MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|&#?[a-zA-Z0-9]+;")
+_INT = re.compile(r"^[+-]?\d+$")
+
+
+class DataError(ValueError):
+    """A data file breaks a rule. ``problems`` lists every problem found (file, line, column, rule)."""
+
+    def __init__(self, problems: list["Problem"]):
+        self.problems = problems
+        shown = "\n".join(f"  - {p}" for p in problems[:20])
+        more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"{len(problems)} data problem(s):\n{shown}{more}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    column: str | None
+    rule: str
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f", line {self.line}"
+            if self.line > 1:
+                where += f" (row {self.line - 1})"
+        if self.column is not None:
+            where += f", column '{self.column}'"
+        val = "" if self.value is None else f" (value: {self.value[:80]!r})"
+        return f"{where}: {self.rule}{val}"
+
+
+# --------------------------------------------------------------------------- reference data
+@lru_cache(maxsize=None)
+def iso3_codes() -> dict[str, str]:
+    """ISO 3166-1 alpha-3 code → country name (from pycountry's ISO tables)."""
+    import pycountry
+
+    return {c.alpha_3: getattr(c, "common_name", c.name) for c in pycountry.countries}
+
+
+def country_name(code: str) -> str:
+    """Readable name for an ISO3 code or one of the aggregate codes (LAC, WLD)."""
+    if code in AGGREGATE_CODES:
+        return AGGREGATE_CODES[code]
+    names = {"VEN": "Venezuela", "BOL": "Bolivia", "USA": "United States"}
+    return names.get(code) or iso3_codes()[code]
+
+
+def bib_keys(bib_path: Path = BIB_PATH) -> set[str]:
+    """The citation keys defined in a BibTeX file."""
+    return set(re.findall(r"^@\w+\s*\{\s*([^,\s]+)\s*,", bib_path.read_text(encoding="utf-8"), re.M))
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --------------------------------------------------------------------------- the package
+class DataPackage:
+    """The data package in ``root`` (default: the book's ``data/``)."""
+
+    def __init__(self, root: Path | str = DATA_DIR, bib_path: Path | str | None = None):
+        self.root = Path(root)
+        self.descriptor_path = self.root / "datapackage.json"
+        self.descriptor = json.loads(self.descriptor_path.read_text(encoding="utf-8"))
+        self.bib_path = Path(bib_path) if bib_path else self.root.parent / "references.bib"
+        self.as_of = dt.date.fromisoformat(self.descriptor["asOf"])
+        self._cache: dict[str, pd.DataFrame] = {}
+
+    @property
+    def resources(self) -> dict[str, dict]:
+        return {r["name"]: r for r in self.descriptor["resources"]}
+
+    @property
+    def tables(self) -> list[str]:
+        return [r["name"] for r in self.descriptor["resources"] if "schema" in r]
+
+    def path(self, name: str) -> Path:
+        return self.root / self.resources[name]["path"]
+
+    def _display(self, name: str) -> str:
+        try:
+            return str(self.path(name).relative_to(self.root.parent))
+        except ValueError:
+            return str(self.path(name))
+
+    # ---- checksums
+    def check_hash(self, name: str) -> None:
+        res = self.resources[name]
+        recorded = res.get("hash", "").removeprefix("sha256:")
+        actual = sha256(self.path(name))
+        if recorded != actual:
+            raise DataError([Problem(
+                self._display(name), None, None,
+                f"file changed: its SHA-256 is {actual[:12]}…, but datapackage.json records "
+                f"{recorded[:12] or 'nothing'}…; review the change, then run `make checksums`")])
+
+    def write_hashes(self) -> None:
+        """Record the current SHA-256 and size of every file in datapackage.json."""
+        for res in self.descriptor["resources"]:
+            p = self.root / res["path"]
+            res["hash"] = "sha256:" + sha256(p)
+            res["bytes"] = p.stat().st_size
+        self.descriptor_path.write_text(json.dumps(self.descriptor, indent=2, ensure_ascii=False) + "\n",
+                                        encoding="utf-8")
+
+    # ---- loading
+    def load(self, name: str, verify_hash: bool = True) -> pd.DataFrame:
+        """Validate table ``name`` and return it typed. Raises :class:`DataError`."""
+        if name in self._cache:
+            return self._cache[name].copy()
+        if name not in self.resources or "schema" not in self.resources[name]:
+            raise KeyError(f"no table {name!r} in {self.descriptor_path}; tables: {self.tables}")
+        if verify_hash:
+            self.check_hash(name)
+        df = self._validate(name)
+        self._check_foreign_keys(name, df)
+        self._cache[name] = df
+        return df.copy()
+
+    def _validate(self, name: str) -> pd.DataFrame:
+        res = self.resources[name]
+        schema = res["schema"]
+        fields = {f["name"]: f for f in schema["fields"]}
+        file = self._display(name)
+        problems: list[Problem] = []
+        keys = bib_keys(self.bib_path)
+        iso = iso3_codes()
+        text = self.path(name).read_text(encoding="utf-8")
+        rows = list(csv.reader(text.splitlines()))
+        if not rows:
+            raise DataError([Problem(file, None, None, "file is empty")])
+        header = rows[0]
+        for col in fields:
+            if col not in header:
+                problems.append(Problem(file, 1, col, "required column is missing from the header"))
+        for col in header:
+            if col not in fields:
+                problems.append(Problem(file, 1, col, "column is not described in datapackage.json"))
+        if problems:
+            raise DataError(problems)
+
+        records = []
+        for line_no, row in enumerate(rows[1:], start=2):
+            if not row:  # blank line
+                problems.append(Problem(file, line_no, None, "blank line"))
+                continue
+            if len(row) != len(header):
+                col = header[len(row)] if len(row) < len(header) else f"(extra field {len(row)})"
+                problems.append(Problem(
+                    file, line_no, col,
+                    f"malformed row: {len(row)} fields where the header has {len(header)}"))
+                continue
+            rec = {}
+            for col, raw in zip(header, row):
+                value, errs = self._cell(fields[col], raw, keys, iso, row=dict(zip(header, row)))
+                problems += [Problem(file, line_no, col, e, raw) for e in errs]
+                rec[col] = value
+            records.append((line_no, rec))
+
+        pk = schema.get("primaryKey")
+        if pk:
+            pk = [pk] if isinstance(pk, str) else pk
+            seen: dict[tuple, int] = {}
+            for line_no, rec in records:
+                k = tuple(tuple(rec[c]) if isinstance(rec[c], list) else rec[c] for c in pk)
+                if k in seen:
+                    problems.append(Problem(file, line_no, ",".join(pk),
+                                            f"duplicate primary key (first seen on line {seen[k]})",
+                                            "/".join(";".join(v) if isinstance(v, tuple) else str(v) for v in k)))
+                else:
+                    seen[k] = line_no
+        if problems:
+            raise DataError(problems)
+        return self._frame(fields, header, [r for _, r in records])
+
+    def _cell(self, field: dict, raw: str, keys: set[str], iso: dict, row: dict):
+        """Parse one cell; return (value, [errors])."""
+        c = field.get("constraints", {})
+        name, typ = field["name"], field.get("type", "string")
+        errs: list[str] = []
+        if raw != raw.strip():
+            errs.append("leading or trailing white space")
+        if raw == "":
+            if c.get("required"):
+                errs.append("a value is required")
+            return None, errs
+        if _MARKUP.search(raw):
+            errs.append("HTML markup or entity in a data field (not allowed; text is shown escaped)")
+        items = raw.split(";") if name in LIST_COLUMNS else [raw]
+        values = []
+        for item in items:
+            v, e = _parse(typ, item)
+            errs += e
+            if e:
+                continue
+            if "enum" in c and item not in c["enum"]:
+                errs.append(f"{item!r} is not one of the allowed values {c['enum']}")
+            if "vocabulary" in field and item not in field["vocabulary"]:  # list columns: per item
+                errs.append(f"{item!r} is not one of the allowed values {field['vocabulary']}")
+            if "pattern" in c and not re.fullmatch(c["pattern"], raw if name in LIST_COLUMNS else item):
+                if "vocabulary" not in field:  # the vocabulary check above says it more clearly
+                    errs.append(f"does not match the pattern {c['pattern']}")
+            if "minimum" in c and v < _parse(typ, str(c["minimum"]))[0]:
+                errs.append(f"below the minimum {c['minimum']}")
+            if "maximum" in c and v > _parse(typ, str(c["maximum"]))[0]:
+                errs.append(f"above the maximum {c['maximum']}")
+            if typ == "date" and v > self.as_of:
+                errs.append(f"date {v.isoformat()} is after the data's as-of date {self.as_of.isoformat()}")
+            if name == "source_keys" and item not in keys:
+                errs.append(f"source key {item!r} is not in references.bib")
+            if name in ISO3_COLUMNS or (name == "geo" and row.get("scope") == "country"):
+                if item not in iso:
+                    errs.append(f"unknown ISO 3166-1 alpha-3 country code {item!r}")
+            if name == "geo" and row.get("scope") in ("region", "world") and item not in AGGREGATE_CODES:
+                errs.append(f"unknown aggregate code {item!r} (expected one of {sorted(AGGREGATE_CODES)})")
+            values.append(v)
+        errs = list(dict.fromkeys(errs))  # de-duplicate, keep order
+        value = values if name in LIST_COLUMNS else (values[0] if values else None)
+        return value, errs
+
+    @staticmethod
+    def _frame(fields: dict, header: list[str], recs: list[dict]) -> pd.DataFrame:
+        df = pd.DataFrame.from_records(recs, columns=header)
+        for col in header:
+            f = fields[col]
+            typ, c = f.get("type", "string"), f.get("constraints", {})
+            if col in LIST_COLUMNS:
+                df[col] = df[col].apply(lambda v: tuple(v) if v else ())
+            elif typ == "integer":
+                df[col] = df[col].astype("Int64")
+            elif typ == "number":
+                df[col] = df[col].astype("Float64")
+            elif typ == "date":
+                df[col] = pd.to_datetime(df[col])
+            elif typ == "boolean":
+                df[col] = df[col].astype("boolean")
+            elif "enum" in c:
+                df[col] = pd.Categorical(df[col], categories=c["enum"])
+            else:
+                df[col] = df[col].astype("string")
+        return df
+
+    def _check_foreign_keys(self, name: str, df: pd.DataFrame) -> None:
+        problems = []
+        for fk in self.resources[name]["schema"].get("foreignKeys", []):
+            fields = [fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"]
+            ref = fk["reference"]
+            ref_fields = [ref["fields"]] if isinstance(ref["fields"], str) else ref["fields"]
+            target = self.load(ref["resource"]) if ref.get("resource") else df
+            allowed = set(map(tuple, target[ref_fields].astype(str).itertuples(index=False)))
+            for i, key in enumerate(df[fields].astype(str).itertuples(index=False)):
+                if tuple(key) not in allowed and "<NA>" not in key:
+                    problems.append(Problem(self._display(name), i + 2, ",".join(fields),
+                                            f"no matching row in {ref['resource'] or name}",
+                                            "/".join(key)))
+        if problems:
+            raise DataError(problems)
+
+
+def _parse(typ: str, raw: str):
+    """Parse ``raw`` as a Table Schema type; return (value, [errors])."""
+    if typ == "integer":
+        if not _INT.match(raw):
+            return None, [f"not a whole number"]
+        return int(raw), []
+    if typ == "number":
+        try:
+            return float(raw), []
+        except ValueError:
+            return None, ["not a number"]
+    if typ == "date":
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+                raise ValueError
+            return dt.date.fromisoformat(raw), []
+        except ValueError:
+            return None, ["not a valid date (expected YYYY-MM-DD)"]
+    if typ == "boolean":
+        if raw not in ("true", "false"):
+            return None, ["not a boolean (expected true or false)"]
+        return raw == "true", []
+    return raw, []
+
+
+# --------------------------------------------------------------------------- convenience
+_default: DataPackage | None = None
+
+
+def package() -> DataPackage:
+    """The book's data package (cached)."""
+    global _default
+    if _default is None:
+        _default = DataPackage()
+    return _default
+
+
+def load(name: str) -> pd.DataFrame:
+    """Load one validated, typed table of the book's data package, e.g. ``load("migration")``."""
+    return package().load(name)
+
+
+def format_date(value, precision: str = "day") -> str:
+    """House style for dates in prose: '18 December 2025', 'July 2024', '2012'."""
+    d = pd.Timestamp(value)
+    if precision == "year":
+        return f"{d.year}"
+    if precision == "month":
+        return f"{d:%B} {d.year}"
+    return f"{d.day} {d:%B} {d.year}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m explainer.data [--write-hashes]``: validate every table (and record checksums)."""
+    import sys
+
+    argv = sys.argv[1:] if argv is None else argv
+    pkg = DataPackage()
+    if "--write-hashes" in argv:
+        pkg.write_hashes()
+        pkg = DataPackage()
+    try:
+        for name in pkg.tables:
+            df = pkg.load(name)
+            print(f"{name:12s} {len(df):4d} rows  ok")
+    except DataError as e:
+        print(e, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,176 @@
+"""folium maps in the house style: readable with no tiles, fixed height, legend, escaped popups.
+
+A map is returned as a :class:`MapFigure`: it displays as a ``<figure>`` holding an ``<iframe>`` with a
+``title`` (for screen readers), a fixed height and a caption. The iframe's document loads folium's
+assets from CDNs; :mod:`explainer.offline` rewrites those to the book's own copies at build time.
+Every text that comes from data is HTML-escaped before it reaches a popup, a tooltip or a legend.
+"""
+from __future__ import annotations
+
+import html
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import folium
+
+from .charts import PALETTE, fmt_count
+
+GEO_PATH = Path(__file__).resolve().parent.parent / "data" / "geo" / "americas.geojson"
+
+#: Sequential blues (ColorBrewer "Blues", colour-blind safe), lightest first.
+BLUES = ["#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
+NO_DATA = "#f0f0f0"
+
+#: Marker colour and label for each level of evidence of the gang's presence (strongest first).
+EVIDENCE_STYLE = {
+    "origin": (PALETTE["black"], "Origin (Venezuela)"),
+    "convictions": (PALETTE["vermillion"], "Court convictions"),
+    "prosecutions": (PALETTE["orange"], "Prosecutions or arrests"),
+    "official-claim": (PALETTE["purple"], "Official claim only"),
+    "contested": (PALETTE["sky"], "Contested"),
+    "unverified": (PALETTE["grey"], "Unverified listing"),
+}
+
+FOCUS_CSS = """<style>
+.leaflet-container{background:#ffffff !important;font-family:"DejaVu Sans",Arial,sans-serif}
+.leaflet-control a:focus-visible,.leaflet-control input:focus-visible,.leaflet-control label:focus-within,
+.leaflet-interactive:focus-visible{outline:3px solid #000;outline-offset:2px}
+.explainer-legend{background:#fff;padding:6px 8px;border:1px solid #999;font-size:12px;line-height:1.35;
+ color:#111;max-width:230px}
+.explainer-legend b{display:block;margin-bottom:2px}
+.explainer-legend i{display:inline-block;width:14px;height:12px;margin-right:6px;vertical-align:middle;
+ border:1px solid #777}
+.explainer-legend i.dot{border-radius:50%}
+.leaflet-popup-content{font-size:13px;line-height:1.4;color:#111}
+.leaflet-tooltip{font-size:12px;color:#111}
+</style>"""
+
+
+def esc(value) -> str:
+    """HTML-escape any value for a popup or tooltip ('' for missing)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+@lru_cache(maxsize=None)
+def _boundaries_text() -> str:
+    return GEO_PATH.read_text(encoding="utf-8")
+
+
+def boundaries(iso3: set[str] | None = None) -> dict:
+    """The Americas (+ Spain) country polygons, optionally only the given ISO3 codes."""
+    gj = json.loads(_boundaries_text())
+    if iso3 is not None:
+        gj["features"] = [f for f in gj["features"] if f["id"] in iso3]
+    return gj
+
+
+def bin_color(value, bins: list[float], colors: list[str] = BLUES) -> str:
+    """Colour for ``value`` given ascending bin edges (len(colors) == len(bins) - 1)."""
+    if value is None or value != value:
+        return NO_DATA
+    for i in range(len(bins) - 1):
+        if value < bins[i + 1]:
+            return colors[max(i, 0)]
+    return colors[-1]
+
+
+#: South and Central America, Mexico and the Caribbean, as (south-west, north-east) corners.
+LATIN_AMERICA = ((-55.0, -118.0), (32.0, -34.0))
+
+
+def base_map(location=(4, -68), zoom: int = 3, tiles: bool = False, bounds=None) -> folium.Map:
+    """A map with no tile layer (works offline); ``tiles=True`` adds OpenStreetMap for online readers.
+
+    ``bounds`` ((south, west), (north, east)) fits the view to an area instead of ``location``/``zoom``.
+    """
+    m = folium.Map(location=list(location), zoom_start=zoom, tiles=None, control_scale=True,
+                   prefer_canvas=False, zoom_control=True, attribution_control=True)
+    if bounds:
+        m.fit_bounds([list(bounds[0]), list(bounds[1])])
+    m.get_root().header.add_child(folium.Element(FOCUS_CSS))
+    if tiles:
+        folium.TileLayer("OpenStreetMap", name="Street map (online only)", show=False).add_to(m)
+    return m
+
+
+def choropleth(m: folium.Map, values: dict[str, float], *, name: str, tooltip: dict[str, str],
+               bins: list[float], label_fmt=fmt_count, show: bool = True, iso3: set[str] | None = None,
+               colors: list[str] = BLUES) -> folium.FeatureGroup:
+    """Shade countries by ``values`` (ISO3 → number); ``tooltip`` is ISO3 → plain text (escaped here)."""
+    gj = boundaries(iso3)
+    for f in gj["features"]:
+        code = f["id"]
+        f["properties"] = {
+            "fill": bin_color(values.get(code), bins, colors),
+            "tip": esc(tooltip.get(code, f"{f['properties']['name']}: no figure")),
+        }
+    group = folium.FeatureGroup(name=name, show=show)
+    folium.GeoJson(
+        gj, name=name,
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#666666", "weight": 0.6,
+                                  "fillOpacity": 0.9},
+        highlight_function=lambda f: {"weight": 2, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+    ).add_to(group)
+    group.add_to(m)
+    return group
+
+
+def popup_html(title: str, lines: list[tuple[str, str]], source: str | None = None) -> str:
+    """A popup: an escaped title, escaped 'label: value' lines and an escaped source line."""
+    body = "".join(f"<div><b>{esc(k)}:</b> {esc(v)}</div>" for k, v in lines if v not in (None, ""))
+    src = f'<div style="margin-top:4px;color:#444"><i>Source: {esc(source)}</i></div>' if source else ""
+    return f"<div><b style=\"font-size:14px\">{esc(title)}</b>{body}{src}</div>"
+
+
+def circle_marker(lat: float, lon: float, *, color: str, popup: str, tooltip: str, radius: int = 8):
+    """A circle marker (no icon font needed) with an already-escaped popup and a plain-text tooltip."""
+    return folium.CircleMarker(location=[lat, lon], radius=radius, color="#ffffff", weight=1.5,
+                               fill=True, fill_color=color, fill_opacity=0.95,
+                               popup=folium.Popup(popup, max_width=300), tooltip=esc(tooltip))
+
+
+def legend(m: folium.Map, title: str, items: list[tuple[str, str]], *, dots: bool = False,
+           position: str = "bottomright") -> None:
+    """A legend box inside the map: ``items`` are (colour, label) pairs; text is escaped."""
+    rows = "".join(f'<div><i class="{"dot" if dots else ""}" style="background:{esc(c)}"></i>{esc(lab)}</div>'
+                   for c, lab in items)
+    box = f'<div class="explainer-legend" role="group" aria-label="{esc(title)}"><b>{esc(title)}</b>{rows}</div>'
+    # runs on "load", after folium's own script has created the map object
+    js = (f"window.addEventListener('load',function(){{var c=L.control({{position:{json.dumps(position)}}});"
+          f"c.onAdd=function(){{var d=L.DomUtil.create('div');d.innerHTML={json.dumps(box)};"
+          f"L.DomEvent.disableClickPropagation(d);return d;}};c.addTo({m.get_name()});}});")
+    m.get_root().script.add_child(folium.Element(js))
+
+
+def bins_legend_items(bins: list[float], colors: list[str] = BLUES, label_fmt=fmt_count,
+                      no_data: str | None = "No figure") -> list[tuple[str, str]]:
+    items = [(c, f"{label_fmt(lo)} – {label_fmt(hi)}") for c, lo, hi in zip(colors, bins[:-1], bins[1:])]
+    items[-1] = (colors[-1], f"{label_fmt(bins[-2])} or more")
+    if no_data:
+        items.append((NO_DATA, no_data))
+    return items
+
+
+class MapFigure:
+    """A folium map shown as a captioned ``<figure>`` with a titled, fixed-height iframe."""
+
+    def __init__(self, m: folium.Map, *, title: str, caption: str | None = None, height: int = 480):
+        if not title:
+            raise ValueError("a map needs a title for its iframe (screen readers announce it)")
+        self.map, self.title, self.caption, self.height = m, title, caption, height
+
+    def document(self) -> str:
+        """The map's own HTML document (what goes into the iframe's srcdoc), in English, with a title."""
+        doc = self.map.get_root().render().replace("<html>", '<html lang="en">', 1)
+        return doc.replace("<head>", f"<head>\n<title>{esc(self.title)}</title>", 1)
+
+    def _repr_html_(self) -> str:
+        srcdoc = html.escape(self.document(), quote=True)
+        cap = f"<figcaption>{esc(self.caption)}</figcaption>" if self.caption else ""
+        return (f'<figure class="explainer-map"><iframe title="{esc(self.title)}" srcdoc="{srcdoc}" '
+                f'style="width:100%;height:{int(self.height)}px;border:1px solid #ccc" '
+                f'></iframe>{cap}</figure>')

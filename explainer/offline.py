@@ -1,0 +1,110 @@
+"""Sphinx extension: make folium maps work with no network.
+
+folium renders a map as ``<iframe srcdoc="…">`` whose document loads Leaflet, jQuery, Bootstrap, Font
+Awesome and (for colour legends) d3 from public CDNs, so a reader who is offline, or a book that must
+not call third parties, gets a blank map. This extension
+
+* copies the pinned, checksummed assets in ``explainer/vendor/`` to ``<site>/vendor/``
+  (not ``_static/``: Jupyter Book links every file there into every page);
+* rewrites the CDN URLs inside every page's map ``srcdoc`` to page-relative paths (relative URLs inside a
+  srcdoc iframe resolve against the parent page), pointing assets the book's maps do not use at empty
+  stubs;
+* gives every map iframe a ``title`` (screen readers announce it) if it has none;
+* removes folium's "Make this Notebook Trusted to load map" hint from the page text;
+* emits a Sphinx warning (which fails a ``-W`` build) for any CDN script or stylesheet left in a page,
+  e.g. after a folium upgrade adds a new asset.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+VENDOR_DIR = Path(__file__).parent / "vendor"
+SITE_DIR = "vendor"  # where the assets land in the built site
+
+#: Exact CDN URLs used by folium 0.20.0 / branca 0.8.2 → file under VENDOR_DIR.
+CDN_MAP = {
+    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": "leaflet/leaflet.js",
+    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css": "leaflet/leaflet.css",
+    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/jquery.min.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js": "d3/d3.min.js",
+    # Used only by folium.Icon (awesome markers) and Bootstrap-styled popups, which the book's maps
+    # do not use: point them at empty files rather than ship ~2 MB of fonts and styles.
+    "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js": "stub/empty.js",
+    "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/css/bootstrap.min.css": "stub/empty.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.js": "stub/empty.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.css": "stub/empty.css",
+    "https://netdna.bootstrapcdn.com/bootstrap/3.0.0/css/bootstrap-glyphicons.css": "stub/empty.css",
+    "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.2.0/css/all.min.css": "stub/empty.css",
+    "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/leaflet.awesome.rotate.min.css": "stub/empty.css",
+}
+
+TRUST_HINT = re.compile(r'<span style="color:#565656">Make this Notebook Trusted[^<]*</span>')
+#: A script or stylesheet still loaded from the network (inside a srcdoc the quotes are escaped).
+LEFTOVER = re.compile(r"(?:src|href)=(?:&quot;|\"|')(https?://[^\"'&\s]+?\.(?:js|css)(?:\?[^\"'&\s]*)?)")
+UNTITLED_IFRAME = re.compile(r"<iframe(?![^>]*\btitle=)")
+
+
+def verify_vendor(vendor_dir: Path = VENDOR_DIR) -> list[str]:
+    """Compare the vendored files with MANIFEST.json; return a list of problems (empty = intact)."""
+    manifest = json.loads((vendor_dir / "MANIFEST.json").read_text())
+    problems = []
+    for rel, meta in manifest["files"].items():
+        p = vendor_dir / rel
+        if not p.exists():
+            problems.append(f"{rel}: missing")
+        elif hashlib.sha256(p.read_bytes()).hexdigest() != meta["sha256"]:
+            problems.append(f"{rel}: SHA-256 differs from MANIFEST.json")
+    for target in set(CDN_MAP.values()):
+        if target not in manifest["files"]:
+            problems.append(f"{target}: mapped from a CDN URL but not in MANIFEST.json")
+    return problems
+
+
+def rewrite_html(body: str, to_vendor: str) -> tuple[str, list[str]]:
+    """Rewrite folium's CDN URLs in ``body`` to ``{to_vendor}/…``.
+
+    Returns the new body and the list of CDN script/stylesheet URLs that remain (should be empty).
+    """
+    for url, local in CDN_MAP.items():
+        body = body.replace(url, f"{to_vendor}/{local}")
+    body = TRUST_HINT.sub("", body)
+    body = UNTITLED_IFRAME.sub('<iframe title="Interactive map"', body)
+    return body, sorted(set(LEFTOVER.findall(body)))
+
+
+def _page_context(app, pagename, templatename, context, doctree):
+    body = context.get("body") or ""
+    if "<iframe" not in body:
+        return
+    to_vendor = context["pathto"](SITE_DIR, 1)
+    body, leftovers = rewrite_html(body, to_vendor)
+    from sphinx.util import logging
+
+    logger = logging.getLogger(__name__)
+    for url in leftovers:
+        logger.warning("%s: map asset still loaded from the network: %s (add it to explainer/offline.py)",
+                       pagename, url)
+    context["body"] = body
+
+
+def _copy_assets(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    problems = verify_vendor()
+    if problems:
+        from sphinx.errors import ExtensionError
+
+        raise ExtensionError("vendored map assets are not intact: " + "; ".join(problems))
+    dest = Path(app.outdir) / SITE_DIR
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(VENDOR_DIR, dest, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+
+
+def setup(app):
+    app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _copy_assets)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,1 @@
+/* intentionally empty: replaces a folium/branca asset the book maps do not use */

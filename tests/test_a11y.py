@@ -1,0 +1,44 @@
+"""axe-core (pinned, vendored in tests/vendor) finds no serious or critical violation on any page,
+including inside every map iframe."""
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from conftest import toc_pages
+
+pytestmark = [pytest.mark.browser, pytest.mark.build]
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+#: Nothing is allow-listed: the theme's own violations are fixed by the templates in _templates/ and by
+#: explainer.publish (bibliography roles).
+ALLOWED: set[str] = set()
+
+
+def test_axe_is_the_pinned_copy():
+    expected = (AXE.parent / "SHA256SUMS").read_text().split()[0]
+    assert hashlib.sha256(AXE.read_bytes()).hexdigest() == expected
+
+
+def _audit(frame):
+    frame.add_script_tag(path=str(AXE))
+    return frame.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
+        .violations.map(v => ({id: v.id, impact: v.impact,
+                               nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))""")
+
+
+@pytest.mark.parametrize("path", toc_pages() + ["search"])
+def test_no_serious_or_critical_violations(browser, server, path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{server}/{path}.html", wait_until="load")
+        frames = page.frames
+        for f in frames[1:]:  # map iframes: wait until Leaflet has drawn
+            f.wait_for_selector(".leaflet-container", timeout=10000)
+        found = []
+        for f in frames:
+            found += [dict(v, frame=f.name or f.url[:40]) for v in _audit(f)]
+        bad = [v for v in found if v["impact"] in ("serious", "critical") and v["id"] not in ALLOWED]
+        assert not bad, bad
+    finally:
+        page.close()

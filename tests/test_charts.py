@@ -1,0 +1,70 @@
+"""Chart helpers: house style, reproducible PNGs, alt text."""
+import pandas as pd
+import pytest
+
+from explainer import charts
+
+
+def _bars():
+    return charts.ranked_bars(["A", "B", "C"], [5e6, 5e7, 2e7], highlight=[True, False, False],
+                              annotations=["2024", "2025", ""], title="B is largest", xlabel="US$",
+                              source="Test", as_of="1 January 2026", value_fmt=charts.fmt_usd)
+
+
+def test_png_is_byte_reproducible():
+    assert charts.png_bytes(_bars()) == charts.png_bytes(_bars())
+
+
+def test_png_has_no_software_or_date_metadata():
+    png = charts.png_bytes(_bars())
+    assert b"matplotlib" not in png.lower() and b"Software" not in png
+
+
+def test_ranked_bars_order_and_highlight():
+    fig = _bars()
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "C", "B"]  # largest at the top
+    colors = [p.get_facecolor() for p in ax.patches]
+    assert colors[0] != colors[1] and colors[1] == colors[2]
+    texts = [t.get_text() for t in ax.texts]
+    assert "  $5M (2024)" in texts and "  $50M (2025)" in texts
+    assert any("Source: Test. As of 1 January 2026." == t.get_text() for t in fig.texts)
+
+
+def test_show_writes_figure_and_alt(tmp_path, monkeypatch):
+    monkeypatch.setattr(charts, "FIGURES_DIR", tmp_path)
+    c = charts.show(_bars(), "demo", alt="Bar chart: B $50M, C $20M, A $5M", caption="Cap <b>")
+    html = c._repr_html_()
+    assert 'alt="Bar chart: B $50M, C $20M, A $5M"' in html
+    assert "<figcaption>Cap &lt;b&gt;</figcaption>" in html
+    assert (tmp_path / "demo.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("alt", ["", "Figure 1", "chart", "short"])
+def test_show_rejects_empty_alt(alt):
+    with pytest.raises(ValueError):
+        charts.show(_bars(), "x", alt=alt)
+
+
+def test_timeline_draws_spans_and_points():
+    ev = pd.DataFrame({"date": pd.to_datetime(["2005-01-01", "2023-09-20", "2025-12-18"]),
+                       "end": pd.to_datetime(["2014-01-01", None, None]),
+                       "label": ["Founding", "Raid", "Charges"], "category": ["venezuela", "venezuela", "us"]})
+    fig = charts.timeline(ev, end="end", title="t", source="s", as_of="a")
+    ax = fig.axes[0]
+    assert len(ax.patches) == 1  # the founding span
+    assert sum(1 for l in ax.lines if l.get_marker() == "o") == 2
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["us", "venezuela"]
+
+
+def test_matrix_marks_true_cells():
+    t = pd.DataFrame({"extortion": [True, True], "mining": [False, True]}, index=["COL", "VEN"])
+    fig = charts.matrix(t, title="t", source="s", as_of="a")
+    big = [l for l in fig.axes[0].lines if l.get_markersize() == 11]
+    assert len(big) == 3
+
+
+def test_formatters():
+    assert charts.fmt_count(2_860_000) == "2.86M" and charts.fmt_count(58_200) == "58k"
+    assert charts.fmt_count(1_500_000) == "1.5M" and charts.fmt_count(3_000_000) == "3M"
+    assert charts.fmt_usd(5_000_000) == "$5M" and charts.fmt_usd(2_500_000) == "$2.5M"

@@ -1,0 +1,64 @@
+"""The offline rewriter and the vendored assets."""
+import html
+import json
+
+import folium
+import pytest
+
+from explainer import offline
+from explainer.maps import MapFigure, base_map, choropleth
+
+
+def _folium_page() -> str:
+    m = base_map()
+    choropleth(m, {"COL": 5.0}, name="demo", tooltip={"COL": "Colombia"}, bins=[0, 1, 10])
+    return MapFigure(m, title="Demo map")._repr_html_()
+
+
+def test_vendored_assets_match_the_manifest():
+    assert offline.verify_vendor() == []
+
+
+def test_manifest_records_licences_and_versions():
+    manifest = json.loads((offline.VENDOR_DIR / "MANIFEST.json").read_text())
+    js = manifest["files"]["leaflet/leaflet.js"]
+    assert js["version"] == "1.9.3" and js["license"] == "BSD-2-Clause" and len(js["sha256"]) == 64
+    assert (offline.VENDOR_DIR / "leaflet" / "LICENSE").exists()
+
+
+def test_tampered_asset_is_detected(tmp_path):
+    import shutil
+
+    copy = tmp_path / "vendor"
+    shutil.copytree(offline.VENDOR_DIR, copy)
+    (copy / "d3" / "d3.min.js").write_text("/* changed */")
+    assert offline.verify_vendor(copy) == ["d3/d3.min.js: SHA-256 differs from MANIFEST.json"]
+
+
+def test_every_cdn_url_of_a_real_folium_map_is_rewritten():
+    page = _folium_page()
+    assert "cdn.jsdelivr.net" in page  # folium really does link CDNs
+    out, leftovers = offline.rewrite_html(page, "../vendor")
+    assert leftovers == []
+    assert "cdn" not in out and "cloudflare" not in out and "code.jquery.com" not in out
+    assert "../vendor/leaflet/leaflet.js" in html.unescape(out)
+
+
+def test_unknown_cdn_asset_is_reported():
+    page = '<iframe title="x" srcdoc="&lt;script src=&quot;https://unpkg.com/new-plugin@1/x.js&quot;&gt;">'
+    _, leftovers = offline.rewrite_html(page, "vendor")
+    assert leftovers == ["https://unpkg.com/new-plugin@1/x.js"]
+
+
+def test_untitled_iframe_gets_a_title_and_trust_hint_is_removed():
+    m = folium.Map(tiles=None)
+    raw = m._repr_html_()
+    assert "Make this Notebook Trusted" in raw
+    out, _ = offline.rewrite_html(raw, "vendor")
+    assert "Make this Notebook Trusted" not in out
+    assert '<iframe title="Interactive map"' in out
+
+
+def test_titled_iframe_keeps_its_title():
+    out, _ = offline.rewrite_html(_folium_page(), "vendor")
+    assert '<iframe title="Demo map"' in out and 'title="Interactive map"' not in out

@@ -1,0 +1,64 @@
+"""The built HTML: every page exists, images have alt text, iframes a title, nothing from a CDN."""
+import html
+import re
+
+import pytest
+
+from conftest import ROOT, toc_pages
+
+pytestmark = pytest.mark.build
+
+CDN = re.compile(r"(?:src|href)=(?:\"|'|&quot;)(https?://[^\"'&\s>]+\.(?:js|css))", re.I)
+
+
+def pages(site):
+    return sorted(site.rglob("*.html"))
+
+
+def test_every_toc_page_was_built(site):
+    for page in toc_pages():
+        assert (site / f"{page}.html").exists(), page
+
+
+def test_images_have_real_alt_text(site):
+    checked = 0
+    for p in pages(site):
+        for tag in re.findall(r"<img\b[^>]*>", p.read_text(encoding="utf-8")):
+            alt = re.search(r'\balt="([^"]*)"', tag)
+            assert alt and len(alt.group(1).strip()) >= 3, f"{p.name}: {tag[:120]}"
+            assert not re.match(r"^(_build|\.\./_images|figure|image)", alt.group(1), re.I), f"{p.name}: {alt.group(1)}"
+            checked += 1
+    assert checked >= 1
+
+
+def test_iframes_have_a_title(site):
+    n = 0
+    for p in pages(site):
+        for tag in re.findall(r"<iframe\b[^>]{0,300}", p.read_text(encoding="utf-8")):
+            assert re.search(r'\btitle="[^"]{5,}"', tag), f"{p.name}: {tag[:100]}"
+            n += 1
+    assert n >= 1
+
+
+def test_no_cdn_asset_in_any_page_or_srcdoc(site):
+    for p in pages(site):
+        text = p.read_text(encoding="utf-8")
+        found = CDN.findall(text) + CDN.findall(html.unescape(text))
+        assert not found, f"{p.relative_to(site)}: {sorted(set(found))[:5]}"
+
+
+def test_no_trust_hint_left(site):
+    for p in pages(site):
+        assert "Make this Notebook Trusted" not in p.read_text(encoding="utf-8"), p.name
+
+
+def test_vendored_assets_are_published(site):
+    for f in ("leaflet/leaflet.js", "leaflet/leaflet.css", "d3/d3.min.js", "jquery/jquery.min.js",
+              "leaflet/images/marker-icon.png"):
+        assert (site / "vendor" / f).stat().st_size > 100, f
+    assert not list((site / "_static").rglob("leaflet*")), "map assets must not be in _static"
+
+
+def test_bibliography_page_lists_sources(site):
+    text = (site / "chapters" / "bibliography.html").read_text(encoding="utf-8")
+    assert text.count('class="citation"') + text.count("<dt") >= 10 or text.count("<li") >= 10
