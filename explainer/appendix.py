@@ -77,7 +77,7 @@ def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "..
         rows.append(("SHA-256", f"`{sha}`"))
         rows.append(("Size", f"{res.get('bytes', 0):,} bytes"))
         rows.append(("Download", f"[{res['path']}]({link_prefix}{res['path']})"))
-        out.append("| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows) + "\n")
+        out.append("| Property | Value |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows) + "\n")
         if "schema" in res:
             keys = sorted({k for ks in pkg.load(name)["source_keys"] for k in ks})
             out.append(f"<details><summary>Sources of this table ({len(keys)})</summary>\n")

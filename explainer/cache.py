@@ -3,7 +3,8 @@
 Jupyter Book's execution cache is keyed on each notebook's code only, so a change to the helper package
 or to the data would leave chapters showing stale output. ``python -m explainer.cache`` hashes the
 inputs every chapter depends on (this package, ``data/``, the pinned requirements) and clears the
-execution cache (and Sphinx's saved environment) when they changed since the last build. ``make book`` runs it before building.
+execution cache (and Sphinx's saved environment, so the chapters are read again) when they changed
+since the last build. ``make book`` runs it before building.
 """
 from __future__ import annotations
 
@@ -13,9 +14,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / "_build" / ".jupyter_cache"
-DOCTREES = ROOT / "_build" / ".doctrees"  # Sphinx must re-read the chapters, or it keeps old pages
-STAMP = ROOT / "_build" / ".inputs.sha256"
 
 
 def inputs_digest(root: Path = ROOT) -> str:
@@ -29,16 +27,18 @@ def inputs_digest(root: Path = ROOT) -> str:
     return h.hexdigest()
 
 
-def main() -> int:
-    digest = inputs_digest()
-    old = STAMP.read_text().strip() if STAMP.exists() else None
+def main(root: Path = ROOT) -> int:
+    build = root / "_build"
+    stamp = build / ".inputs.sha256"
+    digest = inputs_digest(root)
+    old = stamp.read_text().strip() if stamp.exists() else None
     if old != digest:
-        if CACHE.exists() and old is not None:
+        if (build / ".jupyter_cache").exists() and old is not None:
             print("explainer/, data/ or the requirements changed: clearing the execution cache", file=sys.stderr)
-        shutil.rmtree(CACHE, ignore_errors=True)
-        shutil.rmtree(DOCTREES, ignore_errors=True)
-        STAMP.parent.mkdir(parents=True, exist_ok=True)
-        STAMP.write_text(digest + "\n")
+        shutil.rmtree(build / ".jupyter_cache", ignore_errors=True)
+        shutil.rmtree(build / ".doctrees", ignore_errors=True)
+        build.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(digest + "\n")
     return 0
 
 

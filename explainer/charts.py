@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import os
 from pathlib import Path
 
 import matplotlib
@@ -19,7 +20,8 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-FIGURES_DIR = Path(__file__).resolve().parent.parent / "figures"
+#: Where chart PNGs are exported (EXPLAINER_FIGURES_DIR overrides it, e.g. for the determinism test).
+FIGURES_DIR = Path(os.environ.get("EXPLAINER_FIGURES_DIR", Path(__file__).resolve().parent.parent / "figures"))
 
 #: Okabe–Ito palette (safe for the common forms of colour blindness).
 PALETTE = {

@@ -4,6 +4,7 @@
   "Data and sources" appendix can link each table for download;
 * writes every chapter as a Jupyter notebook to ``<site>/notebooks/<name>.ipynb`` (converted from the
   MyST Markdown source with jupytext), for readers who want to run it in JupyterLab or Colab;
+* removes the theme's JavaScript/CSS source maps from the site (developer-only, ≈3.4 MB);
 * adds Open Graph tags (title, description, image) to every page, for link previews;
 * fixes two ARIA attributes written by docutils and MyST-NB (see :func:`fix_aria`).
 """
@@ -15,7 +16,32 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_SUFFIXES = {".csv", ".json", ".geojson", ".md"}
-SOCIAL_CARD = "figures/social-card.png"
+
+
+def social_card(title: str, as_of: str) -> bytes:
+    """A 1200×630 PNG for link previews: the book's title and its data date (byte-reproducible)."""
+    import textwrap
+
+    from . import charts
+    from .bibstyle import pretty_date
+
+    import matplotlib.pyplot as plt
+
+    main, _, sub = title.partition(":")
+    with plt.rc_context(charts.RC):
+        fig = plt.figure(figsize=(12, 6.3), dpi=100, facecolor="#0b2545")
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.text(0.06, 0.60, textwrap.fill(main, 30), color="white", fontsize=46, fontweight="bold",
+            va="center", transform=ax.transAxes)
+    ax.text(0.06, 0.14, f"{sub.strip().capitalize() or 'An explainer'} · data as of {pretty_date(as_of)}",
+            color="#cfe0f5", fontsize=22, transform=ax.transAxes)
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None}, facecolor=fig.get_facecolor())
+    plt.close(fig)
+    return buf.getvalue()
 
 
 def notebook_targets(srcdir: Path) -> list[Path]:
@@ -43,9 +69,11 @@ def _copy(app, exception):
         nb = jupytext.read(p)
         nb.metadata.pop("jupytext", None)  # a plain notebook for JupyterLab and Colab
         jupytext.write(nb, nb_dir / f"{p.stem}.ipynb", fmt="ipynb")
-    card = src / SOCIAL_CARD
-    if card.exists():
-        shutil.copy2(card, out / "social-card.png")
+    # The theme ships source maps (≈3.4 MB) that only browser developer tools ever request.
+    for p in (out / "_static").rglob("*.map"):
+        p.unlink()
+    as_of = app.config.html_context.get("book_as_of", "")
+    (out / "social-card.png").write_bytes(social_card(app.config.project, as_of))
 
 
 def fix_aria(body: str) -> str:
@@ -86,7 +114,21 @@ def _strip_tags(s: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", s))
 
 
+def _footer(app, config):
+    """Every page's footer says how current the data are (the data package's "as of" date)."""
+    import json
+
+    from .bibstyle import pretty_date
+
+    as_of = json.loads((Path(app.srcdir) / "data" / "datapackage.json").read_text(encoding="utf-8"))["asOf"]
+    note = f'<p class="explainer-as-of">Data as of {pretty_date(as_of)}. Text and data CC BY 4.0, code MIT.</p>'
+    config.html_theme_options = dict(config.html_theme_options or {})
+    config.html_theme_options["extra_footer"] = note
+    config.html_context = dict(config.html_context or {}, book_as_of=as_of)
+
+
 def setup(app):
+    app.connect("config-inited", _footer)
     app.connect("build-finished", _copy)
     app.connect("html-page-context", _page)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-HTML = ROOT / "_build" / "html"
+#: The built site (BOOK_HTML overrides it, e.g. to test a build made with --path-output).
+HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
 #: Debian's chromium by default; CHROMIUM=playwright uses a browser installed by `playwright install`
 #: (as on GitHub's runners), any other value is a path to a Chromium binary.
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

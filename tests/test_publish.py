@@ -1,0 +1,108 @@
+"""What the published site offers besides pages: budgets, downloads, link previews, reproducibility."""
+import hashlib
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import jupytext
+import pytest
+from nbclient import NotebookClient
+
+from conftest import ROOT
+
+PAGE_BUDGET = 600_000      # bytes per HTML page, map srcdoc included
+SITE_BUDGET = 8_000_000    # bytes for the whole site, theme included
+GIT_FILE_LIMIT = 2_000_000  # no file in git above 2 MB
+
+
+def html_pages(site):
+    return [p for p in site.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts]
+
+
+@pytest.mark.build
+def test_every_page_within_budget(site):
+    sizes = {p.relative_to(site).as_posix(): p.stat().st_size for p in html_pages(site)}
+    over = {k: v for k, v in sizes.items() if v > PAGE_BUDGET}
+    assert not over, over
+
+
+@pytest.mark.build
+def test_site_within_budget(site):
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    assert total <= SITE_BUDGET, f"{total:,} bytes"
+
+
+def test_no_large_file_in_git():
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True).stdout
+    big = {f: (ROOT / f).stat().st_size for f in files.split("\0") if f and (ROOT / f).is_file()
+           and (ROOT / f).stat().st_size > GIT_FILE_LIMIT}
+    assert not big, big
+
+
+@pytest.mark.build
+def test_data_tables_are_downloadable(site):
+    pkg = json.loads((ROOT / "data" / "datapackage.json").read_text())
+    for res in pkg["resources"]:
+        published = site / "data" / res["path"]
+        assert hashlib.sha256(published.read_bytes()).hexdigest() == res["hash"].removeprefix("sha256:")
+    text = (site / "chapters" / "data-sources.html").read_text(encoding="utf-8")
+    for res in pkg["resources"]:
+        assert f'href="../data/{res["path"]}"' in text, res["path"]
+        assert res["hash"].removeprefix("sha256:") in text
+
+
+@pytest.mark.build
+def test_chapters_are_downloadable_as_notebooks(site):
+    import nbformat
+
+    for md in (ROOT / "chapters").glob("*.md"):
+        if "{code-cell}" not in md.read_text(encoding="utf-8"):
+            continue
+        nb = nbformat.read(site / "notebooks" / f"{md.stem}.ipynb", as_version=4)
+        nbformat.validate(nb)
+        assert nb.metadata["kernelspec"]["name"] == "python3"
+        assert any(c.cell_type == "code" for c in nb.cells)
+
+
+@pytest.mark.build
+def test_open_graph_and_as_of_on_every_page(site):
+    as_of = json.loads((ROOT / "data" / "datapackage.json").read_text())["asOf"]
+    y, m, d = map(int, as_of.split("-"))
+    import datetime as dt
+
+    pretty = f"{d} {dt.date(y, m, d):%B} {y}"
+    for p in html_pages(site):
+        text = p.read_text(encoding="utf-8")
+        if p.name in ("genindex.html", "search.html") or 'http-equiv="Refresh"' in text:
+            continue  # index pages and the root redirect
+        assert 'property="og:title"' in text and 'property="og:image"' in text, p.name
+        assert f"Data as of {pretty}" in text, p.name
+        assert "Last updated on" in text, p.name
+    assert (site / "social-card.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.build
+def test_search_index_is_local(site):
+    text = (site / "searchindex.js").read_text(encoding="utf-8")
+    assert "tocoron" in text.lower() or "tocorón" in text.lower()
+
+
+def _export_figures(dest: Path, monkeypatch) -> dict[str, bytes]:
+    monkeypatch.setenv("EXPLAINER_FIGURES_DIR", str(dest))
+    for md in [ROOT / "intro.md", *(ROOT / "chapters").glob("*.md")]:
+        if "charts.show(" not in md.read_text(encoding="utf-8"):
+            continue
+        nb = jupytext.read(md)
+        NotebookClient(nb, timeout=180, kernel_name="python3",
+                       resources={"metadata": {"path": str(md.parent)}}).execute()
+    return {p.name: p.read_bytes() for p in dest.glob("*.png")}
+
+
+def test_exported_figures_are_byte_identical_across_runs(tmp_path, monkeypatch):
+    """Two executions of every chapter export byte-identical chart PNGs (no timestamps, fixed salt)."""
+    first = _export_figures(tmp_path / "a", monkeypatch)
+    second = _export_figures(tmp_path / "b", monkeypatch)
+    assert first, "no chapter exported a figure"
+    assert set(first) == set(second)
+    assert [n for n in first if first[n] != second[n]] == []
