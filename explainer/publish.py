@@ -3,29 +3,65 @@
 * copies ``data/`` (the CSV tables, ``datapackage.json`` and the boundaries) to ``<site>/data/`` so the
   "Data and sources" appendix can link each table for download;
 * writes every chapter as a Jupyter notebook to ``<site>/notebooks/<name>.ipynb`` (converted from the
-  MyST Markdown source with jupytext), for readers who want to run it in JupyterLab or Colab;
+  MyST Markdown source with jupytext, with a first cell that installs the book's helper package when
+  the notebook runs outside the repository, e.g. on Colab), and links it at the foot of the chapter;
 * removes the theme's JavaScript/CSS source maps from the site (developer-only, ≈3.4 MB);
-* adds Open Graph tags (title, description, image) to every page, for link previews;
+* adds Open Graph tags (title, description, image) and a social card to every page, for link previews;
+* puts the data's "as of" date in every page's footer;
 * fixes two ARIA attributes written by docutils and MyST-NB (see :func:`fix_aria`).
 """
 from __future__ import annotations
 
 import html
+import io
+import json
+import re
 import shutil
+import textwrap
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA_SUFFIXES = {".csv", ".json", ".geojson", ".md"}
+DESCRIPTION = ("A sourced, reproducible explainer on the US charges against Tren de Aragua's alleged "
+               "leader, the gang's origins and spread, and the politics around it.")
+
+SETUP_CELL = '''\
+# Set-up for running this chapter outside the book's repository (for example on Colab):
+# it fetches the book and installs its helper package. Inside the repository it does nothing.
+import importlib.util, os, subprocess, sys
+if importlib.util.find_spec("explainer") is None:
+    subprocess.run(["git", "clone", "--depth", "1", {repo!r}, "tda-book"], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", "tda-book/requirements.txt"],
+                   cwd="tda-book", check=True)
+    os.chdir("tda-book/chapters")
+    sys.path.insert(0, os.path.abspath(".."))
+'''
+
+
+def notebook_sources(srcdir: Path) -> list[Path]:
+    """Chapters with code cells (the ones worth running as notebooks)."""
+    return sorted(p for p in [srcdir / "intro.md", *(srcdir / "chapters").glob("*.md")]
+                  if p.exists() and "{code-cell}" in p.read_text(encoding="utf-8"))
+
+
+def to_notebook(md: Path, repo_url: str):
+    """The chapter as a plain notebook, with the set-up cell first."""
+    import jupytext
+    import nbformat
+
+    nb = jupytext.read(md)
+    nb.metadata.pop("jupytext", None)
+    setup = nbformat.v4.new_code_cell(SETUP_CELL.format(repo=repo_url))
+    setup.metadata["tags"] = ["remove-cell"]
+    nb.cells.insert(0, setup)
+    return nb
 
 
 def social_card(title: str, as_of: str) -> bytes:
     """A 1200×630 PNG for link previews: the book's title and its data date (byte-reproducible)."""
-    import textwrap
+    import matplotlib.pyplot as plt
 
     from . import charts
     from .bibstyle import pretty_date
-
-    import matplotlib.pyplot as plt
 
     main, _, sub = title.partition(":")
     with plt.rc_context(charts.RC):
@@ -36,44 +72,10 @@ def social_card(title: str, as_of: str) -> bytes:
             va="center", transform=ax.transAxes)
     ax.text(0.06, 0.14, f"{sub.strip().capitalize() or 'An explainer'} · data as of {pretty_date(as_of)}",
             color="#cfe0f5", fontsize=22, transform=ax.transAxes)
-    import io
-
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, metadata={"Software": None}, facecolor=fig.get_facecolor())
     plt.close(fig)
     return buf.getvalue()
-
-
-def notebook_targets(srcdir: Path) -> list[Path]:
-    """Chapters with code cells (the ones worth running as notebooks)."""
-    return sorted(p for p in [srcdir / "intro.md", *(srcdir / "chapters").glob("*.md")]
-                  if p.exists() and "{code-cell}" in p.read_text(encoding="utf-8"))
-
-
-def _copy(app, exception):
-    if exception is not None or app.builder.format != "html":
-        return
-    src, out = Path(app.srcdir), Path(app.outdir)
-    dest = out / "data"
-    shutil.rmtree(dest, ignore_errors=True)
-    for p in sorted((src / "data").rglob("*")):
-        if p.is_file() and p.suffix in DATA_SUFFIXES:
-            target = dest / p.relative_to(src / "data")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(p, target)
-    import jupytext
-
-    nb_dir = out / "notebooks"
-    nb_dir.mkdir(exist_ok=True)
-    for p in notebook_targets(src):
-        nb = jupytext.read(p)
-        nb.metadata.pop("jupytext", None)  # a plain notebook for JupyterLab and Colab
-        jupytext.write(nb, nb_dir / f"{p.stem}.ipynb", fmt="ipynb")
-    # The theme ships source maps (≈3.4 MB) that only browser developer tools ever request.
-    for p in (out / "_static").rglob("*.map"):
-        p.unlink()
-    as_of = app.config.html_context.get("book_as_of", "")
-    (out / "social-card.png").write_bytes(social_card(app.config.project, as_of))
 
 
 def fix_aria(body: str) -> str:
@@ -88,47 +90,71 @@ def fix_aria(body: str) -> str:
     return body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
 
 
-def _page(app, pagename, templatename, context, doctree):
-    if context.get("body"):
-        context["body"] = fix_aria(context["body"])
-    _open_graph(app, pagename, templatename, context, doctree)
-
-
-def _open_graph(app, pagename, templatename, context, doctree):
-    title = context.get("title") or app.config.project
-    desc = ("A sourced, reproducible explainer on the US charges against Tren de Aragua's alleged "
-            "leader, the gang's origins and spread, and the politics around it.")
-    image = context["pathto"]("social-card.png", 1)
-    tags = (f'<meta property="og:type" content="article" />\n'
-            f'<meta property="og:title" content="{html.escape(_strip_tags(title), quote=True)}" />\n'
-            f'<meta property="og:description" content="{html.escape(desc, quote=True)}" />\n'
-            f'<meta property="og:image" content="{html.escape(image, quote=True)}" />\n'
-            f'<meta name="description" content="{html.escape(desc, quote=True)}" />\n'
-            f'<meta name="twitter:card" content="summary_large_image" />\n')
-    context["metatags"] = context.get("metatags", "") + tags
-
-
 def _strip_tags(s: str) -> str:
-    import re
-
     return html.unescape(re.sub(r"<[^>]+>", "", s))
 
 
-def _footer(app, config):
+# --------------------------------------------------------------------------- Sphinx hooks
+def _config_inited(app, config):
     """Every page's footer says how current the data are (the data package's "as of" date)."""
-    import json
-
     from .bibstyle import pretty_date
 
     as_of = json.loads((Path(app.srcdir) / "data" / "datapackage.json").read_text(encoding="utf-8"))["asOf"]
     note = f'<p class="explainer-as-of">Data as of {pretty_date(as_of)}. Text and data CC BY 4.0, code MIT.</p>'
-    config.html_theme_options = dict(config.html_theme_options or {})
-    config.html_theme_options["extra_footer"] = note
+    config.html_theme_options = dict(config.html_theme_options or {}, extra_footer=note)
     config.html_context = dict(config.html_context or {}, book_as_of=as_of)
 
 
+def _page_context(app, pagename, templatename, context, doctree):
+    body = context.get("body")
+    if body:
+        body = fix_aria(body)
+        stem = pagename.rsplit("/", 1)[-1]
+        if any(p.stem == stem for p in notebook_sources(Path(app.srcdir))):
+            href = context["pathto"](f"notebooks/{stem}.ipynb", 1)
+            body += (f'<p class="explainer-notebook"><a href="{href}" download>Download this chapter as a '
+                     f'Jupyter notebook</a> to run it yourself (JupyterLab, or Colab).</p>')
+        context["body"] = body
+    title = _strip_tags(context.get("title") or app.config.project)
+    image = context["pathto"]("social-card.png", 1)
+    if app.config.html_baseurl:
+        image = app.config.html_baseurl.rstrip("/") + "/social-card.png"
+    context["metatags"] = context.get("metatags", "") + (
+        f'<meta property="og:type" content="article" />\n'
+        f'<meta property="og:title" content="{html.escape(title, quote=True)}" />\n'
+        f'<meta property="og:description" content="{html.escape(DESCRIPTION, quote=True)}" />\n'
+        f'<meta property="og:image" content="{html.escape(image, quote=True)}" />\n'
+        f'<meta name="description" content="{html.escape(DESCRIPTION, quote=True)}" />\n'
+        f'<meta name="twitter:card" content="summary_large_image" />\n')
+
+
+def _build_finished(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    import nbformat
+
+    src, out = Path(app.srcdir), Path(app.outdir)
+    dest = out / "data"
+    shutil.rmtree(dest, ignore_errors=True)
+    for p in sorted((src / "data").rglob("*")):
+        if p.is_file() and p.suffix in DATA_SUFFIXES:
+            target = dest / p.relative_to(src / "data")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(p, target)
+    nb_dir = out / "notebooks"
+    nb_dir.mkdir(exist_ok=True)
+    repo = (app.config.html_theme_options or {}).get("repository_url", "")
+    for p in notebook_sources(src):
+        nbformat.write(to_notebook(p, repo), nb_dir / f"{p.stem}.ipynb")
+    # The theme ships source maps (≈3.4 MB) that only browser developer tools ever request.
+    for p in (out / "_static").rglob("*.map"):
+        p.unlink()
+    (out / "social-card.png").write_bytes(social_card(app.config.project,
+                                                      app.config.html_context.get("book_as_of", "")))
+
+
 def setup(app):
-    app.connect("config-inited", _footer)
-    app.connect("build-finished", _copy)
-    app.connect("html-page-context", _page)
+    app.connect("config-inited", _config_inited)
+    app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _build_finished)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

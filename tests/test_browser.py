@@ -64,3 +64,37 @@ def test_spread_map_draws_countries_and_markers(browser, server):
         assert outside == [] and errors == []
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("path", toc_pages())
+def test_page_fits_a_phone_screen(browser, server, path):
+    """At 390 px wide nothing makes the page scroll sideways."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(f"{server}/{path}.html", wait_until="load")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, f"{path}: content is {width} px wide"
+    finally:
+        page.close()
+
+
+def test_search_works_offline(browser, server):
+    page, outside, errors = visit(browser, f"{server}/search.html?q=Tocor%C3%B3n")
+    try:
+        page.wait_for_selector("#search-results li", timeout=15000)
+        assert page.locator("#search-results li").count() >= 1
+        assert outside == []
+    finally:
+        page.close()
+
+
+def test_map_controls_show_keyboard_focus(browser, server):
+    page, _, _ = visit(browser, f"{server}/chapters/spread.html")
+    try:
+        frame = page.frame_locator("iframe[title]").first
+        zoom_in = frame.locator(".leaflet-control-zoom-in")
+        zoom_in.focus()
+        outline = zoom_in.evaluate("e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth")
+        assert outline.startswith("solid") and not outline.endswith(" 0px"), outline
+    finally:
+        page.close()
