@@ -68,3 +68,14 @@ def test_formatters():
     assert charts.fmt_count(2_860_000) == "2.86M" and charts.fmt_count(58_200) == "58k"
     assert charts.fmt_count(1_500_000) == "1.5M" and charts.fmt_count(3_000_000) == "3M"
     assert charts.fmt_usd(5_000_000) == "$5M" and charts.fmt_usd(2_500_000) == "$2.5M"
+
+
+def test_charts_have_an_opaque_white_background():
+    """Dark-mode safe: the PNG is opaque and white at the edges, so it reads on a dark page."""
+    import io
+
+    import matplotlib.image as mpimg
+
+    img = mpimg.imread(io.BytesIO(charts.png_bytes(_bars())), format="png")
+    assert img.shape[2] == 4 and img[..., 3].min() == 1.0  # no transparency
+    assert (img[0, 0, :3] == 1.0).all() and (img[-1, -1, :3] == 1.0).all()

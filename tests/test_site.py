@@ -62,3 +62,10 @@ def test_vendored_assets_are_published(site):
 def test_bibliography_page_lists_sources(site):
     text = (site / "chapters" / "bibliography.html").read_text(encoding="utf-8")
     assert text.count('class="citation"') + text.count("<dt") >= 10 or text.count("<li") >= 10
+
+
+def test_no_launch_buttons_that_cannot_work(site):
+    """No Binder/JupyterHub/Colab/Thebe launch buttons: the book offers .ipynb downloads instead."""
+    for p in pages(site):
+        text = p.read_text(encoding="utf-8")
+        assert not any(s in text for s in ("launch-buttons", "fa-rocket", "thebe-launch-button")), p.name
