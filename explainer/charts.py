@@ -254,3 +254,173 @@ def cumulative_range(df: pd.DataFrame, *, x: str, low: str, high: str, title: st
     ax.legend(frameon=False, loc="upper left")
     finish(fig, ax, title, source, as_of, subtitle)
     return fig
+
+
+# --------------------------------------------------------------------------- lighter PNGs
+def quantize_png(png: bytes, colors: int = 48) -> bytes:
+    """The PNG reduced to an adaptive palette of at most ``colors`` colours (no dithering).
+
+    Charts have few flat colours, so they survive intact while the file shrinks 3–4×; the output is
+    byte-reproducible (no metadata).
+    """
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    pal = img.quantize(colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    buf = io.BytesIO()
+    pal.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
+
+
+def show_compact(fig, name: str, alt: str, caption: str | None = None, colors: int = 48) -> Chart:
+    """Like :func:`show`, with the PNG palette-quantized (:func:`quantize_png`), for pages with a
+    weight budget (e.g. several charts next to interactive maps)."""
+    chart = show(fig, name, alt, caption)
+    chart.png = quantize_png(chart.png, colors)
+    (FIGURES_DIR / f"{name}.png").write_bytes(chart.png)
+    return chart
+
+
+# --------------------------------------------------------------------------- lane timeline, labels stacked
+def text_width_in(text: str, fontsize: float, weight: str = "normal") -> float:
+    """Width in inches of ``text`` set in the house font at ``fontsize`` points."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    prop = FontProperties(family=RC["font.family"], size=fontsize, weight=weight)
+    return TextPath((0, 0), str(text), prop=prop).get_extents().width / 72.0
+
+
+def stack_levels(intervals, anchors, gap: float = 0.0) -> list[int]:
+    """Give each label a level (1 = just above its lane's baseline) so that no two labels overlap
+    and, where possible, no leader line (a vertical line from the baseline up to its label, at
+    ``anchors[i]``) runs through another label. ``intervals`` are the labels' horizontal extents
+    (start, end) in axis units. Returns the levels in the order given.
+
+    A label that spans no other label's leader is placed first, so it ends up lower; if
+    labels block each other both ways, the lowest level without an overlap is used (labels never
+    overlap; only then may a leader cross a label)."""
+    iv = [(float(min(a, b)), float(max(a, b))) for a, b in intervals]
+    xs = [float(x) for x in anchors]
+    n = len(iv)
+
+    def covers(j, i):  # label j's extent lies over label i's leader
+        return j != i and iv[j][0] - gap <= xs[i] <= iv[j][1] + gap
+
+    remaining, order = set(range(n)), []
+    while remaining:
+        free = [i for i in remaining if not any(covers(i, j) for j in remaining)]
+        pick = min(free or remaining, key=lambda i: (xs[i], i))
+        order.append(pick)
+        remaining.remove(pick)
+    levels = [0] * n
+    placed: list[int] = []
+    for i in order:
+        (a, b), x = iv[i], xs[i]
+        chosen = None
+        for strict in (True, False):
+            for lev in range(1, n + 1):
+                clash = False
+                for j in placed:
+                    (pa, pb), px, pl = iv[j], xs[j], levels[j]
+                    if pl == lev and a < pb + gap and pa < b + gap:
+                        clash = True  # the two labels overlap
+                    elif strict and pl > lev and a - gap <= px <= b + gap:
+                        clash = True  # the other label's leader would cross this label
+                    elif strict and pl < lev and pa - gap <= x <= pb + gap:
+                        clash = True  # this label's leader would cross the other label
+                    if clash:
+                        break
+                if not clash:
+                    chosen = lev
+                    break
+            if chosen is not None:
+                break
+        levels[i] = chosen
+        placed.append(i)
+    return levels
+
+
+def lane_timeline(events: pd.DataFrame, *, lanes: dict, title: str, source: str, as_of: str,
+                  date: str = "date", end: str = "end", label: str = "label", lane: str = "lane",
+                  subtitle: str | None = None, colors: dict | None = None, width: float = 8.5,
+                  start=None, stop=None, fontsize: float = 8.5, year_step: int = 2):
+    """Events on horizontal lanes (``lanes``: key → title, top to bottom). Each event is a dot, or a
+    hatched bar from ``date`` to ``end`` when the row has an end (a span: e.g. a date that sources
+    dispute). Labels sit above their lane, joined to their dot by a thin leader line, stacked in as
+    many rows as needed so that none overlap (:func:`stack_levels`); a label that would run past the
+    right edge is set to the left of its dot."""
+    ev = events.sort_values(date).reset_index(drop=True)
+    cols = [PALETTE[k] for k in ("blue", "vermillion", "green", "purple", "orange", "sky", "black")]
+    colors = colors or {k: cols[i % len(cols)] for i, k in enumerate(lanes)}
+    unknown = sorted(set(ev[lane]) - set(lanes))
+    if unknown:
+        raise ValueError(f"events in lanes that are not listed in `lanes`: {unknown}")
+    ends = [pd.Timestamp(e) if (end in ev.columns and pd.notna(e)) else None
+            for e in (ev[end] if end in ev.columns else [None] * len(ev))]
+    x0 = mdates.date2num(pd.Timestamp(start)) if start is not None else \
+        mdates.date2num(ev[date].min()) - 180
+    x1 = mdates.date2num(pd.Timestamp(stop)) if stop is not None else \
+        mdates.date2num(max([pd.Timestamp(d) for d in ev[date]] + [e for e in ends if e is not None])) + 180
+    per_in = (x1 - x0) / max(width - 0.6, 1.0)  # axis units per inch (conservative axis width)
+    pad = 0.08 * per_in
+    # 1. levels per lane
+    layout = {}
+    for key in lanes:
+        idx = [i for i in range(len(ev)) if ev.at[i, lane] == key]
+        xs = {i: mdates.date2num(pd.Timestamp(ev.at[i, date])) for i in idx}
+        items = []
+        for i in idx:
+            x, w = xs[i], text_width_in(ev.at[i, label], fontsize) * per_in
+            # set the label right of its dot unless it would run off the chart, or unless setting
+            # it left of the dot spans fewer of the lane's other dots
+            options = []
+            for right, (a, b) in ((False, (x, x + w)), (True, (x - w, x))):
+                fits = a - pad >= x0 and b + pad <= x1
+                covered = sum(1 for j in idx if j != i and a - pad <= xs[j] <= b + pad)
+                options.append((not fits, covered, right, (a, b)))
+            _, _, right, span = min(options)
+            items.append((i, x, span, right))
+        lev = stack_levels([t[2] for t in items], [t[1] for t in items], gap=pad)
+        layout[key] = [(t[0], t[1], t[3], lv) for t, lv in zip(items, lev)]
+    # 2. vertical positions, in rows of text (top lane first)
+    rows_total = sum(max([t[3] for t in layout[k]], default=0) + 2.6 for k in lanes)
+    row_in = fontsize / 72 * 1.9
+    fig, ax = figure(width, rows_total * row_in + 1.9)
+    y = 0.0
+    for key, name in lanes.items():
+        c = colors.get(key, BASE)
+        top = max([t[3] for t in layout[key]], default=0)
+        y_title = y - 0.6
+        base = y_title - 0.9 - top
+        ax.plot([x0 + 0.004 * (x1 - x0)], [y_title], "s", color=c, ms=7, zorder=4)
+        ax.text(x0 + 0.02 * (x1 - x0), y_title, name, fontsize=fontsize + 1.2, fontweight="bold",
+                va="center", ha="left", color="#111111", zorder=4)
+        ax.plot([x0, x1], [base, base], color="#DDDDDD", lw=1, zorder=1)
+        for i, x, right, lv in layout[key]:
+            row = ev.iloc[i]
+            e = ends[i]
+            if e is not None:
+                xe = mdates.date2num(e)
+                ax.barh(base, xe - x, left=x, height=0.55, color=c, alpha=0.25, edgecolor=c, lw=1.2,
+                        hatch="////", zorder=2)
+                ax.plot([x, xe], [base, base], "|", color=c, ms=12, mew=2, zorder=3)
+            else:
+                ax.plot([x], [base], "o", color=c, ms=7, markeredgecolor="white", zorder=3)
+            ly = base + 0.9 + (lv - 1) * 1.0
+            ax.plot([x, x], [base + 0.3, ly - 0.42], color="#999999", lw=0.7, zorder=1)
+            ax.text(x, ly, row[label], fontsize=fontsize, ha="right" if right else "left", va="center",
+                    color="#222222", zorder=4)
+        y = base - 0.7
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y + 0.1, 0.1)
+    ax.xaxis_date()
+    ax.xaxis.set_major_locator(mdates.YearLocator(year_step))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.set_yticks([])
+    ax.grid(axis="x", color="#F0F0F0")
+    ax.set_axisbelow(True)
+    for s in ("left", "right", "top"):
+        ax.spines[s].set_visible(False)
+    finish(fig, ax, title, source, as_of, subtitle)
+    return fig

@@ -1,0 +1,261 @@
+"""The fact-check chapter and the claims ledger.
+
+* **Claim cards.** :func:`card` renders one row of ``data/claims.csv`` as a MyST admonition: the article's
+  words, the verdict, the confidence label, the explanation and real ``{cite:p}`` citations of the row's
+  sources. A chapter displays the cards with ``IPython.display.Markdown`` and sets
+  ``mystnb: render_markdown_format: myst`` in its front matter, so the citations are parsed as MyST.
+* **Counts and charts.** :func:`counts` and :func:`count_bars` (verdicts, confidence labels).
+* **The ledger.** Chapters say which checked claim a passage makes with a MyST comment on its own line::
+
+      % claim: c-book-fto-2025-02-20
+
+  (several ids may follow one ``claim:``, separated by spaces or commas; lines inside fenced code
+  blocks are ignored). :func:`claim_refs` collects these markers and :func:`check_ledger` reports
+  markers that name no claim and claims that no chapter makes.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.ticker import MaxNLocator
+
+from . import charts
+from .data import CONFIDENCE, ROOT
+
+#: Verdicts, in the order the book shows them.
+VERDICTS = ["supported", "partly", "incorrect", "unverified", "opinion"]
+VERDICT_LABELS = {
+    "supported": "Supported",
+    "partly": "Partly supported",
+    "incorrect": "Incorrect",
+    "unverified": "Unverified",
+    "opinion": "Opinion, not a checkable fact",
+}
+#: Okabe–Ito colours (colour is never the only cue: every bar and card also says the verdict).
+VERDICT_COLORS = {
+    "supported": charts.PALETTE["green"],
+    "partly": charts.PALETTE["orange"],
+    "incorrect": charts.PALETTE["vermillion"],
+    "unverified": charts.PALETTE["grey"],
+    "opinion": charts.PALETTE["purple"],
+}
+#: Admonition class of each verdict's card (the theme colours them: green, orange, red, yellow, blue).
+VERDICT_CLASSES = {
+    "supported": "tip",
+    "partly": "warning",
+    "incorrect": "danger",
+    "unverified": "attention",
+    "opinion": "note",
+}
+CONFIDENCE_LABELS = {
+    "primary": "primary (an official text)",
+    "corroborated": "corroborated (several independent sources agree)",
+    "single-source": "single-source (one report only)",
+    "contested": "contested (sources disagree)",
+    "unverified": "unverified (nothing confirms it)",
+}
+CONFIDENCE_COLORS = {
+    "primary": charts.PALETTE["blue"],
+    "corroborated": charts.PALETTE["sky"],
+    "single-source": charts.PALETTE["orange"],
+    "contested": charts.PALETTE["vermillion"],
+    "unverified": charts.PALETTE["grey"],
+}
+
+_MONTHS = {
+    "Jan": "January", "Feb": "February", "Mar": "March", "Apr": "April", "Jun": "June", "Jul": "July",
+    "Aug": "August", "Sep": "September", "Sept": "September", "Oct": "October", "Nov": "November",
+    "Dec": "December",
+}
+_ABBR = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# "11 Jul 2024", "(2 Dec)", "Jul 2024", "30-31 Dec 2025": a day before it or a year after it.
+_MONTH_RE = re.compile(rf"(?<![\d-])(\d{{1,2}}(?:-\d{{1,2}})? )({_ABBR})\b|\b({_ABBR})\b(?= \d{{4}}\b)")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|$#~^])")
+
+
+# --------------------------------------------------------------------------- text
+def md_escape(text) -> str:
+    """Escape text from data for MyST Markdown (``$`` would start maths, ``{`` a role, ``*`` emphasis…)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def prose_dates(text: str) -> str:
+    """House style for dates in prose: '11 Jul 2024' → '11 July 2024', 'Sep 2025' → 'September 2025'.
+
+    Only abbreviations next to a day number or before a four-digit year are expanded, so words such as
+    "Mar" or "Dec" elsewhere are left alone.
+    """
+    def full(m: re.Match) -> str:
+        if m.group(2):
+            return m.group(1) + _MONTHS[m.group(2)]
+        return _MONTHS[m.group(3)]
+
+    return _MONTH_RE.sub(full, str(text))
+
+
+def cite(keys) -> str:
+    """A MyST parenthetical citation of ``keys`` (at least one)."""
+    keys = [k for k in keys if k]
+    if not keys:
+        raise ValueError("a claim needs at least one source key")
+    return "{cite:p}`" + ",".join(keys) + "`"
+
+
+def _quote(text: str) -> str:
+    return f"“{md_escape(text)}”"
+
+
+def card(row) -> str:
+    """One claim as a MyST admonition: the claim, the verdict, the confidence, why, and the sources."""
+    verdict, conf = str(row["verdict"]), str(row["confidence"])
+    if verdict not in VERDICT_LABELS:
+        raise ValueError(f"{row['claim_id']}: unknown verdict {verdict!r}")
+    quote = row.get("seed_quote")
+    if isinstance(quote, str) and quote:
+        title = f"The article: {_quote(quote)}"
+        claim = f"**The claim checked:** {md_escape(row['claim'])}"
+    else:
+        title = md_escape(row["claim"])
+        claim = ""
+    head = f"**Verdict: {VERDICT_LABELS[verdict]}.** Confidence in this verdict: {CONFIDENCE_LABELS[conf]}."
+    why = md_escape(prose_dates(row["explanation"]))
+    body = [head, claim, f"{why} {cite(row['source_keys'])}"]
+    fence = "````"
+    return "\n".join([
+        f"{fence}{{admonition}} {title}",
+        f":class: {VERDICT_CLASSES[verdict]} claim-card claim-{verdict}",
+        "",
+        "\n\n".join(b for b in body if b),
+        fence,
+    ])
+
+
+def cards(df: pd.DataFrame) -> str:
+    """Cards for every row of ``df``, in order."""
+    return "\n\n".join(card(r) for _, r in df.iterrows())
+
+
+def verdict_table(df: pd.DataFrame) -> str:
+    """A compact Markdown table: the article's words → verdict (one row per claim)."""
+    lines = ["| The article says | Verdict |", "|---|---|"]
+    for _, r in df.iterrows():
+        quote = r["seed_quote"] if isinstance(r.get("seed_quote"), str) and r["seed_quote"] else r["claim"]
+        lines.append(f"| {_quote(quote)} | **{VERDICT_LABELS[str(r['verdict'])]}** |")
+    return "\n".join(lines)
+
+
+def ledger_table(df: pd.DataFrame) -> str:
+    """The book's own key claims, grouped by chapter (in order of first appearance in ``df``): a link to
+    each chapter, then one list item per claim with its confidence label (and verdict, when it is not
+    "supported") and its sources. A list rather than a table, so that it reads well on a phone."""
+    out = []
+    for chapter in dict.fromkeys(df["chapter"].astype(str)):
+        lines = [f"**In {{doc}}`{chapter}`**", ""]
+        for _, r in df[df["chapter"].astype(str) == chapter].iterrows():
+            v = str(r["verdict"])
+            verdict = "" if v == "supported" else f"; verdict: {VERDICT_LABELS[v].lower()}"
+            lines.append(f"- {md_escape(prose_dates(r['claim']))} *Confidence: {r['confidence']}{verdict}.* "
+                         f"{cite(r['source_keys'])}")
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
+
+
+# --------------------------------------------------------------------------- counts and charts
+def counts(values, order: list[str]) -> list[tuple[str, int]]:
+    """How many of each label, in ``order`` (labels with no rows count 0; unknown labels are an error)."""
+    c = Counter(str(v) for v in values)
+    unknown = set(c) - set(order)
+    if unknown:
+        raise ValueError(f"labels outside {order}: {sorted(unknown)}")
+    return [(label, c[label]) for label in order]
+
+
+def count_bars(labels, values, colors, *, title: str, xlabel: str, source: str, as_of: str,
+               subtitle: str | None = None, width: float = 8.0):
+    """Horizontal bars in the given order (first label on top), each labelled with its count."""
+    labels, values, colors = list(labels), [int(v) for v in values], list(colors)
+    if not (len(labels) == len(values) == len(colors)):
+        raise ValueError("labels, values and colors must have the same length")
+    fig, ax = charts.figure(width, max(2.4, 0.48 * len(labels) + 1.7))
+    ys = list(range(len(labels)))[::-1]
+    ax.barh(ys, values, color=colors, height=0.62)
+    ax.set_yticks(ys, labels)
+    for y, v in zip(ys, values):
+        ax.text(v, y, f"  {v}", va="center", fontsize=10, color="#222222")
+    ax.set_xlim(0, max(values + [1]) * 1.2)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="x")
+    ax.set_axisbelow(True)
+    ax.tick_params(axis="y", length=0)
+    charts.finish(fig, ax, title, source, as_of, subtitle)
+    return fig
+
+
+# --------------------------------------------------------------------------- the ledger
+_MARKER = re.compile(r"^%\s*claims?\s*:\s*(.*?)\s*$")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def chapter_files(root: Path = ROOT) -> list[Path]:
+    """The book's prose files: intro.md and chapters/*.md."""
+    return [p for p in [root / "intro.md", *sorted((root / "chapters").glob("*.md"))] if p.exists()]
+
+
+def claim_refs(paths) -> dict[str, list[tuple[Path, int]]]:
+    """Claim id → [(file, line), …] for every ``% claim: <id> …`` marker outside fenced code."""
+    refs: dict[str, list[tuple[Path, int]]] = {}
+    for path in map(Path, paths):
+        fence = None
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            f = _FENCE.match(line)
+            if f:
+                mark = f.group(1)
+                if fence is None:
+                    fence = mark
+                elif mark[0] == fence[0] and len(mark) >= len(fence) and not line.strip()[len(mark):]:
+                    fence = None
+                continue
+            if fence is not None:
+                continue
+            m = _MARKER.match(line)
+            if m:
+                for cid in filter(None, re.split(r"[\s,]+", m.group(1))):
+                    refs.setdefault(cid, []).append((path, n))
+    return refs
+
+
+def check_ledger(claims: pd.DataFrame, refs: dict[str, list[tuple[Path, int]]],
+                 pending: set[str] | frozenset = frozenset()) -> list[str]:
+    """Problems with the ledger (an empty list means it is consistent).
+
+    * a marker names a claim id that is not in ``claims`` (a typo, or a row was removed);
+    * a row is made by no chapter: no marker for it in its own chapter's file (column ``chapter``)
+      and it is not listed in ``pending`` ("not yet referenced");
+    * ``pending`` lists an id that does not exist, or one that its chapter already references.
+    """
+    ids = set(claims["claim_id"].astype(str))
+    chapter_of = dict(zip(claims["claim_id"].astype(str), claims["chapter"].astype(str)))
+    problems = []
+    for cid, where in sorted(refs.items()):
+        if cid not in ids:
+            at = ", ".join(f"{p.name}:{n}" for p, n in where)
+            problems.append(f"{at}: claim {cid!r} is referenced but is not in claims.csv")
+
+    def made_in_own_chapter(cid: str) -> bool:
+        return any(p.stem == chapter_of[cid] for p, _ in refs.get(cid, []))
+
+    for cid in sorted(ids):
+        used = made_in_own_chapter(cid)
+        if not used and cid not in pending:
+            problems.append(f"claim {cid!r} is not referenced in chapters/{chapter_of[cid]}.md "
+                            f"(add `% claim: {cid}` after the sentence that makes it)")
+        if used and cid in pending:
+            problems.append(f"claim {cid!r} is now referenced in its chapter: remove it from the "
+                            "not-yet-referenced set")
+    for cid in sorted(set(pending) - ids):
+        problems.append(f"the not-yet-referenced set names {cid!r}, which is not in claims.csv")
+    return problems

@@ -1,0 +1,135 @@
+"""Helpers for the chapter on the gang's origins (``chapters/origins.md``).
+
+* which rows of ``timeline.csv`` the history chart shows, in which lane and with what short label;
+* spans: a row with an ``end_date`` is drawn to the end of the period its precision names
+  (a ``year`` end of 2015 means "up to the end of 2015");
+* the three places of the map, their styles and escaped popups that name their sources.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import maps
+from .charts import PALETTE
+
+# --------------------------------------------------------------------------- the history chart
+#: Lane key → title, top to bottom.
+LANES = {
+    "gang": "Tren de Aragua in Venezuela",
+    "leader": "Guerrero Flores",
+    "abroad": "Beyond Venezuela",
+    "us": "United States actions",
+}
+#: Which timeline categories may appear in each lane.
+LANE_CATEGORIES = {
+    "gang": {"venezuela"},
+    "leader": {"venezuela"},
+    "abroad": {"regional"},
+    "us": {"designation", "indictment", "reward"},
+}
+LANE_COLORS = {"gang": PALETTE["blue"], "leader": PALETTE["vermillion"], "abroad": PALETTE["green"],
+               "us": PALETTE["purple"]}
+
+#: timeline.csv event id → (lane, short label). The chart prefixes each label with its date.
+HISTORY_EVENTS = {
+    "e-2005-01-01-tda-founding-range": ("gang", "Founding dates given by sources"),
+    "e-2011-01-01-railway-works-halted": ("gang", "Railway works stop"),
+    "e-2023-09-20-tocoron-raid": ("gang", "Tocorón retaken; leaders not found"),
+    "e-2010-01-01-guerrero-jailed-tocoron": ("leader", "Jailed in Tocorón"),
+    "e-2012-01-01-guerrero-escapes-tocoron": ("leader", "Escapes"),
+    "e-2013-01-01-guerrero-recaptured": ("leader", "Recaptured"),
+    "e-2018-01-01-guerrero-sentenced": ("leader", "Sentenced to 17 years"),
+    "e-2018-01-01-first-signs-abroad": ("abroad", "First signs in Colombia and Peru"),
+    "e-2024-07-01-larry-changa-arrest": ("abroad", "'Larry Changa' arrest (Colombia)"),
+    "e-2024-11-19-los-gallegos-verdict": ("abroad", "Chile convicts 34 (Los Gallegos)"),
+    "e-2025-11-07-spain-first-cell": ("abroad", "First cell broken up in Spain"),
+    "e-2024-07-11-tda-tco-designation": ("us", "Named a criminal organization (TCO)"),
+    "e-2025-02-20-tda-fto-designation": ("us", "Designated a terrorist group (FTO)"),
+    "e-2025-07-17-ofac-six-leaders": ("us", "Treasury sanctions him"),
+    "e-2025-12-18-sdny-guerrero-unsealed": ("us", "Indictment against him unsealed"),
+    "e-2026-01-03-maduro-superseding-indictment": ("us", "Named in Maduro indictment"),
+}
+
+
+def span_end(value, precision: str = "day") -> pd.Timestamp:
+    """The first day after the period that ``value`` stands for: a span whose end is the year 2015
+    (stored as 2015-01-01, precision ``year``) is drawn up to 2016-01-01."""
+    d = pd.Timestamp(value)
+    if precision == "year":
+        return pd.Timestamp(year=d.year + 1, month=1, day=1)
+    if precision == "month":
+        return (d.to_period("M") + 1).to_timestamp()
+    if precision == "day":
+        return d + pd.Timedelta(days=1)
+    raise ValueError(f"unknown date precision {precision!r}")
+
+
+def short_date(value, precision: str = "day", end=None) -> str:
+    """Date prefix for a chart label: '2012', 'Sep 2023', or '2005–2015' for a span."""
+    d = pd.Timestamp(value)
+    if end is not None and not pd.isna(end):
+        e = pd.Timestamp(end)
+        if precision == "year":
+            return f"{d.year}–{e.year}"
+        return f"{d:%b %Y}–{e:%b %Y}"
+    return f"{d.year}" if precision == "year" else f"{d:%b} {d.year}"
+
+
+def history_events(timeline: pd.DataFrame, events: dict | None = None) -> pd.DataFrame:
+    """The chart's rows of ``timeline`` (indexed by or with a column ``event_id``): columns
+    event_id, date, end (span end for drawing, or NaT), lane, label ('2012 · Escapes'), category,
+    confidence. Raises KeyError for an id not in the table, ValueError for a row whose category
+    does not belong in its lane."""
+    events = HISTORY_EVENTS if events is None else events
+    tl = timeline.set_index("event_id") if "event_id" in timeline.columns else timeline
+    missing = [e for e in events if e not in tl.index]
+    if missing:
+        raise KeyError(f"timeline.csv has no event(s) {missing}")
+    rows = []
+    for eid, (lane, text) in events.items():
+        r = tl.loc[eid]
+        cat = str(r["category"])
+        if lane not in LANE_CATEGORIES or cat not in LANE_CATEGORIES[lane]:
+            raise ValueError(f"event {eid} has category {cat!r}, which does not belong in lane {lane!r}")
+        has_end = "end_date" in r.index and not pd.isna(r["end_date"])
+        end = span_end(r["end_date"], r["date_precision"]) if has_end else pd.NaT
+        prefix = short_date(r["date"], r["date_precision"], r["end_date"] if has_end else None)
+        rows.append({"event_id": eid, "date": pd.Timestamp(r["date"]), "end": end, "lane": lane,
+                     "label": f"{prefix} · {text}", "category": cat, "confidence": str(r["confidence"])})
+    return pd.DataFrame(rows).sort_values(["date", "event_id"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- the map
+PLACE_IDS = ["p-tocoron-prison", "p-maracay", "p-caracas"]
+#: role in places.csv → (marker colour, legend label)
+PLACE_STYLE = {
+    "prison": (PALETTE["vermillion"], "Prison"),
+    "city": (PALETTE["blue"], "City"),
+    "capital": (PALETTE["black"], "National capital"),
+}
+#: Where each label sits, so that the two close points (Tocorón, Maracay) do not collide.
+LABEL_SIDE = {"p-tocoron-prison": "bottom", "p-maracay": "left", "p-caracas": "right"}
+
+
+def source_names(keys, bib: dict) -> str:
+    """Short source line for a popup: 'Wikipedia, “Caracas”; Orinoco Tribune' (publishers; the article
+    title only for Wikipedia, whose name alone says little). Unknown keys raise KeyError."""
+    out = []
+    for k in keys:
+        e = bib[k]
+        pub, title = e.get("publisher", ""), e["title"].strip("[]")
+        out.append(f"{pub}, “{title}”" if pub == "Wikipedia" or not pub else pub)
+    return "; ".join(dict.fromkeys(out))
+
+
+def place_popup(row, bib: dict, about: str | None = None, about_keys=()) -> str:
+    """Escaped popup HTML for one row of places.csv: name, role, coordinates, an optional sentence
+    ``about`` the place, and the sources of the coordinates (and of ``about``)."""
+    style = PLACE_STYLE.get(str(row["role"]), (None, str(row["role"]).capitalize()))
+    lat, lon = float(row["lat"]), float(row["lon"])
+    coords = f"{abs(lat):.4f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.4f}° {'W' if lon < 0 else 'E'}"
+    lines = [("Type", style[1]), ("About", about or ""), ("Coordinates", coords)]
+    src = "coordinates, " + source_names(row["source_keys"], bib)
+    if about_keys:
+        src += "; text, " + source_names(about_keys, bib)
+    return maps.popup_html(str(row["place"]), lines, source=src)

@@ -1,0 +1,287 @@
+"""The fact-check chapter, the claims ledger, the glossary and the corrections mechanism."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ROOT
+from explainer import claims as cl
+from explainer import data
+from explainer.data import bib_keys
+
+#: Book claims whose chapter does not yet mark the passage that makes them (``% claim: <id>`` on its own
+#: line after the passage). The lead editor removes an id from this set when the marker is added; the
+#: ledger test fails if an id here is already marked, or no longer exists.
+NOT_YET_REFERENCED = {
+    # chapters/indictment.md
+    "c-book-unsealed-2025-12-18",        # the indictment was unsealed on Thursday 18 December 2025
+    "c-book-four-charge-groups",         # the four groups of charges
+    "c-book-penalty-40-years",           # the 40-year minimum, attributed to The Center Square
+    "c-book-reward-first-2024",          # the 5 million dollar reward was first offered on 11 July 2024
+    "c-book-reward-restated-2025",       # restated, not raised, on 17 July 2025
+    "c-book-reward-state-tocrp",         # a State Department TOCRP reward, not DOJ or FBI
+    "c-book-maduro-50m-nrp",             # Maduro's 50 million under the NRP
+    "c-book-born-1983",                  # born in 1983 in Maracay
+    "c-book-mosquera-first-top-ten",     # Mosquera Serrano, first gang member on the FBI Ten Most Wanted
+    "c-book-giovanny-san-vicente",       # 'Giovanny San Vicente' is Mosquera Serrano
+    "c-book-more-than-70-charged",       # more than 70 charged in five districts the same day
+    "c-book-260-indicted",               # more than 260 indicted since 20 January 2025 (DOJ, single source)
+    "c-book-maduro-co-defendant",        # co-defendant in the superseding Maduro indictment
+    # chapters/origins.md
+    "c-book-founding-range",             # founding between the mid-2000s and the mid-2010s
+    "c-book-escape-2012",                # escaped from Tocorón in 2012
+    "c-book-tocoron-raid",               # about 11,000 personnel retook Tocorón on 20 September 2023
+    # chapters/spread.md
+    "c-book-r4v-7-7-million",            # R4V: about 7.7 million worldwide in July 2024
+    "c-book-lac-6-9-million",            # about 6.9 million in Latin America and the Caribbean, Nov 2025
+    "c-book-los-gallegos",               # 34 Los Gallegos members convicted in Chile
+    "c-book-spain-first-cell",           # Spain's first cell dismantled on 7 November 2025
+    "c-book-ecuador-contested",          # presence in Ecuador is contested
+    # chapters/geopolitics.md
+    "c-book-tco-2024-07-11",             # TCO designation on 11 July 2024
+    "c-book-fto-2025-02-20",             # FTO designation effective 20 February 2025
+    "c-book-proclamation-10903",         # Proclamation 10903 signed 14 March 2025
+    "c-book-cecot-flights",              # the 15-16 March 2025 flights to CECOT
+    "c-book-trump-v-jgg",                # Trump v. J.G.G., 7 April 2025
+    "c-book-nic-memo",                   # the National Intelligence Council memo
+    "c-book-strikes-tda-two",            # two boat strikes tied to the gang
+    "c-book-strikes-115",                # at least 115 killed by the end of 2025
+    "c-book-cartel-soles-mentions",      # 'Cartel de los Soles' twice in 2026, 32 times in 2020
+}
+
+REQUIRED_SEED_CLAIMS = {
+    "c-seed-name-spelling", "c-seed-age-42", "c-seed-announced-thursday", "c-seed-new-york-court",
+    "c-seed-charges-list", "c-seed-reward-amount", "c-seed-reward-unprecedented", "c-seed-tocoron-origin",
+    "c-seed-countries", "c-seed-activities", "c-seed-foreign-policy-tool",
+}
+GLOSSARY_TERMS = ["Alien Enemies Act", "causa", "CECOT", "FTO", "INL", "material support", "NRP", "OFAC",
+                  "pran", "pranato", "R4V", "RICO", "SDGT", "SDNY", "superseding indictment", "TCO", "TOCRP"]
+
+
+@pytest.fixture(scope="module")
+def claims():
+    return data.load("claims")
+
+
+@pytest.fixture(scope="module")
+def refs():
+    return cl.claim_refs(cl.chapter_files())
+
+
+# ---------------------------------------------------------------- the ledger
+def test_every_referenced_claim_exists(claims, refs):
+    ids = set(claims["claim_id"])
+    missing = {cid: where for cid, where in refs.items() if cid not in ids}
+    assert not missing, missing
+
+
+def test_every_ledger_row_is_referenced_or_listed_as_pending(claims, refs):
+    assert cl.check_ledger(claims, refs, NOT_YET_REFERENCED) == []
+
+
+def test_every_seed_claim_is_checked_in_the_factcheck_chapter(claims, refs):
+    seed = set(claims.loc[claims["origin"] == "seed", "claim_id"])
+    in_factcheck = {cid for cid, where in refs.items() if any(p.stem == "factcheck" for p, _ in where)}
+    assert seed <= in_factcheck, sorted(seed - in_factcheck)
+    assert not seed & NOT_YET_REFERENCED
+
+
+def test_removing_a_claim_from_a_copy_of_the_table_breaks_the_check(data_copy, refs):
+    """A chapter marks c-seed-reward-unprecedented; delete that row in a scratch copy: the check fails."""
+    victim = "c-seed-reward-unprecedented"
+    assert victim in refs
+    intact = data_copy.package().load("claims")
+    assert cl.check_ledger(intact, refs, NOT_YET_REFERENCED) == []
+
+    rows = data_copy.rows("claims")
+    kept = [r for r in rows if r[0] != victim]
+    assert len(kept) == len(rows) - 1
+    data_copy.write_rows("claims", kept)
+    broken = data_copy.package().load("claims")
+    assert victim not in set(broken["claim_id"])
+    problems = cl.check_ledger(broken, refs, NOT_YET_REFERENCED)
+    assert len(problems) == 1
+    assert victim in problems[0] and "not in claims.csv" in problems[0] and "factcheck.md" in problems[0]
+
+
+def test_a_new_unreferenced_row_breaks_the_check(data_copy, refs):
+    rows = data_copy.rows("claims")
+    new = list(rows[-1])
+    new[0] = "c-book-added-without-a-marker"
+    data_copy.write_rows("claims", rows + [new])
+    problems = cl.check_ledger(data_copy.package().load("claims"), refs, NOT_YET_REFERENCED)
+    assert problems == [f"claim 'c-book-added-without-a-marker' is not referenced in chapters/{new[1]}.md "
+                        "(add `% claim: c-book-added-without-a-marker` after the sentence that makes it)"]
+
+
+def test_pending_set_must_stay_honest(claims, refs):
+    stale = cl.check_ledger(claims, refs, NOT_YET_REFERENCED | {"c-seed-age-42", "c-book-no-such-claim"})
+    assert any("c-seed-age-42" in p and "remove it" in p for p in stale)
+    assert any("c-book-no-such-claim" in p and "not in claims.csv" in p for p in stale)
+
+
+def test_claim_refs_parses_markers_and_skips_code(tmp_path):
+    page = tmp_path / "indictment.md"
+    page.write_text(
+        "# Title\n\nA sentence.\n\n% claim: c-book-a\n%claim: c-book-b, c-book-c\n"
+        "% a plain comment\nText % claim: c-book-not-a-marker\n"
+        "```{code-cell} ipython3\n% claim: c-book-in-code\n```\n"
+        "````markdown\n```\n% claim: c-book-in-nested-code\n```\n````\n% claims: c-book-d\n",
+        encoding="utf-8")
+    refs = cl.claim_refs([page])
+    assert sorted(refs) == ["c-book-a", "c-book-b", "c-book-c", "c-book-d"]
+    assert refs["c-book-a"] == [(page, 5)]
+    assert refs["c-book-d"] == [(page, 17)]
+
+
+def test_a_marker_in_another_chapter_does_not_count_as_used(claims, tmp_path):
+    page = tmp_path / "intro.md"
+    page.write_text("% claim: c-book-fto-2025-02-20\n", encoding="utf-8")
+    problems = cl.check_ledger(claims, cl.claim_refs([page]), NOT_YET_REFERENCED - {"c-book-fto-2025-02-20"})
+    assert any("c-book-fto-2025-02-20" in p and "chapters/geopolitics.md" in p for p in problems)
+
+
+# ---------------------------------------------------------------- the claims table
+def test_the_required_seed_claims_are_checked(claims):
+    seed = claims[claims["origin"] == "seed"].set_index("claim_id")
+    assert REQUIRED_SEED_CLAIMS <= set(seed.index)
+    assert seed.loc["c-seed-reward-unprecedented", "verdict"] == "incorrect"
+    assert seed.loc["c-seed-foreign-policy-tool", "verdict"] == "opinion"
+    assert seed["seed_quote"].notna().all()
+
+
+def test_every_verdict_has_a_source_and_an_explanation(claims):
+    keys = bib_keys()
+    for _, r in claims.iterrows():
+        assert len(r["source_keys"]) >= 1 and set(r["source_keys"]) <= keys, r["claim_id"]
+        assert len(str(r["explanation"])) > 20, r["claim_id"]
+
+
+# ---------------------------------------------------------------- rendering helpers
+def test_card_quotes_the_article_and_cites_every_source(claims):
+    row = claims.set_index("claim_id").loc["c-seed-reward-unprecedented"].copy()
+    row["claim_id"] = "c-seed-reward-unprecedented"
+    md = cl.card(row)
+    assert md.startswith("````{admonition} The article: “unprecedented \\$5 million reward”")
+    assert ":class: danger claim-card claim-incorrect" in md
+    assert "**Verdict: Incorrect.**" in md
+    assert "{cite:p}`" + ",".join(row["source_keys"]) + "`" in md
+    assert "11 July 2024" in md and "11 Jul 2024" not in md
+    assert md.rstrip().endswith("````")
+
+
+def test_card_for_a_book_claim_uses_the_claim_as_title(claims):
+    row = claims[claims["origin"] == "book"].iloc[0]
+    md = cl.card(row)
+    assert md.splitlines()[0].startswith("````{admonition} The SDNY indictment")
+    assert "The claim checked" not in md
+
+
+def test_card_refuses_a_claim_without_sources(claims):
+    row = claims.iloc[0].copy()
+    row["source_keys"] = ()
+    with pytest.raises(ValueError, match="source"):
+        cl.card(row)
+
+
+def test_md_escape_neutralises_markup():
+    assert cl.md_escape("$5 *million* `x` {cite}[a](b) <i>|") == \
+        r"\$5 \*million\* \`x\` \{cite\}\[a\](b) \<i\>\|"
+    assert cl.md_escape("plain, text.") == "plain, text."
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("since 11 Jul 2024", "since 11 July 2024"),
+    ("(Feb 2025)", "(February 2025)"),
+    ("the exact day (2 Dec)", "the exact day (2 December)"),
+    ("30-31 Dec 2025", "30-31 December 2025"),
+    ("Sept 2023", "September 2023"),
+    ("in 2025 Mar and Dec", "in 2025 Mar and Dec"),   # no day before, no year after: left alone
+    ("May 2025", "May 2025"),
+])
+def test_prose_dates(text, expected):
+    assert cl.prose_dates(text) == expected
+
+
+def test_counts_keep_the_order_and_the_zeros():
+    assert cl.counts(["partly", "supported", "supported"], cl.VERDICTS) == [
+        ("supported", 2), ("partly", 1), ("incorrect", 0), ("unverified", 0), ("opinion", 0)]
+    with pytest.raises(ValueError, match="maybe"):
+        cl.counts(["maybe"], cl.VERDICTS)
+
+
+def test_count_bars_draws_one_labelled_bar_per_label():
+    fig = cl.count_bars(["a", "b", "c"], [3, 0, 1], ["#000000"] * 3, title="T", xlabel="n",
+                        source="S", as_of="1 January 2026")
+    ax = fig.axes[0]
+    assert [p.get_width() for p in ax.patches] == [3, 0, 1]
+    y = {t.get_text(): t.get_position()[1] for t in ax.get_yticklabels()}
+    assert y["a"] > y["b"] > y["c"]  # first label on top
+    assert [p.get_y() + p.get_height() / 2 for p in ax.patches] == [y["a"], y["b"], y["c"]]
+    assert {t.get_text().strip() for t in ax.texts} >= {"3", "0", "1"}
+    with pytest.raises(ValueError):
+        cl.count_bars(["a"], [1, 2], ["#000"], title="T", xlabel="n", source="S", as_of="x")
+
+
+def test_ledger_table_links_chapters_and_cites(claims):
+    book = claims[claims["origin"] == "book"]
+    md = cl.ledger_table(book)
+    chapters = list(dict.fromkeys(book["chapter"].astype(str)))
+    assert [m for m in re.findall(r"^\*\*In \{doc\}`(\w+)`\*\*$", md, re.M)] == chapters
+    items = re.findall(r"^- .+$", md, re.M)
+    assert len(items) == len(book)
+    assert all(re.search(r"\*Confidence: [a-z-]+(; verdict: [a-z ,]+)?\.\* \{cite:p\}`[^`]+`$", i) for i in items)
+    assert "*Confidence: single-source; verdict: unverified.*" in md  # the penalty claim is flagged
+
+
+def test_verdict_table_has_one_row_per_claim(claims):
+    seed = claims[claims["origin"] == "seed"]
+    md = cl.verdict_table(seed)
+    rows = md.splitlines()[2:]
+    assert len(rows) == len(seed)
+    assert "| “unprecedented \\$5 million reward” | **Incorrect** |" in rows
+
+
+# ---------------------------------------------------------------- chapters, glossary, corrections
+def test_factcheck_chapter_parses_markdown_outputs_as_myst():
+    text = (ROOT / "chapters" / "factcheck.md").read_text(encoding="utf-8")
+    front = text.split("---", 2)[1]
+    assert re.search(r"mystnb:\s*\n\s+render_markdown_format:\s*myst", front)
+
+
+def test_glossary_defines_every_term_in_plain_language():
+    text = (ROOT / "chapters" / "glossary.md").read_text(encoding="utf-8")
+    body = text.split("```{glossary}", 1)[1].split("\n```", 1)[0]
+    entries = re.split(r"\n(?=\S)", body.strip())
+    terms = [e.splitlines()[0] for e in entries]
+    assert terms == GLOSSARY_TERMS
+    for e in entries:
+        definition = " ".join(line.strip() for line in e.splitlines()[1:])
+        assert "in preparation" not in definition.lower(), e
+        assert 40 < len(definition) < 700, e
+        assert "{cite:p}`" in definition, e
+
+
+def test_every_term_link_in_the_book_resolves():
+    used = set()
+    for p in cl.chapter_files():
+        used |= {m.group(2) or m.group(1) for m in
+                 re.finditer(r"\{term\}`([^`<]+?)(?:\s*<([^>]+)>)?`", p.read_text(encoding="utf-8"))}
+    assert used, "no glossary links"
+    assert used <= set(GLOSSARY_TERMS), sorted(used - set(GLOSSARY_TERMS))
+
+
+def test_correction_template_asks_for_sentence_problem_and_source():
+    t = (ROOT / ".github" / "ISSUE_TEMPLATE" / "correction.md").read_text(encoding="utf-8")
+    front = t.split("---", 2)[1]
+    assert re.search(r"^name: Correction$", front, re.M) and re.search(r"^about: .+", front, re.M)
+    for heading in ("## The sentence", "## What is wrong", "## Your source"):
+        assert heading in t
+
+
+def test_corrections_log_explains_the_mechanism():
+    t = (ROOT / "chapters" / "corrections.md").read_text(encoding="utf-8")
+    assert "No corrections have been published yet." in t
+    assert "issues/new?template=correction.md" in t
+    assert "## How a correction is made" in t

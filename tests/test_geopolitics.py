@@ -1,0 +1,227 @@
+"""The Geopolitics chapter's helpers: selecting US actions, the two charts, sourced tables, prose checks."""
+import matplotlib
+import pandas as pd
+import pytest
+from markdown_it import MarkdownIt
+
+from explainer import charts, data
+from explainer import geopolitics as geo
+
+
+@pytest.fixture(scope="module")
+def timeline():
+    return data.load("timeline")
+
+
+@pytest.fixture(scope="module")
+def strikes():
+    return data.load("strikes")
+
+
+@pytest.fixture(scope="module")
+def actions(timeline):
+    return geo.us_actions(timeline)
+
+
+def _event(event_id, date, category, country="USA", note="", **kw):
+    row = dict(event_id=event_id, date=pd.Timestamp(date), date_precision="day", end_date=pd.NaT,
+               event=f"Event {event_id}", category=category, country_iso3=country,
+               source_keys=("k1",), confidence="primary", note=note)
+    row.update(kw)
+    return row
+
+
+# --------------------------------------------------------------------------- selecting US actions
+def test_us_actions_keeps_only_us_actions_on_the_six_lanes():
+    t = pd.DataFrame([
+        _event("e-a", "2025-01-01", "designation"),
+        _event("e-old", "2023-01-01", "designation"),                         # before the start
+        _event("e-ven", "2025-02-01", "venezuela", country="VEN"),            # not a lane
+        _event("e-col", "2025-03-01", "indictment", country="COL"),           # not a US action
+        _event("e-cmp", "2025-04-01", "reward", note="Comparator for X."),    # comparator reward
+        _event("e-2025-04-07-nic-memo", "2025-04-07", "deportation"),         # an assessment
+        _event("e-2026-01-03-maduro-captured", "2026-01-03", "military", country="VEN"),
+    ])
+    out = geo.us_actions(t, start="2024-01-01")
+    assert out["event_id"].tolist() == ["e-a", "e-2026-01-03-maduro-captured"]
+    assert out.loc[1, "label"] == geo.SHORT_LABELS["e-2026-01-03-maduro-captured"][0]
+    assert out.loc[0, "label"] == ""
+
+
+def test_real_actions_are_us_and_on_lanes(actions):
+    assert set(actions["category"]) <= set(geo.LANES)
+    assert not set(actions["event_id"]) & set(geo.NOT_ACTIONS)
+    assert "e-2024-12-04-mencho-reward-15m" not in set(actions["event_id"])  # a comparator reward
+    assert actions["date"].is_monotonic_increasing
+    assert (actions["date"] >= pd.Timestamp("2024-01-01")).all()
+
+
+def test_every_short_label_names_a_charted_action(actions):
+    """A renamed or dropped event must not leave a label that silently disappears from the chart."""
+    assert set(geo.SHORT_LABELS) <= set(actions["event_id"])
+    assert all(side in ("above", "below") for _, side in geo.SHORT_LABELS.values())
+
+
+# --------------------------------------------------------------------------- chart 1
+def _label_texts(fig):
+    return [t for t in fig.axes[0].texts if (t.get_gid() or "").startswith("label:")]
+
+
+def test_actions_chart_labels_sit_on_their_lanes(actions):
+    fig = geo.actions_chart(actions, title="t", source="s", as_of="a")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        geo.LANE_LABELS[c] for c in reversed(geo.LANES)]
+    labels = _label_texts(fig)
+    assert len(labels) == len(geo.SHORT_LABELS)
+    by_id = actions.set_index("event_id")
+    for t in labels:
+        event_id = t.get_gid().removeprefix("label:")
+        x, y = t.get_position()
+        assert abs(abs(y - geo.lane_y(by_id.loc[event_id, "category"])) - geo.LABEL_OFFSET) < 1e-9
+    dots = [ln for ln in ax.lines if ln.get_marker() == "o"]
+    assert len(dots) == len(actions)
+    matplotlib.pyplot.close(fig)
+
+
+def test_actions_chart_labels_do_not_overlap_and_stay_inside(actions):
+    fig = geo.actions_chart(actions, title="t", source="s", as_of="a")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in _label_texts(fig)]
+    fig_box = fig.bbox
+    for i, (a, box_a) in enumerate(boxes):
+        assert fig_box.x0 <= box_a.x0 and box_a.x1 <= fig_box.x1, f"{a!r} runs off the figure"
+        for b, box_b in boxes[i + 1:]:
+            assert not box_a.overlaps(box_b), f"labels {a!r} and {b!r} overlap"
+    matplotlib.pyplot.close(fig)
+
+
+def test_actions_alt_gives_counts_per_lane(actions):
+    alt = geo.actions_alt(actions)
+    assert alt.startswith(f"Timeline of {len(actions)} US government actions")
+    n_court = int((actions["category"] == "court").sum())
+    assert f"court rulings {n_court}" in alt
+    assert "Maduro captured (3 January 2026)" in alt
+
+
+# --------------------------------------------------------------------------- chart 2
+def test_span():
+    assert geo.span(11, 11) == "11" and geo.span(43, 46) == "43–46"
+    with pytest.raises(ValueError):
+        geo.span(46, 43)
+
+
+def test_strike_tallies_must_be_cumulative(strikes):
+    d = geo.strike_tallies(strikes)
+    assert d["killed"].iloc[0] == "11" and d["as_of"].is_monotonic_increasing
+    broken = strikes.copy()
+    broken.loc[broken["as_of"].idxmax(), "killed_min"] = 1  # the last tally lower than the first
+    with pytest.raises(ValueError, match="cumulative"):
+        geo.strike_tallies(broken)
+
+
+def test_strikes_chart_marks_named_strikes_and_labels_every_tally(strikes):
+    fig = geo.strikes_chart(strikes, title="t", source="s", as_of="a")
+    ax = fig.axes[0]
+    diamonds = [ln for ln in ax.lines if ln.get_marker() == "D"]
+    assert len(diamonds) == 1 and len(diamonds[0].get_xdata()) == int(strikes["tda_named"].sum()) == 2
+    tallies = sorted((t for t in ax.texts if (t.get_gid() or "").startswith("tally:")), key=lambda t: t.get_gid())
+    assert len(tallies) == len(strikes)
+    texts = [t.get_text() for t in tallies]
+    assert "11 killed\n1 strike" in texts and "115 killed\n34–35 strikes" in texts
+    crowded = [t for t in tallies if t.get_horizontalalignment() == "right"]
+    assert [t.get_text() for t in crowded] == ["106 killed\n30 strikes"]  # two days before the next tally
+    matplotlib.pyplot.close(fig)
+
+
+def test_strikes_chart_refuses_mixed_units(strikes):
+    mixed = strikes.copy()
+    mixed["unit"] = mixed["unit"].astype(str)
+    mixed.loc[mixed.index[0], "unit"] = "boats"
+    with pytest.raises(ValueError, match="mixes units"):
+        geo.strikes_chart(mixed, title="t", source="s", as_of="a")
+
+
+def test_strikes_alt(strikes):
+    alt = geo.strikes_alt(strikes)
+    assert "2 September 2025: 1 strike, 11 killed" in alt
+    assert "strikes of 2 September 2025 and 24 October 2025" in alt
+
+
+# --------------------------------------------------------------------------- sourced tables
+def test_md_escape_neutralises_markup():
+    assert geo.md_escape("a | b") == "a \\| b"
+    assert geo.md_escape("costs $5M and $3M") == "costs \\$5M and \\$3M"
+    assert geo.md_escape("<script>x</script>") == "\\<script\\>x\\</script\\>"
+    assert geo.md_escape("two\nlines") == "two lines"
+    assert geo.md_escape(None) == "" and geo.md_escape(float("nan")) == ""
+
+
+def test_cite():
+    assert geo.cite(["a-1", "b_2"]) == "{cite:p}`a-1,b_2`"
+    assert geo.cite([]) == ""
+    with pytest.raises(ValueError):
+        geo.cite(["bad`key"])
+
+
+def _rows():
+    return pd.DataFrame({
+        "country": ["Chile", "Chile", "Spain"], "when": ["1 May 2025", "2 May 2025", "July 2024"],
+        "event": ["Arrest <b>one</b> | $x$", "Trial", "Extradition"],
+        "confidence": ["corroborated", "single-source", "primary"],
+        "source_keys": [("k1", "k2"), ("k3",), ("k4",)],
+    })
+
+
+def test_grouped_table_shows_each_group_once_and_escapes():
+    md = geo.grouped_table(_rows(), group="country", headers=("Country and date", "What happened"))
+    lines = md.strip().splitlines()
+    assert len(lines) == 2 + 3
+    assert lines[2].startswith("| **Chile** 1 May 2025 |") and lines[3].startswith("| 2 May 2025 |")
+    assert lines[4].startswith("| **Spain** July 2024 |")
+    assert "(*corroborated*) {cite:p}`k1,k2`" in lines[2]
+    html = MarkdownIt("commonmark").enable("table").render(md)
+    assert html.count("<tr>") == 4 and "<b>" not in html and "$x$" in html
+    assert "&lt;b&gt;one&lt;/b&gt; | $x$" in html  # the escaped pipe stays inside its cell
+
+
+def test_grouped_table_rejects_scattered_groups():
+    rows = _rows().iloc[[0, 2, 1]]
+    with pytest.raises(ValueError, match="not grouped"):
+        geo.grouped_table(rows, group="country", headers=("a", "b"))
+
+
+def test_cooperation_rows(timeline):
+    rows = geo.cooperation_rows(timeline)
+    assert len(rows) == len(geo.COOPERATION_EVENTS)
+    turko = rows[rows["event_id"] == "e-2024-12-30-el-turko-arrest-us"].iloc[0]
+    assert turko["country"] == "Chile"  # arrested in the US, listed under the country that sought him
+    geo.grouped_table(rows, group="country", headers=("a", "b"))  # grouped, so this does not raise
+    with pytest.raises(KeyError, match="no-such-event"):
+        geo.cooperation_rows(timeline, ["no-such-event"])
+
+
+# --------------------------------------------------------------------------- prose checks
+def test_date_mismatches(timeline):
+    assert geo.date_mismatches(timeline, {"e-2025-02-20-tda-fto-designation": "20 February 2025"}) == []
+    wrong = geo.date_mismatches(timeline, {"e-2025-02-20-tda-fto-designation": "6 February 2025"})
+    assert len(wrong) == 1 and "20 February 2025" in wrong[0]
+    assert geo.event_date(timeline, "e-2025-01-01-ecuador-terrorist-designation") == "January 2025"
+
+
+def test_missing_fragments(timeline):
+    assert geo.missing_fragments(timeline, {"e-2025-03-15-cecot-flights": ["261 people", "23 Salvadorans"]}) == []
+    missing = geo.missing_fragments(timeline, {"e-2025-03-15-cecot-flights": ["262 people"],
+                                               "e-nope": ["x"]})
+    assert len(missing) == 2 and "'262 people'" in missing[0] and "no such event" in missing[1]
+
+
+def test_small_formatters(actions):
+    assert geo.calendar_months("2023-09-27", "2025-01-01") == 16
+    assert geo.months_between(actions) == geo.calendar_months(actions["date"].min(), actions["date"].max())
+    assert geo.usd_words(12_000_000) == "$12 million" and geo.usd_words(2_500_000) == "$2.5 million"
+    assert geo.usd_words(500_000) == "$500,000"
+    assert geo.by_when("2025-12-31") == "the end of 2025" and geo.by_when("2025-11-06") == "6 November 2025"
+    assert geo.and_join(["a"]) == "a" and geo.and_join(["a", "b", "c"]) == "a, b and c"
+    assert geo.markdown("**x**")._repr_markdown_() == "**x**"

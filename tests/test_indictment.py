@@ -1,0 +1,168 @@
+"""Helpers of the indictment chapter: latest reward per person, annotations, the legal timeline."""
+import matplotlib.dates as mdates
+import pandas as pd
+import pytest
+
+from explainer import charts, data
+from explainer import indictment as ind
+
+
+def _rewards(rows):
+    cols = ["reward_id", "person", "alias", "organization", "program", "amount_usd", "event", "announced",
+            "status_note", "confidence"]
+    df = pd.DataFrame(rows, columns=cols)
+    df["announced"] = pd.to_datetime(df["announced"])
+    return df
+
+
+TOY = _rewards([
+    # raised twice: the latest amount counts, "since" is the date of the last increase
+    ["r-a-2020", "A", None, "Org", "NRP", 15_000_000, "initial", "2020-03-26", None, "corroborated"],
+    ["r-a-2025", "A", None, "Org", "NRP", 25_000_000, "increase", "2025-01-10", None, "corroborated"],
+    ["r-a-2025b", "A", None, "Org", "NRP", 50_000_000, "increase", "2025-08-07", "Captured.", "corroborated"],
+    # restated twice at the same amount: "since" is the first offer, "latest" the last restatement
+    ["r-g-2024", "G", "Niño", "Tren de Aragua", "TOCRP", 5_000_000, "initial", "2024-07-11", "At large.",
+     "primary"],
+    ["r-g-2025", "G", "Niño", "Tren de Aragua", "TOCRP", 5_000_000, "reiterated", "2025-07-17", None, "primary"],
+    ["r-g-2025b", "G", "Niño", "Tren de Aragua", "TOCRP", 5_000_000, "reiterated", "2025-12-18", None,
+     "single-source"],
+    # same amount again after a different one: the run starts at the increase, not at the first row
+    ["r-m-2024", "M", None, "Tren de Aragua", "TOCRP", 3_000_000, "initial", "2024-07-11", None, "primary"],
+    ["r-m-2025", "M", None, "Tren de Aragua", "TOCRP", 5_000_000, "increase", "2025-12-03", None, "primary"],
+    # only known from a restatement: the first offer date is unknown
+    ["r-f-2024", "F", None, "CJNG", "NRP", 5_000_000, "reiterated", "2024-12-04", None, "primary"],
+    # out of date order in the table: sorting must not depend on row order
+    ["r-z-2021", "Z", None, "Sinaloa", "NRP", 15_000_000, "increase", "2021-09-22", None, "primary"],
+    ["r-z-2015", "Z", None, "Sinaloa", "NRP", 5_000_000, "initial", "2015-01-01", None, "primary"],
+])
+
+
+def test_latest_offers_one_row_per_person_sorted():
+    lat = ind.latest_offers(TOY)
+    assert list(lat["person"]) == ["A", "Z", "F", "G", "M"]  # by amount, ties by name
+    assert lat["person"].is_unique
+    assert list(lat["amount_usd"]) == [50_000_000, 15_000_000, 5_000_000, 5_000_000, 5_000_000]
+
+
+def test_latest_offers_since_and_latest():
+    lat = ind.latest_offers(TOY).set_index("person")
+    assert lat.loc["A", "since"] == pd.Timestamp("2025-08-07")
+    assert lat.loc["G", "since"] == pd.Timestamp("2024-07-11")  # restatements do not reset it
+    assert lat.loc["G", "latest"] == pd.Timestamp("2025-12-18")
+    assert lat.loc["G", "n_changes"] == 3
+    assert lat.loc["M", "since"] == pd.Timestamp("2025-12-03") and lat.loc["M", "since_event"] == "increase"
+    assert lat.loc["Z", "amount_usd"] == 15_000_000  # the later row wins even if listed first
+    assert lat.loc["F", "since_event"] == "reiterated"
+
+
+def test_latest_offers_carries_latest_status_confidence_and_tda_flag():
+    lat = ind.latest_offers(TOY).set_index("person")
+    assert lat.loc["A", "status_note"] == "Captured."
+    assert lat.loc["G", "status_note"] == "At large."  # the latest non-empty note
+    assert lat.loc["G", "confidence"] == "single-source"  # from the latest row
+    assert lat["tda"].to_dict() == {"A": False, "Z": False, "F": False, "G": True, "M": True}
+
+
+def test_offer_note():
+    lat = ind.latest_offers(TOY).set_index("person")
+    assert ind.offer_note(lat.loc["G"]) == "since 2024"
+    assert ind.offer_note(lat.loc["M"]) == "since 2025"
+    assert ind.offer_note(lat.loc["F"]) == "in force 2024"
+
+
+def test_compare_to():
+    lat = ind.latest_offers(TOY)
+    c = ind.compare_to(lat, "G")
+    assert c == {"larger": ["A", "Z"], "equal": ["F", "M"], "smaller": []}
+    with pytest.raises(KeyError):
+        ind.compare_to(lat, "nobody")
+
+
+def test_short_name():
+    assert ind.short_name("Héctor Rusthenford Guerrero Flores") == "Héctor R. Guerrero Flores"
+    assert ind.short_name("Nicolás Maduro") == "Nicolás Maduro"
+    assert ind.short_name("Rafael Caro Quintero") == "Rafael Caro Quintero"
+    assert ind.short_name("Yohan José Romero") == "Yohan José Romero"
+    assert ind.short_name("Juan Carlos Valencia González") == "Juan C. Valencia González"
+
+
+def test_latest_offers_on_the_book_data():
+    lat = ind.latest_offers(data.load("rewards")).set_index("person")
+    g = lat.loc["Héctor Rusthenford Guerrero Flores"]
+    assert g["amount_usd"] == 5_000_000 and g["since"] == pd.Timestamp("2024-07-11") and g["tda"]
+    assert lat.loc["Nicolás Maduro", "amount_usd"] == 50_000_000
+    assert lat.loc["Giovanni Vicente Mosquera Serrano", "amount_usd"] == 5_000_000
+
+
+# --------------------------------------------------------------------------- timeline
+def test_leadership_events_exist_and_are_us_legal_actions():
+    tl = data.load("timeline")
+    ev = ind.leadership_timeline(tl)
+    assert len(ev) == len(ind.LEADERSHIP_EVENTS)
+    assert set(ev["category"]) <= set(ind.LANES)
+    assert set(ev["country_iso3"].astype(str)) == {"USA"}
+    assert ev["date"].is_monotonic_increasing
+    assert "e-2025-12-18-sdny-guerrero-unsealed" in set(ev["event_id"])
+
+
+def test_leadership_timeline_names_unknown_ids():
+    tl = data.load("timeline")
+    with pytest.raises(KeyError, match="e-1999-01-01-nothing"):
+        ind.leadership_timeline(tl, {"e-1999-01-01-nothing": "x"})
+
+
+@pytest.mark.parametrize("values,gap", [([0, 0, 0], 1.0), ([0, 0.2, 5, 5.1, 5.2], 0.5), ([1, 2, 3], 2)])
+def test_spread_positions_keeps_order_and_gap(values, gap):
+    values = sorted(values)
+    out = ind.spread_positions(values, gap)
+    assert len(out) == len(values)
+    assert all(b - a >= gap - 1e-9 for a, b in zip(out, out[1:]))
+    # the block stays centred on the original positions
+    assert abs(sum(out) / len(out) - sum(values) / len(values)) < gap
+
+
+def test_spread_positions_leaves_spaced_values_alone():
+    assert ind.spread_positions([0, 5, 10], 1) == [0, 5, 10]
+
+
+def test_date_label_and_escape():
+    assert ind.date_label("2025-12-18") == "18 Dec 2025"
+    assert ind.date_label("2025-01-01", "month") == "Jan 2025"
+    assert ind.mpl_escape("$5M and $4M") == r"\$5M and \$4M"
+
+
+def test_vertical_timeline_draws_every_event_without_overlap():
+    ev = pd.DataFrame({
+        "event_id": ["a", "b", "c", "d"],
+        "date": pd.to_datetime(["2025-12-18", "2025-12-18", "2025-12-19", "2024-07-11"]),
+        "date_precision": ["day", "day", "day", "month"],
+        "category": ["indictment", "reward", "designation", "reward"],
+        "label": ["Charges $5M", "Reward", "Sanction", "First"],
+    })
+    fig = ind.vertical_timeline(ev, title="T", source="S", as_of="1 March 2026", highlight="a")
+    ax = fig.axes[0]
+    dots = [l for l in ax.lines if l.get_marker() == "o"]
+    assert len(dots) == 4
+    assert max(l.get_markersize() for l in dots) == 10  # the highlighted event
+    # dots on the same day are side by side, not on top of each other
+    same_day = [l.get_xdata()[0] for l in dots if l.get_ydata()[0] == mdates.date2num(pd.Timestamp("2025-12-18"))]
+    assert len(set(same_day)) == 2
+    labels = [t for t in ax.texts if t.get_text() in {"Charges \\$5M", "Reward", "Sanction", "First"}]
+    assert len(labels) == 4
+    ys = sorted(t.get_position()[1] for t in labels)
+    fig.canvas.draw()
+    boxes = sorted((t.get_window_extent() for t in labels), key=lambda b: b.y0)
+    assert all(b1.y0 >= b0.y1 - 0.5 for b0, b1 in zip(boxes, boxes[1:])), "labels overlap"
+    assert ys[0] < ys[-1]
+    assert ax.yaxis_inverted()  # earliest at the top
+    assert any(t.get_text() == "Source: S. As of 1 March 2026." for t in fig.texts)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Charges", "Designations and sanctions",
+                                                                   "Rewards"]
+    charts.png_bytes(fig)  # renders
+
+
+def test_usd_words():
+    assert ind.usd_words(5_000_000) == "$5 million"
+    assert ind.usd_words(12_000_000) == "$12 million"
+    assert ind.usd_words(2_500_000) == "$2.5 million"
+    assert ind.usd_words(132_000) == "$132,000"
