@@ -100,7 +100,7 @@ def _config_inited(app, config):
     from .bibstyle import pretty_date
 
     as_of = json.loads((Path(app.srcdir) / "data" / "datapackage.json").read_text(encoding="utf-8"))["asOf"]
-    note = f'<p class="explainer-as-of">Data as of {pretty_date(as_of)}. Text and data CC BY 4.0, code MIT.</p>'
+    note = f'<p class="explainer-as-of">Data as of {pretty_date(as_of)}, the date of the newest source.</p>'
     config.html_theme_options = dict(config.html_theme_options or {}, extra_footer=note)
     config.html_context = dict(config.html_context or {}, book_as_of=as_of)
 
