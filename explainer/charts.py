@@ -104,6 +104,14 @@ def fmt_count(n: float) -> str:
     return f"{n:,.0f}"
 
 
+def usd_words(n: float) -> str:
+    """Dollar amounts for prose: 5000000 → '$5 million', 2500000 → '$2.5 million', 132000 → '$132,000'."""
+    n = float(n)
+    if n >= 1_000_000:
+        return f"${n / 1_000_000:g} million"
+    return f"${n:,.0f}"
+
+
 def fmt_usd(n: float) -> str:
     """5000000 → '$5M'; 2500000 → '$2.5M'."""
     m = n / 1_000_000

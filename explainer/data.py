@@ -349,14 +349,15 @@ def load(name: str) -> pd.DataFrame:
     return package().load(name)
 
 
-def format_date(value, precision: str = "day") -> str:
-    """House style for dates in prose: '18 December 2025', 'July 2024', '2012'."""
+def format_date(value, precision: str = "day", short: bool = False) -> str:
+    """House style for dates: '18 December 2025', 'July 2024', '2012' (short: '18 Dec 2025', for charts)."""
     d = pd.Timestamp(value)
+    month = f"{d:%b}" if short else f"{d:%B}"
     if precision == "year":
         return f"{d.year}"
     if precision == "month":
-        return f"{d:%B} {d.year}"
-    return f"{d.day} {d:%B} {d.year}"
+        return f"{month} {d.year}"
+    return f"{d.day} {month} {d.year}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,6 +15,7 @@ from matplotlib.text import Annotation
 import pandas as pd
 
 from . import charts
+from .charts import usd_words  # noqa: F401  (re-exported for the chapter)
 from .data import country_name, format_date
 
 #: The lanes of the US-actions chart, top to bottom, with their labels and colours (Okabe–Ito).
@@ -363,14 +364,6 @@ def by_when(day) -> str:
     """'the end of 2025' for 31 December, else the date in house style ('6 November 2025')."""
     d = pd.Timestamp(day)
     return f"the end of {d.year}" if (d.month, d.day) == (12, 31) else format_date(d)
-
-
-def usd_words(amount) -> str:
-    """12000000 → '$12 million'; 2500000 → '$2.5 million'; 500000 → '$500,000'."""
-    amount = float(amount)
-    if amount >= 1_000_000:
-        return f"${amount / 1_000_000:g} million"
-    return f"${amount:,.0f}"
 
 
 def markdown(text: str):

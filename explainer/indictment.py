@@ -13,6 +13,8 @@ import matplotlib.dates as mdates
 import pandas as pd
 
 from . import charts
+from .charts import usd_words  # noqa: F401  (re-exported for the chapter)
+from .data import format_date
 
 TDA = "Tren de Aragua"
 
@@ -97,14 +99,6 @@ def compare_to(latest: pd.DataFrame, person: str) -> dict[str, list[str]]:
             "smaller": list(others.loc[others["amount_usd"] < amount, "person"])}
 
 
-def usd_words(n: float) -> str:
-    """Dollar amounts for prose: 5000000 → '$5 million', 2500000 → '$2.5 million', 132000 → '$132,000'."""
-    n = float(n)
-    if n >= 1_000_000:
-        return f"${n / 1_000_000:g} million"
-    return f"${n:,.0f}"
-
-
 def short_name(person: str) -> str:
     """'Héctor Rusthenford Guerrero Flores' → 'Héctor R. Guerrero Flores' (middle given name initialled).
 
@@ -158,12 +152,7 @@ def spread_positions(values: list[float], min_gap: float) -> list[float]:
 
 def date_label(value, precision: str = "day") -> str:
     """Short date for a chart: '18 Dec 2025', 'Jan 2025', '2012'."""
-    d = pd.Timestamp(value)
-    if precision == "year":
-        return f"{d.year}"
-    if precision == "month":
-        return f"{d:%b} {d.year}"
-    return f"{d.day} {d:%b} {d.year}"
+    return format_date(value, precision, short=True)
 
 
 def mpl_escape(text: str) -> str:
