@@ -50,8 +50,17 @@ def executed(log: str) -> list[str]:
 
 
 def page_weights() -> dict[str, int]:
+    """Every HTML page's size (the root redirect page excluded)."""
     return {p.relative_to(HTML).as_posix(): p.stat().st_size for p in sorted(HTML.rglob("*.html"))
-            if not p.relative_to(HTML).as_posix().startswith(("_static", "_sources"))}
+            if not p.relative_to(HTML).as_posix().startswith(("_static", "_sources"))
+            and 'http-equiv="Refresh"' not in p.read_text(encoding="utf-8")}
+
+
+def make_book() -> float:
+    """`make book` with nothing changed: make sees every target up to date and runs no build."""
+    t0 = time.perf_counter()
+    subprocess.run(["make", "-s", "book"], cwd=ROOT, capture_output=True, check=True)
+    return time.perf_counter() - t0
 
 
 def site_bytes() -> int:
@@ -116,6 +125,8 @@ def main() -> int:
         nochange.append(t)
         assert not executed(log), f"a no-change rebuild executed {executed(log)}"
         print(f"no-change rebuild {i + 1}: {t:.1f} s", flush=True)
+    make_runs = [make_book() for _ in range(args.runs)]
+    print(f"make book, nothing changed: {', '.join(f'{t:.2f}' for t in make_runs)} s", flush=True)
     try:
         for i in range(args.runs):
             # a new code cell: the chapter's code changed, so only it must re-execute
@@ -139,6 +150,7 @@ def main() -> int:
         "runs": args.runs,
         "cold_build_s": {"median": med(cold), "runs": cold},
         "nochange_rebuild_s": {"median": med(nochange), "runs": nochange},
+        "make_book_nochange_s": {"median": med(make_runs), "runs": make_runs},
         "one_chapter_rebuild_s": {"median": med(edit), "runs": edit, "chapter": args.chapter,
                                   "executed": edit_exec},
         "page_bytes": weights,
@@ -159,6 +171,7 @@ def main() -> int:
     row("cold build (s)", f"{med(cold):.1f}", fmt(cold), f"≤ {BUDGET['cold_build_s']:.0f} s")
     row("no-change rebuild (s)", f"{med(nochange):.1f}", fmt(nochange),
         f"≤ {BUDGET['rebuild_ratio']:.0%} of cold ({med(nochange) / med(cold):.0%})")
+    row("`make book`, nothing changed (s)", f"{med(make_runs):.2f}", fmt(make_runs), "")
     row(f"edit {chapter.name} rebuild (s)", f"{med(edit):.1f}", fmt(edit),
         "only it re-runs" if all(len(e) == 1 for e in edit_exec) else "MORE RE-RAN")
     row("site weight (MB)", f"{total / 1e6:.2f}", "", f"≤ {BUDGET['site_mb']} MB")

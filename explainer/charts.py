@@ -72,9 +72,11 @@ def png_bytes(fig) -> bytes:
 class Chart:
     """A finished chart: shows as ``<figure>`` with real alt text in HTML and in JupyterLab."""
 
-    def __init__(self, fig, name: str, alt: str, caption: str | None = None):
+    def __init__(self, fig, name: str, alt: str, caption: str | None = None, colors: int | None = 64):
         self.name, self.alt, self.caption = name, alt, caption
         self.png = png_bytes(fig)
+        if colors:  # charts have few flat colours: a palette keeps them intact and the page light
+            self.png = quantize_png(self.png, colors)
         plt.close(fig)
         FIGURES_DIR.mkdir(exist_ok=True)
         (FIGURES_DIR / f"{name}.png").write_bytes(self.png)
@@ -87,11 +89,14 @@ class Chart:
                 f'style="max-width:100%;height:auto" />{cap}</figure>')
 
 
-def show(fig, name: str, alt: str, caption: str | None = None) -> Chart:
-    """Finish a chart for display: ``alt`` must say what the chart shows (checked: not empty)."""
+def show(fig, name: str, alt: str, caption: str | None = None, colors: int | None = 64) -> Chart:
+    """Finish a chart for display: ``alt`` must say what the chart shows (checked: not empty).
+
+    The PNG is reduced to a palette of at most ``colors`` colours (``None`` keeps full colour).
+    """
     if not alt or len(alt) < 20 or alt.lower().startswith(("figure", "chart", "image")):
         raise ValueError(f"chart {name!r}: alt text must describe what the chart shows, got {alt!r}")
-    return Chart(fig, name, alt, caption)
+    return Chart(fig, name, alt, caption, colors)
 
 
 def fmt_count(n: float) -> str:
@@ -281,12 +286,8 @@ def quantize_png(png: bytes, colors: int = 48) -> bytes:
 
 
 def show_compact(fig, name: str, alt: str, caption: str | None = None, colors: int = 48) -> Chart:
-    """Like :func:`show`, with the PNG palette-quantized (:func:`quantize_png`), for pages with a
-    weight budget (e.g. several charts next to interactive maps)."""
-    chart = show(fig, name, alt, caption)
-    chart.png = quantize_png(chart.png, colors)
-    (FIGURES_DIR / f"{name}.png").write_bytes(chart.png)
-    return chart
+    """:func:`show` with an explicit palette size (kept for the chapters that call it)."""
+    return show(fig, name, alt, caption, colors)
 
 
 # --------------------------------------------------------------------------- lane timeline, labels stacked
