@@ -12,7 +12,7 @@ from explainer.data import CONFIDENCE, DataError, DataPackage, bib_keys
 from conftest import ROOT
 
 pytestmark = []
-TABLES = ["timeline", "rewards", "presence", "migration", "places", "claims", "strikes"]
+TABLES = ["timeline", "rewards", "presence", "migration", "places", "claims", "strikes", "estimates"]
 
 
 @pytest.fixture(scope="module")
