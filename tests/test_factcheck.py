@@ -11,7 +11,7 @@ from explainer import data
 from explainer.data import bib_keys
 
 #: Book claims whose chapter does not yet mark the passage that makes them (``% claim: <id>`` on its own
-#: line after the passage). The lead editor removes an id from this set when the marker is added; the
+#: line after the passage). An id is removed from this set when its marker is added; the
 #: ledger test fails if an id here is already marked, or no longer exists.
 NOT_YET_REFERENCED: set[str] = set()  # every book claim is now marked in its chapter
 
