@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTML := _build/html
 JB_FLAGS := -W --keep-going
-SOURCES := $(shell find chapters explainer data -type f -not -path '*/__pycache__/*' 2>/dev/null) \
+SOURCES := $(shell find chapters explainer data _ext -type f -not -path '*/__pycache__/*' 2>/dev/null) \
            _config.yml _toc.yml references.bib intro.md
 
 .PHONY: book test test-fast serve lab clean checksums bench venv rebuild
@@ -29,6 +29,7 @@ book: $(HTML)/index.html
 
 $(HTML)/index.html: $(STAMP) $(SOURCES)
 	$(BIN)/python -m explainer.data
+	$(BIN)/python -m explainer.checks
 	$(BIN)/python -m explainer.cache
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	touch $@

@@ -90,3 +90,73 @@ def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "..
                 out.append(f"- {link}{pub}{date} (`{k}`)")
             out.append("\n</details>\n")
     return "\n".join(out)
+
+
+CHAPTER_TITLES = {
+    "intro": "Introduction", "indictment": "The indictment and the reward", "origins": "Origins",
+    "spread": "Regional spread", "geopolitics": "Geopolitics", "factcheck": "Fact-check",
+    "methods": "Methods", "glossary": "Glossary", "data-sources": "Data and sources",
+    "whats-new": "What's new", "corrections": "Corrections log",
+}
+KIND_LABELS = {"correction": "Correction", "clarification": "Clarification", "update": "Update"}
+
+
+def _chapter_link(chapter: str) -> str:
+    """A MyST ``{doc}`` link to a page, valid from any page (outputs rendered as MyST)."""
+    docname = "/intro" if chapter == "intro" else f"/chapters/{chapter}"
+    return f"{{doc}}`{CHAPTER_TITLES.get(chapter, chapter)} <{docname}>`"
+
+
+def _sources(keys, bib) -> str:
+    out = []
+    for k in keys:
+        b = bib[k]
+        title = _md_escape(b["title"])
+        pub = f", {_md_escape(b['publisher'])}" if b["publisher"] else ""
+        out.append(f"[{title}]({b['url']}){pub}" if b["url"] else f"{title}{pub}")
+    return "; ".join(out)
+
+
+def corrections_markdown(pkg: DataPackage | None = None) -> str:
+    """The corrections log, newest first, from ``data/corrections.csv``.
+
+    Each entry carries a target named after its ``correction_id``, which the ``{correction}`` role in
+    the chapters links to.
+    """
+    from .data import format_date
+
+    pkg = pkg or package()
+    bib = bibliography(pkg.bib_path)
+    table = pkg.load("corrections").sort_values("published", ascending=False, kind="stable")
+    if table.empty:
+        return "No corrections have been published yet.\n"
+    out = []
+    for published, group in table.groupby("published", sort=False):
+        out.append(f"### {format_date(published)}\n")
+        for _, r in group.iterrows():
+            out.append(f"({r['correction_id']})=")
+            out.append(f"**{KIND_LABELS[str(r['kind'])]}, {_chapter_link(str(r['chapter']))}.** "
+                       f"The book said: {_md_escape(r['was'])} It now says: {_md_escape(r['now'])} "
+                       f"Source: {_sources(r['source_keys'], bib)}."
+                       + (f" {_md_escape(r['note'])}" if isinstance(r["note"], str) and r["note"] else "")
+                       + "\n")
+    return "\n".join(out)
+
+
+def whats_new_markdown(pkg: DataPackage | None = None, limit: int | None = None) -> str:
+    """Dated updates, newest first, from ``data/updates.csv`` (``limit``: only the newest N)."""
+    from .data import format_date
+
+    pkg = pkg or package()
+    bib = bibliography(pkg.bib_path)
+    table = pkg.load("updates").sort_values("published", ascending=False, kind="stable")  # editors' order within a day
+    if limit:
+        table = table.head(limit)
+    out = []
+    for published, group in table.groupby("published", sort=False):
+        out.append(f"**{format_date(published)}**\n")
+        for _, r in group.iterrows():
+            out.append(f"- {_chapter_link(str(r['chapter']))}: {_md_escape(r['summary'])} "
+                       f"({_sources(r['source_keys'], bib)})")
+        out.append("")
+    return "\n".join(out)

@@ -52,13 +52,51 @@ def figure(width: float = 8.0, height: float = 4.5, **kw):
 
 
 def finish(fig, ax, title: str, source: str, as_of: str, subtitle: str | None = None) -> None:
-    """Title (the finding), optional subtitle and the source line with its as-of date."""
-    ax.set_title(title, loc="left", fontsize=13, fontweight="bold", pad=24 if subtitle else 10)
+    """Title (the finding), optional subtitle and the source line with its as-of date.
+
+    The title and subtitle sit at the figure's left edge, like the source line, so that long category
+    labels on the left of the axes cannot push them off the right edge; a line too long for the figure is
+    set in a smaller size rather than cut. Call :func:`relayout` after resizing the figure.
+    """
+    t = fig.text(0.01, 1, title, fontsize=13, fontweight="bold", ha="left", va="top", gid="chart-title")
+    fit_width(fig, t, min_size=9)
     if subtitle:
-        ax.text(0, 1.02, subtitle, transform=ax.transAxes, fontsize=10, color="#444444", va="bottom")
+        st = fig.text(0.01, 1, subtitle, fontsize=10, color="#444444", ha="left", va="top", gid="chart-subtitle")
+        fit_width(fig, st, min_size=7.5)
     fig.text(0.01, 0.01, f"Source: {source}. As of {as_of}.", fontsize=8, color="#555555",
              ha="left", va="bottom", wrap=True)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    relayout(fig)
+
+
+def relayout(fig) -> None:
+    """Place the title block at the top (in inches, whatever the figure's height) and fit the axes below."""
+    _, height = fig.get_size_inches()
+    top_in = 0.12
+    for gid, step in (("chart-title", 0.30), ("chart-subtitle", 0.24)):
+        for t in fig.texts:
+            if t.get_gid() == gid:
+                t.set_y(1 - top_in / height)
+                top_in += step
+    fig.tight_layout(rect=(0, 0.05, 1, 1 - (top_in + 0.04) / height))
+
+
+def fit_width(fig, text, min_size: float) -> None:
+    """Shrink ``text`` until it fits the figure's width (down to ``min_size`` points)."""
+    renderer = fig.canvas.get_renderer()
+    limit = fig.bbox.width * 0.98
+    while text.get_window_extent(renderer).x1 > limit and text.get_fontsize() > min_size:
+        text.set_fontsize(text.get_fontsize() - 0.5)
+
+
+def fit_texts_in_axes(fig, ax, texts, grow: float = 1.08, rounds: int = 25) -> None:
+    """Widen the x range until every text in ``texts`` ends inside the axes (bar annotations)."""
+    renderer = fig.canvas.get_renderer()
+    for _ in range(rounds):
+        right = ax.get_window_extent(renderer).x1
+        if all(t.get_window_extent(renderer).x1 <= right for t in texts):
+            return
+        lo, hi = ax.get_xlim()
+        ax.set_xlim(lo, hi * grow)
 
 
 def png_bytes(fig) -> bytes:
@@ -138,11 +176,12 @@ def ranked_bars(labels, values, *, highlight=None, annotations=None, title: str,
     ax.barh(list(ys), [values[i] for i in order], color=colors, height=0.7)
     ax.set_yticks(list(ys), [labels[i] for i in order])
     top = max(values) if values else 1
+    notes = []
     for y, i in zip(ys, order):
         note = f"  {value_fmt(values[i])}"
         if annotations is not None and annotations[i]:
             note += f" ({annotations[i]})"
-        ax.text(values[i], y, note, va="center", fontsize=9, color="#222222")
+        notes.append(ax.text(values[i], y, note, va="center", fontsize=9, color="#222222"))
     ax.set_xlim(0, top * 1.35)
     ax.set_xlabel(xlabel)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: value_fmt(v)))
@@ -154,6 +193,7 @@ def ranked_bars(labels, values, *, highlight=None, annotations=None, title: str,
         ax.legend(handles=[Patch(color=HIGHLIGHT, label=legend[0]), Patch(color=MUTED, label=legend[1])],
                   loc="lower right", frameon=False)
     finish(fig, ax, title, source, as_of, subtitle)
+    fit_texts_in_axes(fig, ax, notes)
     return fig
 
 

@@ -15,7 +15,8 @@ Rules checked, in order:
   ``pattern``; ``;``-separated list columns are checked item by item (against the field's
   ``vocabulary`` where it has one);
 * book rules: country codes are real ISO 3166-1 alpha-3 codes; every source key exists in
-  ``references.bib``; no date lies after the data's "as of" date; no HTML markup in text;
+  ``references.bib``; no date lies after the data's "as of" date (editorial publication dates, marked
+  ``"editorial": true`` in the schema, only not after today); no HTML markup in text;
 * the primary key is unique and foreign keys resolve.
 """
 from __future__ import annotations
@@ -254,7 +255,10 @@ class DataPackage:
                 errs.append(f"below the minimum {c['minimum']}")
             if "maximum" in c and v > _parse(typ, str(c["maximum"]))[0]:
                 errs.append(f"above the maximum {c['maximum']}")
-            if typ == "date" and v > self.as_of:
+            if typ == "date" and field.get("editorial"):  # a publication date, not a fact's date
+                if v > dt.date.today():
+                    errs.append(f"publication date {v.isoformat()} is in the future")
+            elif typ == "date" and v > self.as_of:
                 errs.append(f"date {v.isoformat()} is after the data's as-of date {self.as_of.isoformat()}")
             if name == "source_keys" and item not in keys:
                 errs.append(f"source key {item!r} is not in references.bib")

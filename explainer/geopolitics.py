@@ -39,6 +39,14 @@ LANE_COLORS = {
 NOT_ACTIONS = {
     "e-2025-04-07-nic-memo": "an intelligence assessment (shown in the counter-evidence section)",
     "e-2025-05-05-nic-memo-released": "the release of that assessment under FOIA",
+    "e-2025-05-28-fbi-memo-unsealed": "another intelligence assessment (shown in the counter-evidence section)",
+    "e-2025-12-17-el-ruby-robbery-sentence": "a sentence in one criminal case (shown in Regional spread)",
+    "e-2026-01-22-fifth-circuit-en-banc-argument": "a hearing, not a ruling",
+    "e-2026-02-03-maduro-hearing-moved": "a scheduling order",
+    "e-2026-02-17-colorado-guilty-pleas": "defendants' pleas (shown in Regional spread)",
+    "e-2026-02-24-carvajal-sentencing-reset": "a scheduling order",
+    "e-2026-02-26-maduro-motion-to-dismiss": "a defence filing",
+    "e-2026-02-24-anti-tren-detainer": "a detainer against an alleged member of a rival faction",
 }
 #: Rows outside the United States that are nonetheless US actions.
 US_ACTIONS_ABROAD = {"e-2026-01-03-maduro-captured"}
@@ -122,7 +130,7 @@ def actions_chart(actions: pd.DataFrame, *, title: str, source: str, as_of: str,
     ax.tick_params(axis="y", labelsize=10)
     ax.tick_params(axis="x", labelsize=10)
     fig.set_size_inches(width, height)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    charts.relayout(fig)
     return fig
 
 
@@ -151,11 +159,18 @@ def strike_tallies(strikes: pd.DataFrame) -> pd.DataFrame:
     """The tallies sorted by date, checked to be cumulative, with readable ``killed``/``strikes`` ranges."""
     d = strikes.sort_values("as_of").reset_index(drop=True)
     for col in ("strikes_min", "strikes_max", "killed_min", "killed_max"):
-        if (d[col].diff().dropna() < 0).any():
+        if (d[col].dropna().diff().dropna() < 0).any():  # an empty strike count is skipped
             raise ValueError(f"strikes.csv: {col} goes down over time; tallies must be cumulative")
     d["killed"] = [span(a, b) for a, b in zip(d["killed_min"], d["killed_max"])]
-    d["strikes"] = [span(a, b) for a, b in zip(d["strikes_min"], d["strikes_max"])]
+    d["strikes"] = [None if pd.isna(a) else span(a, b) for a, b in zip(d["strikes_min"], d["strikes_max"])]
     return d
+
+
+def strikes_label(r, unit: str) -> str:
+    """'43–46 killed, 10 strikes' ('168 killed' when the tally gives no count of strikes)."""
+    if pd.isna(r["strikes_min"]):
+        return f"{r['killed']} killed"
+    return f"{r['killed']} killed, {r['strikes']} {unit if r['strikes_max'] > 1 else unit.rstrip('s')}"
 
 
 def strikes_chart(strikes: pd.DataFrame, *, title: str, source: str, as_of: str,
@@ -176,7 +191,7 @@ def strikes_chart(strikes: pd.DataFrame, *, title: str, source: str, as_of: str,
     for t in [t for t in ax.texts if isinstance(t, Annotation)]:
         t.remove()  # replaced by labels that give both counts and avoid close neighbours
     for i, r in d.iterrows():
-        label = f"{r['killed']} killed\n{r['strikes']} {unit if r['strikes_max'] > 1 else unit.rstrip('s')}"
+        label = strikes_label(r, unit).replace(", ", "\n")
         crowded = i + 1 < len(d) and (d.loc[i + 1, "as_of"] - r["as_of"]).days <= CROWDED_DAYS
         x = mdates.date2num(r["as_of"])
         if crowded:  # a later tally follows within days: write this one to the left of its point
@@ -191,15 +206,40 @@ def strikes_chart(strikes: pd.DataFrame, *, title: str, source: str, as_of: str,
     ax.set_xlim(mdates.date2num(lo - pd.Timedelta(days=12)), mdates.date2num(hi + pd.Timedelta(days=12)))
     ax.xaxis.set_major_locator(mdates.MonthLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    ax.legend(frameon=False, loc="upper left", fontsize=9)
+    legend = ax.legend(frameon=False, loc="upper left", fontsize=9)
+    lift_overlapping_labels(fig, ax, [t for t in ax.texts if (t.get_gid() or "").startswith("tally:")],
+                            avoid=[legend])
     return fig
+
+
+def lift_overlapping_labels(fig, ax, labels, avoid=(), pad_px: float = 3.0, passes: int = 4) -> None:
+    """Move annotation ``labels`` up, in order, until none overlaps an earlier one or anything in ``avoid``,
+    and raise the axes' top so that every label stays inside them."""
+    renderer = fig.canvas.get_renderer()
+    px_per_pt = fig.dpi / 72
+    for _ in range(passes):
+        placed = [a.get_window_extent(renderer) for a in avoid]
+        for label in labels:
+            for _ in range(50):
+                box = label.get_window_extent(renderer)
+                hits = [b for b in placed if box.overlaps(b)]
+                if not hits:
+                    break
+                dx, dy = label.xyann
+                label.xyann = (dx, dy + (max(b.y1 for b in hits) - box.y0 + pad_px) / px_per_pt)
+            placed.append(label.get_window_extent(renderer))
+        top_px = max((label.get_window_extent(renderer).y1 for label in labels), default=0) + pad_px
+        if top_px <= ax.get_window_extent(renderer).y1:
+            return
+        lo, hi = ax.get_ylim()
+        y_top = ax.transData.inverted().transform((0, top_px))[1]
+        ax.set_ylim(lo, lo + (y_top - lo) * 1.05)
 
 
 def strikes_alt(strikes: pd.DataFrame) -> str:
     d = strike_tallies(strikes)
     unit = str(d["unit"].iloc[0])
-    steps = "; ".join(f"{format_date(r['as_of'])}: {r['strikes']} {unit if r['strikes_max'] > 1 else unit.rstrip('s')}, "
-                      f"{r['killed']} killed" for _, r in d.iterrows())
+    steps = "; ".join(f"{format_date(r['as_of'])}: {strikes_label(r, unit)}" for _, r in d.iterrows())
     named = and_join([format_date(x) for x in d.loc[d["tda_named"].fillna(False).astype(bool), "as_of"]])
     return (f"Step chart of the cumulative number of people reported killed in US strikes on alleged drug "
             f"boats, with a shaded band where outlets' tallies differ. {steps}. Diamonds mark the strikes "

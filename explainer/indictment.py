@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import charts
 from .charts import usd_words  # noqa: F401  (re-exported for the chapter)
+from .geopolitics import and_join  # noqa: F401  (re-exported for the chapter)
 from .data import format_date
 
 TDA = "Tren de Aragua"
@@ -52,7 +53,8 @@ def latest_offers(rewards: pd.DataFrame) -> pd.DataFrame:
     amount, and ``since_event`` that row's event: a run that starts with a restatement
     (``reiterated``) means the date the amount was first offered is not in the data. ``n_changes`` counts
     the person's rows; ``organization``, ``alias`` and ``program`` come from the latest row;
-    ``status_note`` is the latest non-empty one. Sorted by amount (largest first), then by name.
+    ``status_note`` is the latest non-empty one, and ``outcome``/``outcome_date`` (captured, surrendered,
+    detained or killed) the latest recorded. Sorted by amount (largest first), then by name.
     """
     out = []
     for person, rows in rewards.sort_values(["announced", "reward_id"]).groupby("person", sort=False):
@@ -63,6 +65,7 @@ def latest_offers(rewards: pd.DataFrame) -> pd.DataFrame:
         while start > 0 and rows.loc[start - 1, "amount_usd"] == amount:
             start -= 1
         notes = rows["status_note"].dropna()
+        outcomes = rows.dropna(subset=["outcome"]) if "outcome" in rows else rows.iloc[0:0]
         out.append({
             "person": person,
             "alias": last["alias"],
@@ -74,6 +77,8 @@ def latest_offers(rewards: pd.DataFrame) -> pd.DataFrame:
             "latest": last["announced"],
             "n_changes": len(rows),
             "status_note": notes.iloc[-1] if len(notes) else None,
+            "outcome": str(outcomes["outcome"].iloc[-1]) if len(outcomes) else None,
+            "outcome_date": outcomes["outcome_date"].iloc[-1] if len(outcomes) else None,
             "confidence": str(last["confidence"]),
             "tda": last["organization"] == TDA,
         })
@@ -82,9 +87,13 @@ def latest_offers(rewards: pd.DataFrame) -> pd.DataFrame:
 
 
 def offer_note(row) -> str:
-    """Annotation for a bar: 'since 2024', or 'in force 2024' when the first offer date is unknown."""
+    """Annotation for a bar: 'since 2024', or 'in force 2024' when the first offer date is unknown; then,
+    for a person no longer sought, what happened and when ('since 2021; captured 2024')."""
     year = pd.Timestamp(row["since"]).year
-    return f"in force {year}" if row["since_event"] == "reiterated" else f"since {year}"
+    note = f"in force {year}" if row["since_event"] == "reiterated" else f"since {year}"
+    if pd.notna(row.get("outcome")):
+        note += f"; {row['outcome']} {pd.Timestamp(row['outcome_date']).year}"
+    return note
 
 
 def compare_to(latest: pd.DataFrame, person: str) -> dict[str, list[str]]:

@@ -27,6 +27,7 @@ def mini_book(tmp_path: Path, page: str) -> Path:
         shutil.copy(ROOT / name, book / name)
     shutil.copytree(ROOT / "data", book / "data")
     shutil.copytree(ROOT / "_templates", book / "_templates")
+    shutil.copytree(ROOT / "_ext", book / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
     (book / "_toc.yml").write_text("format: jb-book\nroot: intro\n")
     (book / "intro.md").write_text(HEADER + page)
     return book

@@ -79,3 +79,15 @@ def test_charts_have_an_opaque_white_background():
     img = mpimg.imread(io.BytesIO(charts.png_bytes(_bars())), format="png")
     assert img.shape[2] == 4 and img[..., 3].min() == 1.0  # no transparency
     assert (img[0, 0, :3] == 1.0).all() and (img[-1, -1, :3] == 1.0).all()
+
+
+def test_long_titles_and_bar_notes_stay_inside_the_figure():
+    fig = charts.ranked_bars(["A rather long category label", "B"], [50, 5],
+                             annotations=["since 2025; captured 2026 and more words", ""],
+                             title="A long finding that would run off the right edge of a narrow chart",
+                             subtitle="A subtitle that is also long enough to matter on a narrow figure",
+                             xlabel="x", source="s", as_of="a", width=6)
+    renderer = fig.canvas.get_renderer()
+    for t in [*fig.texts, *fig.axes[0].texts]:
+        box = t.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.width, t.get_text()

@@ -245,8 +245,8 @@ def test_correction_template_asks_for_sentence_problem_and_source():
         assert heading in t
 
 
-def test_corrections_log_explains_the_mechanism():
+def test_corrections_log_is_generated_from_the_data():
+    """The log cannot be edited by hand: its list comes from data/corrections.csv."""
     t = (ROOT / "chapters" / "corrections.md").read_text(encoding="utf-8")
-    assert "No corrections have been published yet." in t
-    assert "issues/new?template=correction.md" in t
-    assert "## How a correction is made" in t
+    assert "corrections_markdown(" in t
+    assert "- **" not in t.split("## Corrections published", 1)[-1]  # no hand-written entries

@@ -6,6 +6,7 @@ from markdown_it import MarkdownIt
 
 from explainer import charts, data
 from explainer import geopolitics as geo
+from explainer.data import format_date
 
 
 @pytest.fixture(scope="module")
@@ -125,13 +126,18 @@ def test_strikes_chart_marks_named_strikes_and_labels_every_tally(strikes):
     fig = geo.strikes_chart(strikes, title="t", source="s", as_of="a")
     ax = fig.axes[0]
     diamonds = [ln for ln in ax.lines if ln.get_marker() == "D"]
-    assert len(diamonds) == 1 and len(diamonds[0].get_xdata()) == int(strikes["tda_named"].sum()) == 2
-    tallies = sorted((t for t in ax.texts if (t.get_gid() or "").startswith("tally:")), key=lambda t: t.get_gid())
-    assert len(tallies) == len(strikes)
-    texts = [t.get_text() for t in tallies]
-    assert "11 killed\n1 strike" in texts and "115 killed\n34–35 strikes" in texts
-    crowded = [t for t in tallies if t.get_horizontalalignment() == "right"]
-    assert [t.get_text() for t in crowded] == ["106 killed\n30 strikes"]  # two days before the next tally
+    assert len(diamonds) == 1 and len(diamonds[0].get_xdata()) == int(strikes["tda_named"].sum())
+    tallies = sorted((t for t in ax.texts if (t.get_gid() or "").startswith("tally:")),
+                     key=lambda t: int(t.get_gid().split(":")[1]))
+    d = geo.strike_tallies(strikes)
+    assert len(tallies) == len(d)
+    for (i, r), t in zip(d.iterrows(), tallies):
+        first, *rest = t.get_text().split("\n")
+        assert first == f"{r['killed']} killed"
+        # a tally with a count of strikes states it; one without states deaths only
+        assert rest == ([] if pd.isna(r["strikes_min"]) else [f"{r['strikes']} {'strikes' if r['strikes_max'] > 1 else 'strike'}"])
+        crowded = i + 1 < len(d) and (d.loc[i + 1, "as_of"] - r["as_of"]).days <= geo.CROWDED_DAYS
+        assert t.get_horizontalalignment() == ("right" if crowded else "center"), r["as_of"]
     matplotlib.pyplot.close(fig)
 
 
@@ -145,8 +151,11 @@ def test_strikes_chart_refuses_mixed_units(strikes):
 
 def test_strikes_alt(strikes):
     alt = geo.strikes_alt(strikes)
-    assert "2 September 2025: 1 strike, 11 killed" in alt
-    assert "strikes of 2 September 2025 and 24 October 2025" in alt
+    d = geo.strike_tallies(strikes)
+    for _, r in d.iterrows():
+        assert f"{format_date(r['as_of'])}: {geo.strikes_label(r, 'strikes')}" in alt
+    named = d.loc[d["tda_named"].fillna(False).astype(bool), "as_of"]
+    assert f"strikes of {geo.and_join([format_date(x) for x in named])}" in alt
 
 
 # --------------------------------------------------------------------------- sourced tables
@@ -225,3 +234,18 @@ def test_small_formatters(actions):
     assert geo.by_when("2025-12-31") == "the end of 2025" and geo.by_when("2025-11-06") == "6 November 2025"
     assert geo.and_join(["a"]) == "a" and geo.and_join(["a", "b", "c"]) == "a, b and c"
     assert geo.markdown("**x**")._repr_markdown_() == "**x**"
+
+
+def test_strike_labels_do_not_overlap_and_stay_inside(strikes):
+    fig = geo.strikes_chart(strikes, title="t", source="s", as_of="a")
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if (t.get_gid() or "").startswith("tally:")]
+    legend = ax.get_legend().get_window_extent(renderer)
+    inside = ax.get_window_extent(renderer)
+    for i, a in enumerate(boxes):
+        assert not a.overlaps(legend)
+        assert a.y1 <= inside.y1 + 1
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b)
+    matplotlib.pyplot.close(fig)

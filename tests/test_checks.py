@@ -1,0 +1,124 @@
+"""The text checks: chapters' "as of" dates keep up with their data; correction notes match the log."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from explainer import checks
+from explainer.data import DataPackage
+from conftest import ROOT
+
+
+@pytest.fixture
+def book(tmp_path):
+    """A scratch copy of everything the checks read."""
+    root = tmp_path / "book"
+    for d in ("chapters", "data"):
+        shutil.copytree(ROOT / d, root / d)
+    for f in ("intro.md", "_toc.yml", "references.bib"):
+        shutil.copy(ROOT / f, root / f)
+    return root
+
+
+def _rewrite(path, pattern, repl, count=1):
+    text = path.read_text(encoding="utf-8")
+    new, n = re.subn(pattern, repl, text, count=count)
+    assert n, f"nothing to change in {path.name}"
+    path.write_text(new, encoding="utf-8")
+
+
+def _append_row(root, table, values: dict):
+    path = root / "data" / f"{table}.csv"
+    rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    rows.append([values.get(c, "") for c in rows[0]])
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    DataPackage(root / "data").write_hashes()
+
+
+def test_the_book_passes():
+    assert checks.run(ROOT) == []
+
+
+def test_every_chapter_with_data_states_an_as_of_date():
+    for path in checks.chapter_files(ROOT):
+        text = path.read_text(encoding="utf-8")
+        if checks.LOAD.search(text):
+            assert checks.ASOF_ROLE.search(text), path.name
+
+
+def test_a_newer_event_makes_its_chapters_stale(book):
+    """A new timeline row dated after a chapter's stated as-of date makes that chapter stale."""
+    import datetime as dt
+    import json
+
+    desc = book / "data" / "datapackage.json"
+    meta = json.loads(desc.read_text(encoding="utf-8"))
+    later = dt.date.fromisoformat(meta["asOf"]) + dt.timedelta(days=30)
+    meta["asOf"] = later.isoformat()  # the data now reach further than any chapter says
+    desc.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert checks.check_as_of(book) == []  # a later as-of alone does not make a chapter stale
+    _append_row(book, "timeline", {
+        "event_id": f"e-{later.isoformat()}-test-event", "date": later.isoformat(), "date_precision": "day",
+        "event": "A test event.", "category": "court", "country_iso3": "USA",
+        "source_keys": "doj-sdny-2025-guerrero", "confidence": "primary"})
+    found = checks.check_as_of(book)
+    stale = {f.file for f in found if "stale" in f.message}
+    users = {p.relative_to(book).as_posix() for p in checks.chapter_files(book)
+             if 'load("timeline")' in p.read_text(encoding="utf-8")}
+    assert users and stale == users
+    assert all(f.line > 1 and "timeline.csv" in f.message for f in found if "stale" in f.message)
+
+
+def test_an_older_stated_date_is_stale(book):
+    _rewrite(book / "chapters" / "geopolitics.md", r"\{asof\}`[0-9-]+`", "{asof}`2025-01-01`", count=0)
+    found = [f for f in checks.check_as_of(book) if f.file == "chapters/geopolitics.md"]
+    assert found and "stale" in found[0].message and "2025-01-01" in found[0].message
+
+
+def test_a_date_beyond_the_data_is_refused(book):
+    _rewrite(book / "chapters" / "origins.md", r"\{asof\}`[0-9-]+`", "{asof}`2099-01-01`")
+    found = [f for f in checks.check_as_of(book) if f.file == "chapters/origins.md"]
+    assert any("later than the data's as-of date" in f.message for f in found)
+
+
+def test_a_missing_as_of_is_reported(book):
+    _rewrite(book / "chapters" / "spread.md", r"\{asof\}`([0-9-]+)`", r"\1", count=0)
+    found = [f for f in checks.check_as_of(book) if f.file == "chapters/spread.md"]
+    assert found and "states no as-of date" in found[0].message
+
+
+def test_unknown_correction_note_is_reported(book):
+    path = book / "chapters" / "spread.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nText {correction}`c-2026-01-01-nothing`.\n",
+                    encoding="utf-8")
+    found = checks.check_corrections(book)
+    assert [(f.file, "c-2026-01-01-nothing" in f.message) for f in found] == [("chapters/spread.md", True)]
+    assert found[0].line == len(path.read_text(encoding="utf-8").splitlines())
+
+
+def test_a_logged_correction_needs_its_note(book):
+    pkg = DataPackage(book / "data")
+    table = pkg.load("corrections")
+    assert len(table), "no correction is logged"
+    cid, chapter = str(table["correction_id"].iloc[0]), str(table["chapter"].iloc[0])
+    path = book / ("intro.md" if chapter == "intro" else f"chapters/{chapter}.md")
+    _rewrite(path, r"\{correction\}`%s`" % re.escape(cid), "", count=0)
+    found = checks.check_corrections(book)
+    assert any(f.file == "data/corrections.csv" and cid in f.message for f in found)
+
+
+def test_command_line_prints_dates_and_fails_with_file_and_line(book, monkeypatch):
+    ok = subprocess.run([sys.executable, "-m", "explainer.checks"], cwd=ROOT, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert "Book as of" in ok.stdout and "newest dated row" in ok.stdout
+    monkeypatch.setattr(checks, "ROOT", book)
+    _rewrite(book / "chapters" / "geopolitics.md", r"\{asof\}`[0-9-]+`", "{asof}`2025-01-01`", count=0)
+    assert checks.main() == 1
