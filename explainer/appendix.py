@@ -3,32 +3,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 from pathlib import Path
 
-from .data import BIB_PATH, CONFIDENCE, ROOT, DataPackage, package
-
-
-@lru_cache(maxsize=None)
-def bibliography(bib_path: Path = BIB_PATH) -> dict[str, dict[str, str]]:
-    """Citation key → {title, publisher, date, url} from references.bib (via pybtex)."""
-    from pybtex.database import parse_file
-
-    out = {}
-    for key, entry in parse_file(str(bib_path), bib_format="bibtex").entries.items():
-        f = entry.fields
-        out[key] = {
-            "title": _clean(f.get("title", key)),
-            "publisher": _clean(f.get("organization", f.get("publisher", f.get("journal", "")))),
-            "date": f.get("date", f.get("year", "")),
-            "url": f.get("url", ""),
-        }
-    return out
-
-
-def _clean(s: str) -> str:
-    s = re.sub(r"\\([&%_#$])", r"\1", s)
-    return s.replace("{", "").replace("}", "")
+from .data import CONFIDENCE, ROOT, DataPackage, package
+from .text import bibliography
+from .text import md_escape as _md_escape
 
 
 def chapters_using(table: str, root: Path = ROOT) -> list[str]:
@@ -36,10 +15,6 @@ def chapters_using(table: str, root: Path = ROOT) -> list[str]:
     pat = re.compile(r"""load\(\s*["']%s["']\s*\)""" % re.escape(table))
     files = [root / "intro.md", *sorted((root / "chapters").glob("*.md"))]
     return [p.stem for p in files if p.exists() and pat.search(p.read_text(encoding="utf-8"))]
-
-
-def _md_escape(s: str) -> str:
-    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", str(s))
 
 
 def confidence_counts(pkg: DataPackage | None = None) -> dict[str, Counter]:

@@ -5,27 +5,23 @@ This style prints *Title.* Publisher, 4 July 2024. URL. Note.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.formatting import toplevel
 from pybtex.style.template import field, optional, sentence, tag
 
+from explainer.text import format_date
+
 
 def pretty_date(value: str) -> str:
-    """'2024-07-04' → '4 July 2024'; '2024-07' → 'July 2024'; '2024' → '2024'."""
+    """A bibliography date in house style: '2024-07-04' → '4 July 2024'; '2024-07' → 'July 2024';
+    '2024' → '2024'; anything else is printed as it is."""
     parts = value.split("-")
+    precision = {3: "day", 2: "month"}.get(len(parts), "year")
     try:
-        if len(parts) == 3:
-            d = dt.date.fromisoformat(value)
-            return f"{d.day} {d:%B} {d.year}"
-        if len(parts) == 2:
-            d = dt.date(int(parts[0]), int(parts[1]), 1)
-            return f"{d:%B} {d.year}"
+        return format_date(value + ("-01" if len(parts) == 2 else ""), precision)
     except ValueError:
-        pass
-    return value
+        return value
 
 
 class BookStyle(UnsrtStyle):

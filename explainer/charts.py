@@ -20,6 +20,8 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from .text import usd  # noqa: E402
+
 #: Where chart PNGs are exported (EXPLAINER_FIGURES_DIR overrides it, e.g. for the determinism test).
 FIGURES_DIR = Path(os.environ.get("EXPLAINER_FIGURES_DIR", Path(__file__).resolve().parent.parent / "figures"))
 
@@ -147,18 +149,41 @@ def fmt_count(n: float) -> str:
     return f"{n:,.0f}"
 
 
-def usd_words(n: float) -> str:
-    """Dollar amounts for prose: 5000000 → '$5 million', 2500000 → '$2.5 million', 132000 → '$132,000'."""
-    n = float(n)
-    if n >= 1_000_000:
-        return f"${n / 1_000_000:g} million"
-    return f"${n:,.0f}"
-
-
 def fmt_usd(n: float) -> str:
-    """5000000 → '$5M'; 2500000 → '$2.5M'."""
-    m = n / 1_000_000
-    return f"${m:g}M" if m >= 1 else f"${n:,.0f}"
+    """Dollar amounts on charts: '$5M' (the house style for prose is :func:`explainer.text.usd`)."""
+    return usd(n, short=True)
+
+
+def mpl_escape(text: str) -> str:
+    """Escape ``$`` so matplotlib draws dollar amounts as text, not as mathtext."""
+    return str(text).replace("$", r"\$")
+
+
+def spread_positions(values: list[float], min_gap: float) -> list[float]:
+    """Nudge label positions apart so neighbours are at least ``min_gap`` apart, keeping their order and
+    moving each group of colliding values symmetrically around its mean (values in any order)."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    clusters: list[list[int]] = []  # each: indices, in ascending order of value
+    for i in order:
+        clusters.append([i])
+        while len(clusters) > 1:
+            a, b = clusters[-2], clusters[-1]
+            top_a = _cluster_positions(values, a, min_gap)[-1]
+            bottom_b = _cluster_positions(values, b, min_gap)[0]
+            if bottom_b - top_a >= min_gap - 1e-12:
+                break
+            clusters[-2:] = [a + b]
+    out = [float(v) for v in values]
+    for c in clusters:
+        for i, p in zip(c, _cluster_positions(values, c, min_gap)):
+            out[i] = p
+    return out
+
+
+def _cluster_positions(values, idx, gap):
+    mean = sum(values[i] for i in idx) / len(idx)
+    start = mean - gap * (len(idx) - 1) / 2
+    return [start + gap * k for k in range(len(idx))]
 
 
 # --------------------------------------------------------------------------- kinds of chart

@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from .data import ROOT, DataError, DataPackage, format_date
@@ -145,9 +146,257 @@ def check_corrections(root: Path = ROOT, pkg: DataPackage | None = None) -> list
     return findings
 
 
+# =============================================================================== prose ⇄ data
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+_M = "|".join(MONTHS)
+FACT_MARKER = re.compile(r"^%\s*fact:\s*(?P<refs>.+)$")
+ROLE = re.compile(r"\{[\w:.-]+\}`[^`]*`")
+INLINE_CODE = re.compile(r"`[^`]*`")
+LINK_TARGET = re.compile(r"\]\([^)]*\)")
+URL = re.compile(r"https?://\S+")
+DAY_DATE = re.compile(rf"\b(?P<d>\d{{1,2}}) (?P<m>{_M}) (?P<y>\d{{4}})\b")
+MONTH_DATE = re.compile(rf"\b(?P<m>{_M}) (?P<y>\d{{4}})\b")
+NUMBER = re.compile(r"(?<![\w.])(?P<cur>\$)?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+                    r"(?P<mult>\s?(?:million|billion|M\b|B\b))?(?P<pct>%)?")
+#: Numbers in prose that are identifiers, not facts to check (reviewed list: add with care).
+IDENTIFIERS = [
+    (re.compile(r"\b\d+ FR \d+\b"), "Federal Register citations"),
+    (re.compile(r"\b(?:Executive Order|E\.O\.|Proclamation|Order) \d+\b"), "executive orders and proclamations"),
+    (re.compile(r"\bS\d+ \d+ Cr\. \d+(?: \(AKH\))?"), "court docket numbers"),
+    (re.compile(r"\b\d+ U\.S\.C\. § ?\d+\w*"), "sections of the US Code"),
+    (re.compile(r"\bcounts? \d+(?: (?:to|and|-|–) \d+)?\b"), "count numbers of an indictment"),
+    (re.compile(r"\bMS-13\b"), "the name of a gang"),
+    (re.compile(r"\bSHA-256\b|\bCC BY \d\.\d\b|\bISO 3166-1\b|\bE\.O\. \d+\b"), "names of standards and licences"),
+]
+#: Fenced directives whose content is not prose (code, outputs, generated tables).
+NON_PROSE = {"code-cell", "glue:md", "nb-exec-table", "bibliography", "code", "math"}
+#: Directives whose content is one passage, with its markers after the closing fence (MyST comments
+#: cannot sit inside a glossary).
+WHOLE = {"glossary"}
+
+
+@dataclass(frozen=True)
+class Literal:
+    text: str
+    kind: str  # "day", "month", "year", "number", "percent"
+    value: object
+    start: int = 0  # offset in the passage
+    end: int = 0
+
+
+@dataclass
+class Block:
+    file: str
+    line: int
+    text: str
+    refs: list[tuple[str, str, int]]  # (table, key, marker line)
+
+
+def prose_blocks(path: Path, root: Path = ROOT) -> list[Block]:
+    """Paragraphs (and headings, list items, table rows) of prose, with the ``% fact:`` markers that
+    follow them directly. Front matter, fenced code, outputs and directive options are skipped."""
+    rel = path.relative_to(root).as_posix()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    blocks: list[Block] = []
+    cur: list[tuple[int, str]] = []
+    fences: list[tuple[str, bool]] = []  # (marker, is_prose)
+    whole = False  # inside a directive read as one passage (a glossary)
+    i = 0
+    if lines and lines[0].strip() == "---":  # front matter
+        i = next((j for j in range(1, len(lines)) if lines[j].strip() == "---"), 0) + 1
+
+    def close():
+        if cur:
+            blocks.append(Block(rel, cur[0][0], "\n".join(t for _, t in cur), []))
+            cur.clear()
+
+    for n in range(i, len(lines)):
+        line, no = lines[n], n + 1
+        s = line.strip()
+        m = re.match(r"^(`{3,}|:{3,})\s*(\{(?P<name>[^}]+)\})?", s)
+        if m:
+            mark = m.group(1)
+            if fences and fences[-1][0][0] == mark[0] and len(mark) >= len(fences[-1][0]) and s == mark:
+                fences.pop()
+                close()
+                whole = False
+                continue
+            if m.group("name") is not None or mark[0] == "`":
+                prose = (m.group("name") or "code") not in NON_PROSE and all(p for _, p in fences)
+                fences.append((mark, prose))
+                close()
+                if m.group("name") in WHOLE:  # one passage; its markers follow the closing fence
+                    whole = True
+                continue
+        if fences and not fences[-1][1]:
+            continue
+        if FACT_MARKER.match(s):
+            close()
+            for ref in FACT_MARKER.match(s)["refs"].split():
+                table, _, key = ref.partition(":")
+                if blocks:
+                    blocks[-1].refs.append((table, key, no))
+            continue
+        if not s or s.startswith("%") or re.match(r"^:[\w-]+:", s) or s.startswith("(") and s.endswith(")="):
+            if whole and fences:
+                cur.append((no, ""))  # keep the passage's lines contiguous
+            else:
+                close()
+            continue
+        if not (whole and fences) and (s.startswith("#") or s.startswith("- ") or s.startswith("* ")
+                                       or re.match(r"^\d+\. ", s)):
+            close()  # a heading or list item starts its own block
+        cur.append((no, line))
+        if s.startswith("#"):
+            close()
+    close()
+    return blocks
+
+
+def _blank(m) -> str:
+    return " " * len(m.group(0))
+
+
+def _clean(text: str) -> str:
+    """The passage with everything that is not a stated fact blanked out (offsets are kept)."""
+    text = re.sub(r"(?m)^\s*(?:\d+\.|[-*]|#+)\s", _blank, text)  # list numbers and heading marks
+    for pattern in (ROLE, LINK_TARGET, URL, INLINE_CODE, *(p for p, _ in IDENTIFIERS)):
+        text = pattern.sub(_blank, text)
+    return text.replace("\u00a0", " ")
+
+
+def literals(text: str) -> list[Literal]:
+    """The dates and numbers a passage of prose states (roles, links and identifiers excluded), with
+    their offsets in the passage."""
+    text = _clean(text)
+    out = []
+    for m in DAY_DATE.finditer(text):
+        out.append(Literal(m.group(0), "day", dt.date(int(m["y"]), MONTHS.index(m["m"]) + 1, int(m["d"])),
+                           m.start(), m.end()))
+    text = DAY_DATE.sub(_blank, text)
+    for m in MONTH_DATE.finditer(text):
+        out.append(Literal(m.group(0), "month", (int(m["y"]), MONTHS.index(m["m"]) + 1), m.start(), m.end()))
+    text = MONTH_DATE.sub(_blank, text)
+    for m in NUMBER.finditer(text):
+        raw = m["num"]
+        if re.fullmatch(r"(19|20)\d\d", raw) and not (m["cur"] or m["mult"] or m["pct"]):
+            out.append(Literal(raw, "year", int(raw), m.start(), m.end()))
+            continue
+        value = float(raw.replace(",", ""))
+        mult = (m["mult"] or "").strip()
+        if mult in ("million", "M"):
+            value *= 1e6
+        elif mult in ("billion", "B"):
+            value *= 1e9
+        body = m.group(0).rstrip()
+        out.append(Literal(body, "percent" if m["pct"] else "number", value, m.start(), m.start() + len(body)))
+    return sorted(out, key=lambda lit: lit.start)
+
+
+class RowIndex:
+    """What each data row 'holds': its dates at their precision, its numbers and its words."""
+
+    PRECISION = {"date": "date_precision", "end_date": "date_precision", "announced": "announced_precision",
+                 "outcome_date": "outcome_precision", "first_documented": "first_documented_precision",
+                 "event_date": "event_date_precision", "as_of": "as_of_precision"}
+
+    def __init__(self, pkg: DataPackage):
+        self.pkg = pkg
+        self.rows: dict[tuple[str, str], dict] = {}
+        for name in pkg.tables:
+            res = pkg.resources[name]
+            pk = res["schema"].get("primaryKey")
+            pk = [pk] if isinstance(pk, str) else list(pk or [])
+            df = pkg.load(name)
+            for _, r in df.iterrows():
+                key = "/".join(_key_part(r[c]) for c in pk)
+                self.rows[(name, key)] = self._holdings(res, r)
+
+    def _holdings(self, res, r) -> dict:
+        days, months, years, numbers, text = set(), set(), set(), set(), []
+        for f in res["schema"]["fields"]:
+            v = r[f["name"]]
+            if f.get("type") == "date" and not pd.isna(v):
+                prec = str(r.get(self.PRECISION.get(f["name"], ""), "day") or "day")
+                d = v.date()
+                years.add(d.year)
+                if prec in ("day", "month"):
+                    months.add((d.year, d.month))
+                if prec == "day":
+                    days.add(d)
+            elif f.get("type") in ("integer", "number") and not pd.isna(v):
+                numbers.add(float(v))
+            elif isinstance(v, tuple):
+                continue  # source keys, activities
+            elif isinstance(v, str) or (v is not None and not pd.isna(v)):
+                text.append(str(v))
+        return {"days": days, "months": months, "years": years, "numbers": numbers, "text": " ".join(text)}
+
+    def holds(self, table: str, key: str, lit: Literal) -> bool:
+        h = self.rows[(table, key)]
+        text = h["text"]
+        if lit.kind == "day":
+            d = lit.value
+            return d in h["days"] or any(f"{d.day} {mon} {d.year}" in text
+                                         for mon in (MONTHS[d.month - 1], MONTHS[d.month - 1][:3]))
+        if lit.kind == "month":
+            y, mo = lit.value
+            return (y, mo) in h["months"] or any(re.search(rf"\b{mon}\.? {y}\b", text)
+                                                 for mon in (MONTHS[mo - 1], MONTHS[mo - 1][:3]))
+        if lit.kind == "year":
+            return lit.value in h["years"] or re.search(rf"(?<!\d){lit.value}(?!\d)", text) is not None
+        if lit.kind == "percent":
+            return re.search(rf"(?<![\d.]){re.escape(lit.text.rstrip('%'))}\s?%", text) is not None
+        v = lit.value
+        if v in h["numbers"]:
+            return True
+        forms = {_num(v), f"{v:,.0f}" if v == int(v) else _num(v)}
+        if v >= 1e6:
+            forms |= {f"{_num(v / 1e6)} million", f"{_num(v / 1e6)}M"}
+        return any(re.search(rf"(?<![\d.,]){re.escape(f)}(?![\d]|[.,]\d)", text) for f in forms)
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if v == int(v) else f"{v:g}"
+
+
+def _key_part(v) -> str:
+    if isinstance(v, tuple):
+        return ";".join(v)
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat()
+    return str(v)
+
+
+def check_prose(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Finding]:
+    """Every date and number in the chapters' prose is stated by a data row named next to it."""
+    pkg = pkg or DataPackage(root / "data", root / "references.bib")
+    index = RowIndex(pkg)
+    findings = []
+    for path in chapter_files(root):
+        for block in prose_blocks(path, root):
+            lits = literals(block.text)
+            for table, key, line in block.refs:
+                if (table, key) not in index.rows:
+                    findings.append(Finding(block.file, line, f"% fact: names {table}:{key}, which is not a "
+                                                              f"row of data/{table}.csv"))
+            refs = [(t, k) for t, k, _ in block.refs if (t, k) in index.rows]
+            for lit in lits:
+                if not refs:
+                    findings.append(Finding(block.file, block.line, f"'{lit.text}' is not bound to the data: "
+                                            "glue it, or add a '% fact: table:key' line naming the row that "
+                                            "states it"))
+                elif not any(index.holds(t, k, lit) for t, k in refs):
+                    names = " ".join(f"{t}:{k}" for t, k in refs)
+                    findings.append(Finding(block.file, block.line, f"'{lit.text}' is not in the row(s) named "
+                                                                    f"after this passage ({names})"))
+    return findings
+
+
 def run(root: Path = ROOT) -> list[Finding]:
     pkg = DataPackage(root / "data", root / "references.bib")
-    return check_as_of(root, pkg) + check_corrections(root, pkg)
+    return check_as_of(root, pkg) + check_corrections(root, pkg) + check_prose(root, pkg)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,6 +24,9 @@ from matplotlib.ticker import MaxNLocator
 
 from . import charts
 from .data import CONFIDENCE, ROOT
+from .text import cite
+from .text import expand_months as prose_dates
+from .text import md_escape
 
 #: Verdicts, in the order the book shows them.
 VERDICTS = ["supported", "partly", "incorrect", "unverified", "opinion"]
@@ -65,43 +68,7 @@ CONFIDENCE_COLORS = {
     "unverified": charts.PALETTE["grey"],
 }
 
-_MONTHS = {
-    "Jan": "January", "Feb": "February", "Mar": "March", "Apr": "April", "Jun": "June", "Jul": "July",
-    "Aug": "August", "Sep": "September", "Sept": "September", "Oct": "October", "Nov": "November",
-    "Dec": "December",
-}
-_ABBR = "|".join(sorted(_MONTHS, key=len, reverse=True))
-# "11 Jul 2024", "(2 Dec)", "Jul 2024", "30-31 Dec 2025": a day before it or a year after it.
-_MONTH_RE = re.compile(rf"(?<![\d-])(\d{{1,2}}(?:-\d{{1,2}})? )({_ABBR})\b|\b({_ABBR})\b(?= \d{{4}}\b)")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|$#~^])")
-
-
 # --------------------------------------------------------------------------- text
-def md_escape(text) -> str:
-    """Escape text from data for MyST Markdown (``$`` would start maths, ``{`` a role, ``*`` emphasis…)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
-
-
-def prose_dates(text: str) -> str:
-    """House style for dates in prose: '11 Jul 2024' → '11 July 2024', 'Sep 2025' → 'September 2025'.
-
-    Only abbreviations next to a day number or before a four-digit year are expanded, so words such as
-    "Mar" or "Dec" elsewhere are left alone.
-    """
-    def full(m: re.Match) -> str:
-        if m.group(2):
-            return m.group(1) + _MONTHS[m.group(2)]
-        return _MONTHS[m.group(3)]
-
-    return _MONTH_RE.sub(full, str(text))
-
-
-def cite(keys) -> str:
-    """A MyST parenthetical citation of ``keys`` (at least one)."""
-    keys = [k for k in keys if k]
-    if not keys:
-        raise ValueError("a claim needs at least one source key")
-    return "{cite:p}`" + ",".join(keys) + "`"
 
 
 def _quote(text: str) -> str:
@@ -122,7 +89,7 @@ def card(row) -> str:
         claim = ""
     head = f"**Verdict: {VERDICT_LABELS[verdict]}.** Confidence in this verdict: {CONFIDENCE_LABELS[conf]}."
     why = md_escape(prose_dates(row["explanation"]))
-    body = [head, claim, f"{why} {cite(row['source_keys'])}"]
+    body = [head, claim, f"{why} {cite(row['source_keys'], required=True)}"]
     fence = "````"
     return "\n".join([
         f"{fence}{{admonition}} {title}",
@@ -158,7 +125,7 @@ def ledger_table(df: pd.DataFrame) -> str:
             v = str(r["verdict"])
             verdict = "" if v == "supported" else f"; verdict: {VERDICT_LABELS[v].lower()}"
             lines.append(f"- {md_escape(prose_dates(r['claim']))} *Confidence: {r['confidence']}{verdict}.* "
-                         f"{cite(r['source_keys'])}")
+                         f"{cite(r['source_keys'], required=True)}")
         out.append("\n".join(lines))
     return "\n\n".join(out)
 

@@ -32,6 +32,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .text import bibliography, format_date  # noqa: F401  (format_date: the house style, re-exported)
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 BIB_PATH = ROOT / "references.bib"
@@ -98,7 +100,7 @@ def country_name(code: str) -> str:
 
 def bib_keys(bib_path: Path = BIB_PATH) -> set[str]:
     """The citation keys defined in a BibTeX file."""
-    return set(re.findall(r"^@\w+\s*\{\s*([^,\s]+)\s*,", bib_path.read_text(encoding="utf-8"), re.M))
+    return set(bibliography(bib_path))
 
 
 def sha256(path: Path) -> str:
@@ -351,17 +353,6 @@ def package() -> DataPackage:
 def load(name: str) -> pd.DataFrame:
     """Load one validated, typed table of the book's data package, e.g. ``load("migration")``."""
     return package().load(name)
-
-
-def format_date(value, precision: str = "day", short: bool = False) -> str:
-    """House style for dates: '18 December 2025', 'July 2024', '2012' (short: '18 Dec 2025', for charts)."""
-    d = pd.Timestamp(value)
-    month = f"{d:%b}" if short else f"{d:%B}"
-    if precision == "year":
-        return f"{d.year}"
-    if precision == "month":
-        return f"{month} {d.year}"
-    return f"{d.day} {month} {d.year}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,8 +15,8 @@ from matplotlib.text import Annotation
 import pandas as pd
 
 from . import charts
-from .charts import usd_words  # noqa: F401  (re-exported for the chapter)
-from .data import country_name, format_date
+from .data import country_name
+from .text import and_list, calendar_months, cite, format_date, md_escape, span
 
 #: The lanes of the US-actions chart, top to bottom, with their labels and colours (Okabe–Ito).
 LANES = ["designation", "indictment", "reward", "military", "deportation", "court"]
@@ -147,14 +147,6 @@ def actions_alt(actions: pd.DataFrame) -> str:
 
 
 # --------------------------------------------------------------------------- strikes
-def span(lo, hi) -> str:
-    """11, 11 → '11'; 43, 46 → '43–46'."""
-    lo, hi = int(lo), int(hi)
-    if lo > hi:
-        raise ValueError(f"range {lo}–{hi} is reversed")
-    return f"{lo}" if lo == hi else f"{lo}–{hi}"
-
-
 def strike_tallies(strikes: pd.DataFrame) -> pd.DataFrame:
     """The tallies sorted by date, checked to be cumulative, with readable ``killed``/``strikes`` ranges."""
     d = strikes.sort_values("as_of").reset_index(drop=True)
@@ -240,41 +232,13 @@ def strikes_alt(strikes: pd.DataFrame) -> str:
     d = strike_tallies(strikes)
     unit = str(d["unit"].iloc[0])
     steps = "; ".join(f"{format_date(r['as_of'])}: {strikes_label(r, unit)}" for _, r in d.iterrows())
-    named = and_join([format_date(x) for x in d.loc[d["tda_named"].fillna(False).astype(bool), "as_of"]])
+    named = and_list([format_date(x) for x in d.loc[d["tda_named"].fillna(False).astype(bool), "as_of"]])
     return (f"Step chart of the cumulative number of people reported killed in US strikes on alleged drug "
             f"boats, with a shaded band where outlets' tallies differ. {steps}. Diamonds mark the strikes "
             f"of {named}, the only ones the US government tied to Tren de Aragua.")
 
 
-def and_join(items: list[str]) -> str:
-    """['a'] → 'a'; ['a', 'b'] → 'a and b'; ['a', 'b', 'c'] → 'a, b and c'."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 # --------------------------------------------------------------------------- sourced tables
-_MD_SPECIAL = set("\\`*_[]<>|$~{}#")
-
-
-def md_escape(value) -> str:
-    """Escape a data value for a Markdown table cell: no markup, no math, no line breaks."""
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
-        return ""
-    text = " ".join(str(value).split())
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
-
-
-def cite(keys) -> str:
-    """A MyST citation for a list of BibTeX keys (``''`` for none)."""
-    keys = [k for k in keys if k]
-    for k in keys:
-        if not all(ch.isalnum() or ch in "-_:." for ch in k):
-            raise ValueError(f"not a citation key: {k!r}")
-    return f"{{cite:p}}`{','.join(keys)}`" if keys else ""
-
-
 def sourced_table(rows: pd.DataFrame, columns: dict[str, str], *, keys: str = "source_keys",
                   confidence: str | None = "confidence") -> str:
     """A Markdown table of ``rows``: the given ``columns`` (column → header, escaped), then the row's
@@ -392,12 +356,6 @@ def missing_fragments(timeline: pd.DataFrame, facts: dict[str, list[str]]) -> li
 def months_between(actions: pd.DataFrame, column: str = "date") -> int:
     """Calendar months from the first to the last date (Jul 2024 → Feb 2026 is 19)."""
     return calendar_months(actions[column].min(), actions[column].max())
-
-
-def calendar_months(start, end) -> int:
-    """Calendar months from ``start`` to ``end`` (Sep 2023 → Jan 2025 is 16)."""
-    a, b = pd.Timestamp(start), pd.Timestamp(end)
-    return (b.year - a.year) * 12 + b.month - a.month
 
 
 def by_when(day) -> str:

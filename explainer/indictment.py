@@ -13,8 +13,6 @@ import matplotlib.dates as mdates
 import pandas as pd
 
 from . import charts
-from .charts import usd_words  # noqa: F401  (re-exported for the chapter)
-from .geopolitics import and_join  # noqa: F401  (re-exported for the chapter)
 from .data import format_date
 
 TDA = "Tren de Aragua"
@@ -135,40 +133,6 @@ def leadership_timeline(timeline: pd.DataFrame, events: dict[str, str] | None = 
     return sub.reset_index().sort_values(["date", "event_id"]).reset_index(drop=True)
 
 
-def spread_positions(values: list[float], min_gap: float) -> list[float]:
-    """Move sorted ``values`` apart so neighbours are at least ``min_gap`` apart, staying as close to
-    their original positions as possible (labels beside a time axis). Order is preserved."""
-    pos = [float(v) for v in values]
-    if not pos:
-        return pos
-    for _ in range(200):  # push down, then pull the block back up around its centre; repeat
-        for i in range(1, len(pos)):
-            if pos[i] - pos[i - 1] < min_gap:
-                pos[i] = pos[i - 1] + min_gap
-        shift = (sum(values) - sum(pos)) / len(pos)
-        new = [p + shift for p in pos]
-        for i in range(len(new) - 2, -1, -1):
-            if new[i + 1] - new[i] < min_gap:
-                new[i] = new[i + 1] - min_gap
-        if all(abs(a - b) < 1e-9 for a, b in zip(new, pos)):
-            break
-        pos = new
-    for i in range(1, len(pos)):  # guarantee the gap
-        if pos[i] - pos[i - 1] < min_gap - 1e-9:
-            pos[i] = pos[i - 1] + min_gap
-    return pos
-
-
-def date_label(value, precision: str = "day") -> str:
-    """Short date for a chart: '18 Dec 2025', 'Jan 2025', '2012'."""
-    return format_date(value, precision, short=True)
-
-
-def mpl_escape(text: str) -> str:
-    """Escape ``$`` so matplotlib draws dollar amounts as text, not as mathtext."""
-    return str(text).replace("$", r"\$")
-
-
 def vertical_timeline(events: pd.DataFrame, *, title: str, source: str, as_of: str,
                       subtitle: str | None = None, lanes: dict | None = None, colors: dict | None = None,
                       width: float = 6.4, height: float | None = None, highlight: str | None = None):
@@ -189,7 +153,7 @@ def vertical_timeline(events: pd.DataFrame, *, title: str, source: str, as_of: s
     extent = span
     for _ in range(4):
         gap = extent / axes_h_in * 0.24
-        label_y = spread_positions(ys, gap)
+        label_y = charts.spread_positions(ys, gap)
         extent = max(max(label_y), hi) - min(min(label_y), lo) + 1.6 * gap
     top, bottom = min(min(label_y), lo) - gap * 0.8, max(max(label_y), hi) + gap * 0.8
     ax.axvline(0, color="#BBBBBB", lw=1.5, zorder=1)
@@ -205,9 +169,9 @@ def vertical_timeline(events: pd.DataFrame, *, title: str, source: str, as_of: s
                 zorder=2)
         precision = row["date_precision"] if "date_precision" in ev.columns else "day"
         weight = "bold" if big else "normal"
-        ax.text(0.19, label_y[i], date_label(row["date"], precision), va="center", ha="left",
+        ax.text(0.19, label_y[i], format_date(row["date"], precision, short=True), va="center", ha="left",
                 fontsize=9, color="#555555", fontweight=weight)
-        ax.text(0.74, label_y[i], mpl_escape(row["label"]), va="center", ha="left", fontsize=10,
+        ax.text(0.74, label_y[i], charts.mpl_escape(row["label"]), va="center", ha="left", fontsize=10,
                 color="#111111", fontweight=weight)
     ax.set_xlim(-0.2, 2.85)
     ax.set_ylim(bottom, top)  # earliest at the top

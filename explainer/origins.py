@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import maps
 from .charts import PALETTE
+from .text import source_names
 
 # --------------------------------------------------------------------------- the history chart
 #: Lane key → title, top to bottom.
@@ -111,17 +112,6 @@ PLACE_STYLE = {
 LABEL_SIDE = {"p-tocoron-prison": "bottom", "p-maracay": "left", "p-caracas": "right"}
 
 
-def source_names(keys, bib: dict) -> str:
-    """Short source line for a popup: 'Wikipedia, “Caracas”; Orinoco Tribune' (publishers; the article
-    title only for Wikipedia, whose name alone says little). Unknown keys raise KeyError."""
-    out = []
-    for k in keys:
-        e = bib[k]
-        pub, title = e.get("publisher", ""), e["title"].strip("[]")
-        out.append(f"{pub}, “{title}”" if pub == "Wikipedia" or not pub else pub)
-    return "; ".join(dict.fromkeys(out))
-
-
 def place_popup(row, bib: dict, about: str | None = None, about_keys=()) -> str:
     """Escaped popup HTML for one row of places.csv: name, role, coordinates, an optional sentence
     ``about`` the place, and the sources of the coordinates (and of ``about``)."""
@@ -129,7 +119,7 @@ def place_popup(row, bib: dict, about: str | None = None, about_keys=()) -> str:
     lat, lon = float(row["lat"]), float(row["lon"])
     coords = f"{abs(lat):.4f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.4f}° {'W' if lon < 0 else 'E'}"
     lines = [("Type", style[1]), ("About", about or ""), ("Coordinates", coords)]
-    src = "coordinates, " + source_names(row["source_keys"], bib)
+    src = "coordinates, " + "; ".join(source_names(row["source_keys"], bib))
     if about_keys:
-        src += "; text, " + source_names(about_keys, bib)
+        src += "; text, " + "; ".join(source_names(about_keys, bib))
     return maps.popup_html(str(row["place"]), lines, source=src)

@@ -24,7 +24,11 @@ import folium
 import pandas as pd
 
 from . import maps
-from .data import BIB_PATH, country_name, format_date
+from .charts import spread_positions
+from .data import country_name
+from .text import expand_months as prose_dates
+from .text import format_date as when
+from .text import md_escape, source_names
 
 # --------------------------------------------------------------------------- symbol positions
 #: ISO3 → (lat, lon) of the presence symbol: centre of the bounding box of the country's largest
@@ -102,32 +106,6 @@ def in_country(code: str, lat: float, lon: float) -> bool:
 
 
 # --------------------------------------------------------------------------- sources and dates
-@lru_cache(maxsize=None)
-def _organizations(bib_path: str) -> dict[str, str]:
-    text = Path(bib_path).read_text(encoding="utf-8")
-    out = {}
-    for m in re.finditer(r"^@\w+\s*\{\s*([^,\s]+)\s*,(.*?)^\}", text, re.M | re.S):
-        org = re.search(r"^\s*organization\s*=\s*\{(.*)\},?\s*$", m.group(2), re.M)
-        out[m.group(1)] = org.group(1).strip() if org else m.group(1)
-    return out
-
-
-def source_names(keys, bib_path: Path | str = BIB_PATH) -> list[str]:
-    """Readable source names (the bib entries' ``organization``), de-duplicated, in order.
-
-    Raises KeyError for a key that is not in the bibliography.
-    """
-    orgs = _organizations(str(bib_path))
-    return list(dict.fromkeys(orgs[k] for k in keys))
-
-
-def when(value, precision) -> str:
-    """A data date in prose form at its precision ('' when missing)."""
-    if value is None or pd.isna(value):
-        return ""
-    return format_date(value, str(precision) if precision is not None and not pd.isna(precision) else "day")
-
-
 # --------------------------------------------------------------------------- map 1: presence markers
 #: Short names of the evidence levels, for table cells and chart labels.
 EVIDENCE_SHORT = {"origin": "Origin", "convictions": "Convictions", "prosecutions": "Charges or arrests",
@@ -434,33 +412,6 @@ def growth_frame(mig: pd.DataFrame, geos: list[str], snapshots: list[str],
     return out.sort_values(["geo", "date"]).reset_index(drop=True)
 
 
-def spread_positions(values: list[float], min_gap: float) -> list[float]:
-    """Nudge values apart so neighbours are at least ``min_gap`` apart, keeping their order and
-    moving each group of colliding values symmetrically around its mean."""
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    clusters: list[list[int]] = []  # each: indices, in ascending order of value
-    for i in order:
-        clusters.append([i])
-        while len(clusters) > 1:
-            a, b = clusters[-2], clusters[-1]
-            top_a = _cluster_positions(values, a, min_gap)[-1]
-            bottom_b = _cluster_positions(values, b, min_gap)[0]
-            if bottom_b - top_a >= min_gap - 1e-12:
-                break
-            clusters[-2:] = [a + b]
-    out = list(values)
-    for c in clusters:
-        for i, p in zip(c, _cluster_positions(values, c, min_gap)):
-            out[i] = p
-    return out
-
-
-def _cluster_positions(values, idx, gap):
-    mean = sum(values[i] for i in idx) / len(idx)
-    start = mean - gap * (len(idx) - 1) / 2
-    return [start + gap * k for k in range(len(idx))]
-
-
 def declutter_end_labels(fig, labels: list[str], min_gap_frac: float = 0.05) -> None:
     """Move the end-of-line labels drawn by :func:`explainer.charts.lines` apart vertically."""
     ax = fig.axes[0]
@@ -472,26 +423,6 @@ def declutter_end_labels(fig, labels: list[str], min_gap_frac: float = 0.05) -> 
 
 
 # --------------------------------------------------------------------------- text from data
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|$~&^=])")
-_MONTHS = {"Jan": "January", "Feb": "February", "Mar": "March", "Apr": "April", "Jun": "June",
-           "Jul": "July", "Aug": "August", "Sep": "September", "Sept": "September", "Oct": "October",
-           "Nov": "November", "Dec": "December"}
-_ABBR = re.compile(r"\b(\d{1,2} )?(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b(?=(?:-\w+)? \d{4}|-)")
-
-
-def md_escape(text) -> str:
-    """Escape text from data for MyST Markdown (``$`` would start maths, ``{`` a role, ``*`` emphasis…)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
-
-
-def prose_dates(text: str) -> str:
-    """House style for dates in prose: '1 Mar 2024' → '1 March 2024', '(Mar-Aug 2021)' →
-    '(March–August 2021)'. Month abbreviations are expanded only before a year or in a month range."""
-    out = _ABBR.sub(lambda m: (m.group(1) or "") + _MONTHS[m.group(2)], text)
-    months = "|".join(sorted(set(_MONTHS.values())))
-    return re.sub(rf"\b({months})-({months})\b", r"\1–\2", out)
-
-
 # --------------------------------------------------------------------------- the presence table
 def presence_table_md(presence: pd.DataFrame, named: list[str], *, caption: str,
                       name: str = "spread-presence-table") -> str:

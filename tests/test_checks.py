@@ -122,3 +122,91 @@ def test_command_line_prints_dates_and_fails_with_file_and_line(book, monkeypatc
     monkeypatch.setattr(checks, "ROOT", book)
     _rewrite(book / "chapters" / "geopolitics.md", r"\{asof\}`[0-9-]+`", "{asof}`2025-01-01`", count=0)
     assert checks.main() == 1
+
+
+# ----------------------------------------------------------------------------- prose ⇄ data
+def _mutation(lit, holds) -> str:
+    """A changed version of a stated date or number that the data do not hold."""
+    import datetime as dt
+
+    if lit.kind == "day":
+        for delta in (3, 11, 17, -5):
+            new = lit.value + dt.timedelta(days=delta)
+            text = f"{new.day} {checks.MONTHS[new.month - 1]} {new.year}"
+            if not holds(checks.Literal(text, "day", new)):
+                return text
+    if lit.kind == "month":
+        y, m = lit.value
+        for dy in (3, 5, 7):
+            text = f"{checks.MONTHS[m - 1]} {y + dy}"
+            if not holds(checks.Literal(text, "month", (y + dy, m))):
+                return text
+    if lit.kind == "year":
+        for dy in (3, 5, 7, -9):
+            if not holds(checks.Literal(str(lit.value + dy), "year", lit.value + dy)):
+                return str(lit.value + dy)
+    if lit.kind in ("number", "percent"):
+        digits = re.search(r"\d[\d,.]*", lit.text).group(0)
+        for extra in ("7", "93", "41"):
+            new_digits = digits.replace(",", "") + extra
+            text = lit.text.replace(digits, new_digits, 1)
+            value = float(new_digits) * (lit.value / float(digits.replace(",", "")) if float(digits.replace(",", "")) else 1)
+            if not holds(checks.Literal(text, lit.kind, value)):
+                return text
+    raise AssertionError(f"no mutation of {lit.text!r} that the data do not hold")
+
+
+def test_the_prose_checker_catches_every_changed_date_and_number(book):
+    """Change every literal date, amount and count in the chapters' prose: each change is caught."""
+    pkg = DataPackage(book / "data")
+    index = checks.RowIndex(pkg)
+    expected = {}
+    for path in checks.chapter_files(book):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        edits = []  # (line index, column, old, new)
+        for block in checks.prose_blocks(path, book):
+            refs = [(t, k) for t, k, _ in block.refs if (t, k) in index.rows]
+            offsets = [0]
+            for ln in block.text.split("\n"):
+                offsets.append(offsets[-1] + len(ln) + 1)
+            for lit in checks.literals(block.text):
+                new = _mutation(lit, lambda x: any(index.holds(t, k, x) for t, k in refs))
+                row = max(i for i, o in enumerate(offsets) if o <= lit.start)
+                edits.append((block.line - 1 + row, lit.start - offsets[row], lit.text, new))
+                expected.setdefault(path.relative_to(book).as_posix(), []).append((block.line, new))
+        for li, col, old, new in sorted(edits, reverse=True):
+            assert lines[li][col:col + len(old)] == old, (path.name, li + 1, old)
+            lines[li] = lines[li][:col] + new + lines[li][col + len(old):]
+        path.write_text("\n".join(lines), encoding="utf-8")
+    total = sum(len(v) for v in expected.values())
+    assert total > 200, total  # the chapters state hundreds of dates and numbers
+    found = {(f.file, f.line, m) for f in checks.check_prose(book, pkg)
+             for m in re.findall(r"'([^']*)'", f.message)[:1]}
+    missed = [(file, line, new) for file, items in expected.items() for line, new in items
+              if (file, line, new) not in found]
+    assert not missed, missed[:10]
+
+
+def test_a_marker_must_name_a_real_row(book):
+    path = book / "chapters" / "spread.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("% fact: timeline:", "% fact: timeline:e-1999-01-01-no-such-row timeline:", 1),
+                    encoding="utf-8")
+    found = checks.check_prose(book)
+    assert any("e-1999-01-01-no-such-row" in f.message and f.file == "chapters/spread.md" for f in found)
+
+
+def test_identifiers_are_not_facts_but_only_the_listed_ones():
+    assert checks.literals("under Executive Order 13581 (90 FR 10030), docket S4 11 Cr. 205 (AKH)") == []
+    assert [lit.text for lit in checks.literals("On 7 November 2025 police made 13 arrests")] == [
+        "7 November 2025", "13"]
+    assert [lit.kind for lit in checks.literals("in March 2022, 2,860,000 people, 85% and $5 million")] == [
+        "month", "number", "percent", "number"]
+
+
+def test_the_checker_runs_in_seconds():
+    import time
+
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "explainer.checks"], cwd=ROOT, check=True, capture_output=True)
+    assert time.perf_counter() - t < 20

@@ -150,25 +150,6 @@ def test_card_refuses_a_claim_without_sources(claims):
         cl.card(row)
 
 
-def test_md_escape_neutralises_markup():
-    assert cl.md_escape("$5 *million* `x` {cite}[a](b) <i>|") == \
-        r"\$5 \*million\* \`x\` \{cite\}\[a\](b) \<i\>\|"
-    assert cl.md_escape("plain, text.") == "plain, text."
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("since 11 Jul 2024", "since 11 July 2024"),
-    ("(Feb 2025)", "(February 2025)"),
-    ("the exact day (2 Dec)", "the exact day (2 December)"),
-    ("30-31 Dec 2025", "30-31 December 2025"),
-    ("Sept 2023", "September 2023"),
-    ("in 2025 Mar and Dec", "in 2025 Mar and Dec"),   # no day before, no year after: left alone
-    ("May 2025", "May 2025"),
-])
-def test_prose_dates(text, expected):
-    assert cl.prose_dates(text) == expected
-
-
 def test_counts_keep_the_order_and_the_zeros():
     assert cl.counts(["partly", "supported", "supported"], cl.VERDICTS) == [
         ("supported", 2), ("partly", 1), ("incorrect", 0), ("unverified", 0), ("opinion", 0)]

@@ -107,12 +107,6 @@ def test_actions_alt_gives_counts_per_lane(actions):
 
 
 # --------------------------------------------------------------------------- chart 2
-def test_span():
-    assert geo.span(11, 11) == "11" and geo.span(43, 46) == "43–46"
-    with pytest.raises(ValueError):
-        geo.span(46, 43)
-
-
 def test_strike_tallies_must_be_cumulative(strikes):
     d = geo.strike_tallies(strikes)
     assert d["killed"].iloc[0] == "11" and d["as_of"].is_monotonic_increasing
@@ -155,25 +149,10 @@ def test_strikes_alt(strikes):
     for _, r in d.iterrows():
         assert f"{format_date(r['as_of'])}: {geo.strikes_label(r, 'strikes')}" in alt
     named = d.loc[d["tda_named"].fillna(False).astype(bool), "as_of"]
-    assert f"strikes of {geo.and_join([format_date(x) for x in named])}" in alt
+    assert f"strikes of {geo.and_list([format_date(x) for x in named])}" in alt
 
 
 # --------------------------------------------------------------------------- sourced tables
-def test_md_escape_neutralises_markup():
-    assert geo.md_escape("a | b") == "a \\| b"
-    assert geo.md_escape("costs $5M and $3M") == "costs \\$5M and \\$3M"
-    assert geo.md_escape("<script>x</script>") == "\\<script\\>x\\</script\\>"
-    assert geo.md_escape("two\nlines") == "two lines"
-    assert geo.md_escape(None) == "" and geo.md_escape(float("nan")) == ""
-
-
-def test_cite():
-    assert geo.cite(["a-1", "b_2"]) == "{cite:p}`a-1,b_2`"
-    assert geo.cite([]) == ""
-    with pytest.raises(ValueError):
-        geo.cite(["bad`key"])
-
-
 def _rows():
     return pd.DataFrame({
         "country": ["Chile", "Chile", "Spain"], "when": ["1 May 2025", "2 May 2025", "July 2024"],
@@ -227,12 +206,8 @@ def test_missing_fragments(timeline):
 
 
 def test_small_formatters(actions):
-    assert geo.calendar_months("2023-09-27", "2025-01-01") == 16
     assert geo.months_between(actions) == geo.calendar_months(actions["date"].min(), actions["date"].max())
-    assert geo.usd_words(12_000_000) == "$12 million" and geo.usd_words(2_500_000) == "$2.5 million"
-    assert geo.usd_words(500_000) == "$500,000"
     assert geo.by_when("2025-12-31") == "the end of 2025" and geo.by_when("2025-11-06") == "6 November 2025"
-    assert geo.and_join(["a"]) == "a" and geo.and_join(["a", "b", "c"]) == "a, b and c"
     assert geo.markdown("**x**")._repr_markdown_() == "**x**"
 
 

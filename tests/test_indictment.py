@@ -111,26 +111,6 @@ def test_leadership_timeline_names_unknown_ids():
         ind.leadership_timeline(tl, {"e-1999-01-01-nothing": "x"})
 
 
-@pytest.mark.parametrize("values,gap", [([0, 0, 0], 1.0), ([0, 0.2, 5, 5.1, 5.2], 0.5), ([1, 2, 3], 2)])
-def test_spread_positions_keeps_order_and_gap(values, gap):
-    values = sorted(values)
-    out = ind.spread_positions(values, gap)
-    assert len(out) == len(values)
-    assert all(b - a >= gap - 1e-9 for a, b in zip(out, out[1:]))
-    # the block stays centred on the original positions
-    assert abs(sum(out) / len(out) - sum(values) / len(values)) < gap
-
-
-def test_spread_positions_leaves_spaced_values_alone():
-    assert ind.spread_positions([0, 5, 10], 1) == [0, 5, 10]
-
-
-def test_date_label_and_escape():
-    assert ind.date_label("2025-12-18") == "18 Dec 2025"
-    assert ind.date_label("2025-01-01", "month") == "Jan 2025"
-    assert ind.mpl_escape("$5M and $4M") == r"\$5M and \$4M"
-
-
 def test_vertical_timeline_draws_every_event_without_overlap():
     ev = pd.DataFrame({
         "event_id": ["a", "b", "c", "d"],
@@ -161,8 +141,3 @@ def test_vertical_timeline_draws_every_event_without_overlap():
     charts.png_bytes(fig)  # renders
 
 
-def test_usd_words():
-    assert ind.usd_words(5_000_000) == "$5 million"
-    assert ind.usd_words(12_000_000) == "$12 million"
-    assert ind.usd_words(2_500_000) == "$2.5 million"
-    assert ind.usd_words(132_000) == "$132,000"

@@ -189,13 +189,6 @@ BIB = {"k1": {"title": "[A <b>title</b>]", "publisher": "Outlet & Co", "date": "
        "k2": {"title": "Caracas", "publisher": "Wikipedia", "date": "", "url": ""}}
 
 
-def test_source_names():
-    assert origins.source_names(["k2", "k2"], BIB) == "Wikipedia, “Caracas”"
-    assert origins.source_names(["k1", "k2"], BIB) == "Outlet & Co; Wikipedia, “Caracas”"
-    with pytest.raises(KeyError):
-        origins.source_names(["missing"], BIB)
-
-
 def test_place_popup_is_escaped_and_names_its_sources():
     row = {"place": "Tocorón <prison>", "role": "prison", "lat": 10.0833, "lon": -67.5772,
            "source_keys": ("k1",)}

@@ -52,16 +52,6 @@ def test_representative_point_uses_the_largest_polygon():
 
 
 # --------------------------------------------------------------------------- sources, dates, text
-def test_source_names_reads_organizations_in_order(tmp_path):
-    bib = tmp_path / "refs.bib"
-    bib.write_text("@online{a-1,\n  title = {{T}},\n  organization = {El País},\n}\n\n"
-                   "@online{b-2,\n  title = {{U}},\n  organization = {Clarín},\n}\n\n"
-                   "@online{c-3,\n  title = {{V}},\n  organization = {El País},\n}\n", encoding="utf-8")
-    assert spread.source_names(["b-2", "a-1", "c-3"], bib) == ["Clarín", "El País"]
-    with pytest.raises(KeyError):
-        spread.source_names(["missing"], bib)
-
-
 def test_source_names_for_the_real_bibliography(presence):
     for keys in presence["source_keys"]:
         names = spread.source_names(keys)
@@ -73,17 +63,6 @@ def test_when_handles_precision_and_missing_dates():
     assert spread.when(pd.Timestamp("2024-02-21"), "day") == "21 February 2024"
     assert spread.when(pd.NaT, "day") == ""
     assert spread.when(None, None) == ""
-
-
-def test_prose_dates_expands_abbreviated_months_only_in_dates():
-    assert spread.prose_dates("found on 1 Mar 2024 in Maipú") == "found on 1 March 2024 in Maipú"
-    assert spread.prose_dates("murders (Mar-Aug 2021)") == "murders (March–August 2021)"
-    assert spread.prose_dates("Mark the Decision in March") == "Mark the Decision in March"
-
-
-def test_md_escape_neutralises_markup():
-    out = spread.md_escape("$5 *bold* {cite}`x` <b> | a")
-    assert out == r"\$5 \*bold\* \{cite\}\`x\` \<b\> \| a"
 
 
 # --------------------------------------------------------------------------- map 1
@@ -212,15 +191,6 @@ def test_growth_frame_marks_lower_bounds_and_refuses_conflicts(migration):
     assert col18["hollow"] and col18["count_type"] == "over" and col18["country"] == "Colombia"
     bra25 = g[(g["geo"] == "BRA") & (g["snapshot"] == "2025-11")].iloc[0]
     assert bra25["count"] == 732272 and not bra25["hollow"]
-
-
-def test_spread_positions_separates_and_keeps_order():
-    assert spread.spread_positions([10, 50, 90], 5) == [10, 50, 90]  # nothing to do
-    out = spread.spread_positions([100, 98, 10], 6)
-    assert out[2] == 10 and out[0] - out[1] == pytest.approx(6) and (out[0] + out[1]) / 2 == pytest.approx(99)
-    out = spread.spread_positions([0, 1, 2, 50], 4)
-    assert all(b - a >= 4 - 1e-9 for a, b in zip(sorted(out), sorted(out)[1:]))
-    assert sorted(range(4), key=lambda i: out[i]) == [0, 1, 2, 3]
 
 
 def test_declutter_end_labels_moves_colliding_labels_apart():

@@ -1,0 +1,164 @@
+"""The book's house style for text: one function for each job, used by every chapter and helper.
+
+* dates: :func:`format_date` ('18 December 2025', 'July 2024', '2012'; short '18 Dec 2025' for charts),
+  :func:`expand_months` (data notes' '11 Jul 2024' → prose '11 July 2024'), :func:`calendar_months`;
+* money: :func:`usd` — prose writes '$5 million', charts write '$5M' (``short=True``);
+* counts: :func:`count` ('7,774,494'), :func:`millions` ('2.86 million');
+* lists: :func:`and_list` ('a, b and c');
+* Markdown: :func:`md_escape` (data shown as text, never as markup), :func:`cite` (a MyST citation);
+* sources: :func:`bibliography` (the one reader of ``references.bib``), :func:`source_names`.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+BIB_PATH = ROOT / "references.bib"
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+
+
+# --------------------------------------------------------------------------------------------- dates
+def format_date(value, precision: str = "day", short: bool = False) -> str:
+    """House style for dates: '18 December 2025', 'July 2024', '2012' (short: '18 Dec 2025', for charts).
+
+    ``precision`` is the data's own (day, month or year); a missing value gives ''.
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    precision = "day" if precision is None or (not isinstance(precision, str) and pd.isna(precision)) \
+        else str(precision)
+    d = pd.Timestamp(value)
+    month = f"{d:%b}" if short else f"{d:%B}"
+    if precision == "year":
+        return f"{d.year}"
+    if precision == "month":
+        return f"{month} {d.year}"
+    return f"{d.day} {month} {d.year}"
+
+
+_ABBR = {m[:3]: m for m in MONTHS if m != "May"} | {"Sept": "September"}
+_A = "|".join(sorted(_ABBR, key=len, reverse=True))
+# a day before it ('11 Jul', '30-31 Dec'), a year after it ('Jul 2024'), or a month range ('Mar-Aug 2021')
+_MONTH_RE = re.compile(rf"(?<![\d-])(\d{{1,2}}(?:-\d{{1,2}})? )({_A})\b|\b({_A})\b(?=(?:-(?:{_A}))? \d{{4}}\b|-(?:{_A})\b)")
+_RANGE_RE = re.compile(r"\b(%s)-(%s)\b" % ("|".join(MONTHS), "|".join(MONTHS)))
+
+
+def expand_months(text: str) -> str:
+    """Data notes abbreviate months; prose does not: '11 Jul 2024' → '11 July 2024',
+    '30-31 Dec' → '30-31 December', 'Sep 2025' → 'September 2025'. Other words ('Mar', 'Dec' alone)
+    are left alone."""
+    def full(m: re.Match) -> str:
+        if m.group(2):
+            return m.group(1) + _ABBR[m.group(2)]
+        return _ABBR[m.group(3)]
+
+    return _RANGE_RE.sub(r"\1–\2", _MONTH_RE.sub(full, str(text)))
+
+
+def calendar_months(start, end) -> int:
+    """Calendar months from ``start`` to ``end`` (Sep 2023 → Jan 2025 is 16)."""
+    a, b = pd.Timestamp(start), pd.Timestamp(end)
+    return (b.year - a.year) * 12 + b.month - a.month
+
+
+# --------------------------------------------------------------------------------------------- numbers
+def usd(n: float, short: bool = False) -> str:
+    """Dollars in house style. Prose: 5000000 → '$5 million', 2500000 → '$2.5 million',
+    132000 → '$132,000'. Charts (``short``): '$5M', '$2.5M'."""
+    n = float(n)
+    if n >= 1_000_000:
+        return f"${n / 1_000_000:g}M" if short else f"${n / 1_000_000:g} million"
+    return f"${n:,.0f}"
+
+
+def count(n: float) -> str:
+    """A count with thousands separators: 7774494 → '7,774,494'."""
+    return f"{float(n):,.0f}"
+
+
+def millions(n: float, digits: int = 2) -> str:
+    """2860000 → '2.86 million' (``digits`` decimals)."""
+    return f"{float(n) / 1e6:.{digits}f} million"
+
+
+def span(lo, hi) -> str:
+    """11, 11 → '11'; 43, 46 → '43–46'. A reversed range is an error."""
+    lo, hi = int(lo), int(hi)
+    if lo > hi:
+        raise ValueError(f"range {lo}–{hi} is reversed")
+    return f"{lo}" if lo == hi else f"{lo}–{hi}"
+
+
+# --------------------------------------------------------------------------------------------- lists
+def and_list(items) -> str:
+    """[] → ''; ['a'] → 'a'; ['a', 'b'] → 'a and b'; ['a', 'b', 'c'] → 'a, b and c'."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --------------------------------------------------------------------------------------------- Markdown
+_MD_SPECIAL = set("\\`*_[]<>|$~{}#+!&^=")
+
+
+def md_escape(value) -> str:
+    """Data shown in MyST Markdown as plain text: markup characters escaped (``$`` would start maths,
+    ``{`` a role, ``|`` a table cell), line breaks collapsed, missing values as ''."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    text = " ".join(str(value).split())
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+
+
+def cite(keys, required: bool = False) -> str:
+    """A MyST parenthetical citation for BibTeX ``keys`` ('' for none, unless ``required``)."""
+    keys = [k for k in keys if k]
+    for k in keys:
+        if not all(ch.isalnum() or ch in "-_:." for ch in k):
+            raise ValueError(f"not a citation key: {k!r}")
+    if not keys and required:
+        raise ValueError("at least one source key is required")
+    return f"{{cite:p}}`{','.join(keys)}`" if keys else ""
+
+
+# --------------------------------------------------------------------------------------------- sources
+def _clean_bib(s: str) -> str:
+    s = re.sub(r"\\([&%_#$])", r"\1", s)
+    return s.replace("{", "").replace("}", "")
+
+
+@lru_cache(maxsize=None)
+def bibliography(bib_path: Path | str = BIB_PATH) -> dict[str, dict[str, str]]:
+    """Citation key → {title, publisher, date, url, note}: the one reader of ``references.bib``."""
+    from pybtex.database import parse_file
+
+    out = {}
+    for key, entry in parse_file(str(bib_path), bib_format="bibtex").entries.items():
+        f = entry.fields
+        out[key] = {
+            "title": _clean_bib(f.get("title", key)),
+            "publisher": _clean_bib(f.get("organization", f.get("publisher", f.get("journal", "")))),
+            "date": f.get("date", f.get("year", "")),
+            "url": f.get("url", ""),
+            "note": _clean_bib(f.get("note", "")),
+        }
+    return out
+
+
+def source_names(keys, bib: dict | Path | str | None = None) -> list[str]:
+    """Readable source names (publishers; for Wikipedia, or a source without one, its title),
+    de-duplicated, in order. ``bib`` is :func:`bibliography`'s dict or a path (default: the book's).
+    An unknown key raises KeyError."""
+    bib = bib if isinstance(bib, dict) else bibliography(bib or BIB_PATH)
+    out = []
+    for k in keys:
+        e = bib[k]
+        pub, title = e["publisher"], e["title"].strip("[]")
+        out.append(f"{pub}, “{title}”" if pub == "Wikipedia" or not pub else pub)
+    return list(dict.fromkeys(out))
