@@ -13,9 +13,13 @@ and removes the rest:
   pages that use them (none today); sphinx-design's stylesheet only into pages with its cards;
   Sphinx's search scripts and index only into the search page (the search field on other pages just
   opens it: ``search_as_you_type`` is off);
-* **render-blocking**: Sphinx's small helper scripts load with ``defer``, and the theme's stylesheet
-  no longer ``@import``s basic.css (the browser fetches it in parallel), so the first screen paints
-  from the HTML and CSS alone;
+* **render-blocking**: Sphinx's small helper scripts load with ``defer``; the theme's stylesheet no
+  longer ``@import``s basic.css (the browser fetches it in parallel); the theme's scripts are no
+  longer preloaded ahead of the stylesheets they competed with for bandwidth; and the theme's compiled
+  stylesheet loses the style rules of the Font Awesome library bundled in it (about 1,400 rules, one
+  per icon, which cost a slowed phone about a second of style work before the first paint; its
+  ``@font-face`` and custom properties stay, so a stray use of the font shows as a failed request in
+  the tests rather than silently). The first screen paints from the HTML and CSS alone;
 * **charts**: each chart's PNG, which the chapters embed in the page as base64 (a third heavier than
   the file, and downloaded before the text below it), becomes a file, ``<site>/charts/<hash>.png``,
   shown with ``loading="lazy"`` and its width and height (so the text does not jump when it arrives);
@@ -68,6 +72,11 @@ DEFER = ("doctools.js", "sphinx_highlight.js", "scripts/sphinx-book-theme.js", "
 #: Files under the site's ``_static/`` that no page needs once this extension has run.
 REMOVED = ("scripts/fontawesome.js", "scripts/fontawesome.js.LICENSE.txt", "vendor/fontawesome",
            "locales", "webpack-macros.html", "sbt-webpack-macros.html")
+#: The theme's compiled stylesheet, which bundles Font Awesome's CSS (see strip_icon_css).
+THEME_STYLESHEET = "styles/pydata-sphinx-theme.css"
+#: A selector made only of Font Awesome classes (.fa, .fa-*, .fas, .fab…), combinators and pseudo-classes.
+FA_ONLY_SELECTOR = re.compile(r"(?:\.(?:fa|fa-[\w-]+|fas|fab|far)\b|[\s>+~]|::?[\w-]+(?:\([^)]*\))?)+")
+FA_CLASS = re.compile(r"\.(?:fa|fa-[\w-]+|fas|fab|far)\b")
 #: Files under ``_static/`` removed when no page links them (see CONDITIONAL).
 OPTIONAL = (*CONDITIONAL, "copybutton_funcs.js", "copy-button.svg", "check-solid.svg", "play-solid.svg",
             "images")
@@ -80,6 +89,9 @@ FONTAWESOME_JS = re.compile(r'[ \t]*<!-- So that users can add custom icons -->\
                             r'[ \t]*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?')
 SEARCH_SCRIPTS = re.compile(r'[ \t]*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|'
                             r'searchindex\.js)"></script>\n?')
+#: The theme preloads its deferred scripts: they then compete with the stylesheets for bandwidth.
+SCRIPT_PRELOAD = re.compile(r'[ \t]*<!-- Pre-loaded scripts that we\'ll load fully later -->\n'
+                            r'|[ \t]*<link rel="preload" as="script" href="[^"]*" />\n?')
 #: The theme's theme.css is one line, ``@import "../basic.css"``: a chained, render-blocking request.
 THEME_CSS = re.compile(r'<link href="([^"]*)_static/styles/theme\.css[^"]*" rel="stylesheet" />')
 ICON = re.compile(r'<(i|span)\b([^>]*\bclass="([^"]*\bfa-[^"]*)"[^>]*)>\s*</\1>')
@@ -133,10 +145,62 @@ def inline_icons(page: str) -> tuple[str, list[str]]:
     return ICON.sub(_sub, page), unknown
 
 
+def strip_icon_css(css: str) -> str:
+    """``css`` without its top-level style rules whose every selector is a Font Awesome class (the
+    icon library's rules: one per icon, sizes, animations). Comments, at-rules (``@font-face``,
+    ``@media``, ``@keyframes``) and every rule that also styles anything else are kept as they are.
+    Returns ``css`` unchanged if it cannot be read as a sequence of rules. Idempotent."""
+    out, pos, n = [], 0, len(css)
+    while pos < n:
+        if css[pos].isspace():
+            out.append(css[pos])
+            pos += 1
+            continue
+        if css.startswith("/*", pos):
+            end = css.find("*/", pos)
+            if end < 0:
+                return css
+            out.append(css[pos:end + 2])
+            pos = end + 2
+            continue
+        brace = css.find("{", pos)
+        if brace < 0:
+            out.append(css[pos:])
+            break
+        semicolon = css.find(";", pos, brace)
+        if css[pos:brace].lstrip().startswith("@") and semicolon >= 0:  # @charset, @import: no block
+            out.append(css[pos:semicolon + 1])
+            pos = semicolon + 1
+            continue
+        prelude = css[pos:brace]
+        if "}" in prelude or "/*" in prelude:
+            return css
+        depth, i = 0, brace
+        while i < n:  # the matching brace (at-rules nest)
+            if css[i] == "{":
+                depth += 1
+            elif css[i] == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            i += 1
+        if i >= n:
+            return css
+        rule = css[pos:i + 1]
+        selectors = [sel.strip() for sel in prelude.split(",")]
+        fa_only = (not prelude.lstrip().startswith("@")
+                   and all(sel and FA_ONLY_SELECTOR.fullmatch(sel) and FA_CLASS.search(sel) for sel in selectors))
+        if not fa_only:
+            out.append(rule)
+        pos = i + 1
+    return "".join(out)
+
+
 def slim_page(page: str, *, search_page: bool = False) -> tuple[str, list[str]]:
     """A rendered page without the theme's icon script, with inline icons and, unless it is the search
     page, without the search scripts. Idempotent. Returns the page and the icons with no drawing."""
     page = FONTAWESOME_JS.sub("", page)
+    page = SCRIPT_PRELOAD.sub("", page)
     if not search_page:
         page = SEARCH_SCRIPTS.sub("", page)
     page = THEME_CSS.sub(r'<link href="\1_static/basic.css" rel="stylesheet" />', page)
@@ -226,6 +290,12 @@ def _build_finished(app, exception):
         if p.name not in used_charts:
             p.unlink()
     static = out / "_static"
+    theme_css = static / THEME_STYLESHEET
+    if theme_css.exists():
+        text = theme_css.read_text(encoding="utf-8")
+        slimmed = strip_icon_css(text)
+        if slimmed != text:
+            theme_css.write_text(slimmed, encoding="utf-8")
     used = referenced_static(out)
     for rel in (*REMOVED, *(o for o in OPTIONAL if not any(u == o or u.startswith(f"{o}/") for u in used))):
         target = static / rel

@@ -97,7 +97,10 @@ def test_slim_page_drops_the_icon_script_and_search_scripts_except_on_the_search
             '<link href="../_static/styles/theme.css?digest=1" rel="stylesheet" />\n'
             '    <script src="../_static/searchtools.js"></script>\n'
             '    <script src="../searchindex.js"></script>\n')
+    head += ('  <!-- Pre-loaded scripts that we\'ll load fully later -->\n'
+             '  <link rel="preload" as="script" href="../_static/scripts/bootstrap.js?digest=1" />\n')
     out, _ = slim.slim_page(head)
+    assert "preload" not in out and "Pre-loaded" not in out
     assert "fontawesome" not in out and "searchtools" not in out and "searchindex" not in out
     assert '<link href="../_static/basic.css" rel="stylesheet" />' in out and "theme.css" not in out
     out, _ = slim.slim_page(head, search_page=True)
@@ -137,3 +140,18 @@ def test_inline_charts_become_lazy_files_with_their_size():
     width, height = Image.open(io.BytesIO(png)).size
     assert out == (f'<figure><img src="../charts/{name}" width="{width}" height="{height}" loading="lazy" '
                    f'decoding="async" alt="A chart"></figure>')
+
+
+def test_theme_stylesheet_loses_only_font_awesome_rules():
+    from explainer import slim
+
+    css = ('@charset "UTF-8";\n/*! lib */:root{--a:1}.fade{opacity:0}.fa,.fab{display:inline-block}'
+           '.fa-sun:before{content:"\\f185"}.fa-lg{font-size:1.25em}.theme-switch .fa-lg{aspect-ratio:1/1}'
+           '.fa-sr-only,.sr-only{position:absolute}@font-face{font-family:x;src:url(x.woff2)}'
+           '@media (prefers-reduced-motion:reduce){.fa-spin{animation:none}}.fa-rotate-90{transform:none}')
+    out = slim.strip_icon_css(css)
+    assert out == ('@charset "UTF-8";\n/*! lib */:root{--a:1}.fade{opacity:0}.theme-switch .fa-lg{aspect-ratio:1/1}'
+                   '.fa-sr-only,.sr-only{position:absolute}@font-face{font-family:x;src:url(x.woff2)}'
+                   '@media (prefers-reduced-motion:reduce){.fa-spin{animation:none}}')
+    assert slim.strip_icon_css(out) == out
+    assert slim.strip_icon_css(".a{x:1}}") == ".a{x:1}}"  # not a sequence of rules: left alone
