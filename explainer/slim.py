@@ -6,8 +6,8 @@ and removes the rest:
 
 * **icons**: the theme draws about twenty icons with Font Awesome's JavaScript (1.5 MB, 540 KB gzipped)
   and two icon fonts. Every ``<i class="fa-…">`` in a page becomes the same drawing as inline SVG
-  (:mod:`explainer.icons`), and explainer.css draws the admonition icons with SVG masks, so neither
-  the script nor the fonts are loaded, or published;
+  (:mod:`explainer.icons`), and ``_static/icons.css`` draws the admonition icons with SVG masks, so
+  neither the script nor the fonts are loaded, or published;
 * **unused scripts and styles**: Thebe (no live code), the copy buttons (the only code is hidden
   behind "Show code cell source"), sphinx-togglebutton and sphinx-design's tabs are linked only into
   pages that use them (none today); sphinx-design's stylesheet only into pages with its cards;
@@ -40,6 +40,7 @@ import struct
 from pathlib import Path
 
 from .icons import ALIASES, ICONS
+
 
 def _has_class(*tokens: str):
     """A test: does a page body have an element whose classes include all ``tokens``?"""
