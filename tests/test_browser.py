@@ -7,9 +7,9 @@ from conftest import reach_maps, toc_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
-#: Harmless messages every Jupyter Book 1 page logs (sphinx-thebe declares its config twice;
-#: pydata-sphinx-theme resets an empty theme mode on first load).
-KNOWN_NOISE = ("THEBE_JS_URL", "Got invalid theme mode")
+#: A harmless message every Jupyter Book 1 page logs (pydata-sphinx-theme resets an empty theme mode on
+#: first load). (sphinx-thebe's "THEBE_JS_URL has already been declared" is gone with Thebe's scripts.)
+KNOWN_NOISE = ("Got invalid theme mode",)
 
 
 def visit(browser, url, width=1280, requests=None):
