@@ -13,7 +13,7 @@ JB_FLAGS := -W --keep-going
 SOURCES := $(shell find chapters explainer data _ext -type f -not -path '*/__pycache__/*' 2>/dev/null) \
            _config.yml _toc.yml references.bib intro.md
 
-.PHONY: book test test-fast serve lab clean checksums bench venv rebuild
+.PHONY: book test test-fast serve lab clean checksums bench bench-reader venv rebuild
 .DEFAULT_GOAL := book
 
 venv: $(STAMP)
@@ -56,6 +56,9 @@ checksums: $(STAMP)  ## record new SHA-256 checksums after a reviewed data chang
 
 bench: book
 	$(BIN)/python bench/benchmark.py
+
+bench-reader: book  ## every page on an emulated phone and slow 4G network, against a stock Jupyter Book
+	$(BIN)/python bench/reader_speed.py
 
 clean:
 	rm -rf _build figures/*.png .pytest_cache

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import toc_pages
+from conftest import reach_maps, toc_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
@@ -32,9 +32,8 @@ def test_no_serious_or_critical_violations(browser, server, path):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         page.goto(f"{server}/{path}.html", wait_until="load")
-        frames = page.frames
-        for f in frames[1:]:  # map iframes: wait until Leaflet has drawn
-            f.wait_for_selector(".leaflet-container", timeout=10000)
+        frames = [page.main_frame, *reach_maps(page)]  # map iframes: scrolled to, drawn by Leaflet
+        assert len(frames) == len(page.frames), "a frame that is not a map"
         found = []
         for f in frames:
             found += [dict(v, frame=f.name or f.url[:40]) for v in _audit(f)]

@@ -3,19 +3,21 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import toc_pages
+from conftest import reach_maps, toc_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
-#: Harmless messages every Jupyter Book 1 page logs (sphinx-thebe declares its config twice;
-#: pydata-sphinx-theme resets an empty theme mode on first load).
-KNOWN_NOISE = ("THEBE_JS_URL", "Got invalid theme mode")
+#: A harmless message every Jupyter Book 1 page logs (pydata-sphinx-theme resets an empty theme mode on
+#: first load). (sphinx-thebe's "THEBE_JS_URL has already been declared" is gone with Thebe's scripts.)
+KNOWN_NOISE = ("Got invalid theme mode",)
 
 
-def visit(browser, url, width=1280):
+def visit(browser, url, width=1280, requests=None):
     page = browser.new_page(viewport={"width": width, "height": 900})
     outside, errors = [], []
     def on_request(req):
+        if requests is not None:
+            requests.append(req.url)
         host = urlparse(req.url).hostname
         if req.url.startswith(("data:", "about:", "blob:")) or host in ("127.0.0.1",):
             return
@@ -36,11 +38,37 @@ def visit(browser, url, width=1280):
 
 @pytest.mark.parametrize("path", toc_pages())
 def test_page_loads_offline_without_errors(browser, server, path):
-    page, outside, errors = visit(browser, f"{server}/{path}.html")
+    requests = []
+    page, outside, errors = visit(browser, f"{server}/{path}.html", requests=requests)
     try:
         assert outside == [], f"requests left 127.0.0.1: {outside[:5]}"
         assert errors == [], errors[:5]
         assert page.locator("article h1").count() == 1
+        fonts = [r for r in requests if r.split("?")[0].endswith((".woff2", ".woff", ".ttf", "fontawesome.js"))]
+        assert fonts == [], f"icon fonts or script fetched: {fonts}"
+        # the header's icons are drawn (inline SVG), at the theme's size
+        icons = page.locator(".bd-header-article svg.svg-inline--fa:visible")
+        assert icons.count() >= 3
+        box = icons.first.bounding_box()
+        assert 10 <= box["width"] <= 40 and 10 <= box["height"] <= 40, box
+    finally:
+        page.close()
+
+
+def test_maps_load_when_the_reader_reaches_them(browser, server):
+    """On a phone, the first screen of a page with maps loads neither the maps nor Leaflet."""
+    requests = []
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.goto(f"{server}/chapters/spread.html", wait_until="load")
+        page.wait_for_timeout(500)
+        early = [r for r in requests if "/maps/" in r or "/vendor/" in r]
+        assert early == [], early
+        frames = reach_maps(page)
+        assert len(frames) == 2
+        assert any("/maps/" in r for r in requests) and any("leaflet.js" in r for r in requests)
+        assert frames[1].locator(".explainer-legend").count() >= 1
     finally:
         page.close()
 
@@ -52,14 +80,11 @@ def map_frames(page):
 def test_spread_map_draws_countries_and_markers(browser, server):
     page, outside, errors = visit(browser, f"{server}/chapters/spread.html")
     try:
-        iframe = page.locator("iframe[title]").first
-        iframe.scroll_into_view_if_needed()
-        frame = page.frame_locator("iframe[title]").first
-        frame.locator(".leaflet-container").wait_for(timeout=10000)
+        frame = reach_maps(page)[0]
         polygons = frame.locator(".leaflet-overlay-pane path.leaflet-interactive").count()
         assert polygons >= 25, polygons
         assert frame.locator(".explainer-legend").count() >= 1
-        version = page.frames[1].evaluate("() => L.version")
+        version = frame.evaluate("() => L.version")
         assert version == "1.9.3"
         assert outside == [] and errors == []
     finally:
@@ -91,7 +116,7 @@ def test_search_works_offline(browser, server):
 def test_map_controls_show_keyboard_focus(browser, server):
     page, _, _ = visit(browser, f"{server}/chapters/spread.html")
     try:
-        frame = page.frame_locator("iframe[title]").first
+        frame = reach_maps(page)[0]
         zoom_in = frame.locator(".leaflet-control-zoom-in")
         zoom_in.focus()
         outline = zoom_in.evaluate("e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth")

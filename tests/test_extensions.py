@@ -71,3 +71,87 @@ def test_chapters_using_finds_loaders(tmp_path):
     assert appendix.chapters_using("timeline", tmp_path) == ["intro", "a"]
     assert appendix.chapters_using("rewards", tmp_path) == ["a"]
     assert appendix.chapters_using("places", tmp_path) == []
+
+
+def test_icons_become_inline_svg_with_their_classes_and_attributes():
+    from explainer import icons, slim
+
+    page = ('<button><i aria-hidden="true" class="theme-switch fa-solid fa-sun fa-lg" data-mode="light"></i>'
+            '</button><span class="fa-solid fa-bars"></span><i class="fas fa-pencil-alt"></i>')
+    out, unknown = slim.inline_icons(page)
+    assert unknown == [] and "<i " not in out and "fa-solid" not in out
+    assert ('<svg class="svg-inline--fa fa-sun theme-switch fa-lg" data-mode="light" aria-hidden="true" '
+            'focusable="false"') in out
+    assert f'viewBox="0 0 {icons.ICONS["sun"][0]} {icons.ICONS["sun"][1]}"' in out
+    assert icons.ICONS["bars"][2] in out and 'class="svg-inline--fa fa-pencil"' in out  # an alias
+    assert slim.inline_icons(out) == (out, [])  # idempotent
+    missing, unknown = slim.inline_icons('<i class="fa-solid fa-no-such-icon"></i>')
+    assert unknown == ["no-such-icon"] and missing == '<i class="fa-solid fa-no-such-icon"></i>'
+
+
+def test_slim_page_drops_the_icon_script_and_search_scripts_except_on_the_search_page():
+    from explainer import slim
+
+    head = ('  <!-- So that users can add custom icons -->\n'
+            '  <script defer src="../_static/scripts/fontawesome.js?digest=1"></script>\n'
+            '<link href="../_static/styles/theme.css?digest=1" rel="stylesheet" />\n'
+            '    <script src="../_static/searchtools.js"></script>\n'
+            '    <script src="../searchindex.js"></script>\n')
+    head += ('  <!-- Pre-loaded scripts that we\'ll load fully later -->\n'
+             '  <link rel="preload" as="script" href="../_static/scripts/bootstrap.js?digest=1" />\n')
+    out, _ = slim.slim_page(head)
+    assert "preload" not in out and "Pre-loaded" not in out
+    assert "fontawesome" not in out and "searchtools" not in out and "searchindex" not in out
+    assert '<link href="../_static/basic.css" rel="stylesheet" />' in out and "theme.css" not in out
+    out, _ = slim.slim_page(head, search_page=True)
+    assert "searchtools.js" in out and "searchindex.js" in out and "fontawesome" not in out
+
+
+def test_unused_extension_assets_are_linked_only_where_used():
+    from explainer import slim
+
+    plain = "<p class=\"x\">text</p>"
+    cards = '<div class="sd-card sd-shadow-sm docutils">x</div>'
+    toggle = '<div class="admonition dropdown">x</div>'
+    assert not slim.keep_asset("_static/sphinx-thebe.js", cards + toggle)
+    assert not slim.keep_asset("_static/copybutton.js?v=1", plain)
+    assert not slim.keep_asset("_static/sphinx-design.min.css?v=1", plain)
+    assert slim.keep_asset("_static/sphinx-design.min.css?v=1", cards)
+    assert not slim.keep_asset("togglebutton.js", plain + '<div class="sd-dropdown">x</div>')
+    assert slim.keep_asset("togglebutton.js", toggle)
+    assert slim.keep_asset("_static/scripts/bootstrap.js", plain)
+
+
+def test_inline_charts_become_lazy_files_with_their_size():
+    import base64
+
+    from explainer import charts, slim
+
+    fig = charts.plt.figure(figsize=(3, 2), dpi=100)
+    png = charts.png_bytes(fig)
+    charts.plt.close(fig)
+    body = f'<figure><img src="data:image/png;base64,{base64.b64encode(png).decode()}" alt="A chart"></figure>'
+    out, files = slim.split_images(body, "../charts")
+    (name, data), = files.items()
+    assert data == png
+    from PIL import Image
+    import io
+
+    width, height = Image.open(io.BytesIO(png)).size
+    assert out == (f'<figure><img src="../charts/{name}" width="{width}" height="{height}" loading="lazy" '
+                   f'decoding="async" alt="A chart"></figure>')
+
+
+def test_theme_stylesheet_loses_only_font_awesome_rules():
+    from explainer import slim
+
+    css = ('@charset "UTF-8";\n/*! lib */:root{--a:1}.fade{opacity:0}.fa,.fab{display:inline-block}'
+           '.fa-sun:before{content:"\\f185"}.fa-lg{font-size:1.25em}.theme-switch .fa-lg{aspect-ratio:1/1}'
+           '.fa-sr-only,.sr-only{position:absolute}@font-face{font-family:x;src:url(x.woff2)}'
+           '@media (prefers-reduced-motion:reduce){.fa-spin{animation:none}}.fa-rotate-90{transform:none}')
+    out = slim.strip_icon_css(css)
+    assert out == ('@charset "UTF-8";\n/*! lib */:root{--a:1}.fade{opacity:0}.theme-switch .fa-lg{aspect-ratio:1/1}'
+                   '.fa-sr-only,.sr-only{position:absolute}@font-face{font-family:x;src:url(x.woff2)}'
+                   '@media (prefers-reduced-motion:reduce){.fa-spin{animation:none}}')
+    assert slim.strip_icon_css(out) == out
+    assert slim.strip_icon_css(".a{x:1}}") == ".a{x:1}}"  # not a sequence of rules: left alone

@@ -1,6 +1,7 @@
 """The offline rewriter and the vendored assets."""
 import html
 import json
+import re
 
 import folium
 import pytest
@@ -62,3 +63,18 @@ def test_untitled_iframe_gets_a_title_and_trust_hint_is_removed():
 def test_titled_iframe_keeps_its_title():
     out, _ = offline.rewrite_html(_folium_page(), "vendor")
     assert '<iframe title="Demo map"' in out and 'title="Interactive map"' not in out
+
+
+def test_maps_move_to_their_own_files_and_load_when_reached():
+    body = "<p>text</p>" + _folium_page() + _folium_page().replace("Demo map", "Second map")
+    out, docs = offline.split_maps(body, "../maps")
+    assert len(docs) == 2 and "srcdoc" not in out
+    for name, doc in docs.items():
+        assert re.fullmatch(r"[0-9a-f]{16}\.html", name)
+        assert doc.startswith("<!DOCTYPE html>") and '<html lang="en">' in doc
+        assert "../vendor/leaflet/leaflet.js" in doc and "cdn.jsdelivr" not in doc
+        assert f'data-src="../maps/{name}"' in out and f'<noscript><a href="../maps/{name}">' in out
+    assert '<iframe title="Demo map" data-src="../maps/' in out and "Second map" in out
+    assert "height:480px" in out
+    assert out.count(offline.LAZY_MAPS) == 1 and out.endswith(offline.LAZY_MAPS)
+    assert offline.split_maps("<p>no map</p>", "maps") == ("<p>no map</p>", {})
