@@ -28,45 +28,30 @@ from .text import cite
 from .text import expand_months as prose_dates
 from .text import md_escape
 
-#: Verdicts, in the order the book shows them.
-VERDICTS = ["supported", "partly", "incorrect", "unverified", "opinion"]
-VERDICT_LABELS = {
-    "supported": "Supported",
-    "partly": "Partly supported",
-    "incorrect": "Incorrect",
-    "unverified": "Unverified",
-    "opinion": "Opinion, not a checkable fact",
+#: Verdicts, in the order the book shows them: label, colour (Okabe–Ito; colour is never the only cue,
+#: every bar and card also says the verdict) and the admonition class of its card (the theme colours
+#: them green, orange, red, yellow and blue).
+VERDICT_STYLE = {
+    "supported": ("Supported", charts.PALETTE["green"], "tip"),
+    "partly": ("Partly supported", charts.PALETTE["orange"], "warning"),
+    "incorrect": ("Incorrect", charts.PALETTE["vermillion"], "danger"),
+    "unverified": ("Unverified", charts.PALETTE["grey"], "attention"),
+    "opinion": ("Opinion, not a checkable fact", charts.PALETTE["purple"], "note"),
 }
-#: Okabe–Ito colours (colour is never the only cue: every bar and card also says the verdict).
-VERDICT_COLORS = {
-    "supported": charts.PALETTE["green"],
-    "partly": charts.PALETTE["orange"],
-    "incorrect": charts.PALETTE["vermillion"],
-    "unverified": charts.PALETTE["grey"],
-    "opinion": charts.PALETTE["purple"],
+VERDICTS = list(VERDICT_STYLE)
+VERDICT_LABELS = {v: s[0] for v, s in VERDICT_STYLE.items()}
+VERDICT_COLORS = {v: s[1] for v, s in VERDICT_STYLE.items()}
+VERDICT_CLASSES = {v: s[2] for v, s in VERDICT_STYLE.items()}
+#: Confidence labels, strongest first: the words a card uses, and the colour of their bar.
+CONFIDENCE_STYLE = {
+    "primary": ("primary (an official text)", charts.PALETTE["blue"]),
+    "corroborated": ("corroborated (several independent sources agree)", charts.PALETTE["sky"]),
+    "single-source": ("single-source (one report only)", charts.PALETTE["orange"]),
+    "contested": ("contested (sources disagree)", charts.PALETTE["vermillion"]),
+    "unverified": ("unverified (nothing confirms it)", charts.PALETTE["grey"]),
 }
-#: Admonition class of each verdict's card (the theme colours them: green, orange, red, yellow, blue).
-VERDICT_CLASSES = {
-    "supported": "tip",
-    "partly": "warning",
-    "incorrect": "danger",
-    "unverified": "attention",
-    "opinion": "note",
-}
-CONFIDENCE_LABELS = {
-    "primary": "primary (an official text)",
-    "corroborated": "corroborated (several independent sources agree)",
-    "single-source": "single-source (one report only)",
-    "contested": "contested (sources disagree)",
-    "unverified": "unverified (nothing confirms it)",
-}
-CONFIDENCE_COLORS = {
-    "primary": charts.PALETTE["blue"],
-    "corroborated": charts.PALETTE["sky"],
-    "single-source": charts.PALETTE["orange"],
-    "contested": charts.PALETTE["vermillion"],
-    "unverified": charts.PALETTE["grey"],
-}
+CONFIDENCE_LABELS = {c: s[0] for c, s in CONFIDENCE_STYLE.items()}
+CONFIDENCE_COLORS = {c: s[1] for c, s in CONFIDENCE_STYLE.items()}
 
 # --------------------------------------------------------------------------- text
 
