@@ -325,34 +325,6 @@ def event_date(timeline: pd.DataFrame, event_id: str) -> str:
     return format_date(row["date"], row["date_precision"])
 
 
-def date_mismatches(timeline: pd.DataFrame, dates: dict[str, str]) -> list[str]:
-    """Compare prose dates with the data: ``{event_id: '20 February 2025'}`` → list of mismatches."""
-    out = []
-    for event_id, written in dates.items():
-        actual = event_date(timeline, event_id)
-        if actual != written:
-            out.append(f"{event_id}: prose says {written!r}, data says {actual!r}")
-    return out
-
-
-def missing_fragments(timeline: pd.DataFrame, facts: dict[str, list[str]]) -> list[str]:
-    """Check that figures written in prose appear in the data: ``{event_id: ['261', '137']}``.
-
-    Each fragment must occur in that row's ``event`` or ``note`` text. Returns what is missing.
-    """
-    t = timeline.set_index("event_id") if "event_id" in timeline.columns else timeline
-    out = []
-    for event_id, fragments in facts.items():
-        if event_id not in t.index:
-            out.append(f"{event_id}: no such event")
-            continue
-        row = t.loc[event_id]
-        text = f"{row['event']} {'' if pd.isna(row['note']) else row['note']}"
-        out += [f"{event_id}: {f!r} not in its event or note" for f in fragments if f not in text]
-    return out
-
-
-# --------------------------------------------------------------------------- small formatters
 def months_between(actions: pd.DataFrame, column: str = "date") -> int:
     """Calendar months from the first to the last date (Jul 2024 → Feb 2026 is 19)."""
     return calendar_months(actions[column].min(), actions[column].max())

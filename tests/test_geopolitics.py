@@ -191,20 +191,6 @@ def test_cooperation_rows(timeline):
 
 
 # --------------------------------------------------------------------------- prose checks
-def test_date_mismatches(timeline):
-    assert geo.date_mismatches(timeline, {"e-2025-02-20-tda-fto-designation": "20 February 2025"}) == []
-    wrong = geo.date_mismatches(timeline, {"e-2025-02-20-tda-fto-designation": "6 February 2025"})
-    assert len(wrong) == 1 and "20 February 2025" in wrong[0]
-    assert geo.event_date(timeline, "e-2025-01-01-ecuador-terrorist-designation") == "January 2025"
-
-
-def test_missing_fragments(timeline):
-    assert geo.missing_fragments(timeline, {"e-2025-03-15-cecot-flights": ["261 people", "23 Salvadorans"]}) == []
-    missing = geo.missing_fragments(timeline, {"e-2025-03-15-cecot-flights": ["262 people"],
-                                               "e-nope": ["x"]})
-    assert len(missing) == 2 and "'262 people'" in missing[0] and "no such event" in missing[1]
-
-
 def test_small_formatters(actions):
     assert geo.months_between(actions) == geo.calendar_months(actions["date"].min(), actions["date"].max())
     assert geo.by_when("2025-12-31") == "the end of 2025" and geo.by_when("2025-11-06") == "6 November 2025"
