@@ -65,14 +65,17 @@ class DataCopy:
     def rows(self, table: str) -> list[list[str]]:
         return list(csv.reader((self.data / f"{table}.csv").read_text(encoding="utf-8").splitlines()))
 
-    def write_rows(self, table: str, rows: list[list[str]]) -> None:
+    def write_rows(self, table: str, rows: list[list[str]], record_hashes: bool = True,
+                   encoding: str = "utf-8") -> None:
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\n").writerows(rows)
-        self.write_text(table, buf.getvalue())
+        self.write_text(table, buf.getvalue(), record_hashes, encoding)
 
-    def write_text(self, table: str, text: str) -> None:
-        (self.data / f"{table}.csv").write_text(text, encoding="utf-8")
-        self.package().write_hashes()  # exercise the validator, not the checksum guard
+    def write_text(self, table: str, text: str, record_hashes: bool = True, encoding: str = "utf-8") -> None:
+        """Write a table; ``record_hashes=False`` leaves its checksum stale, as after a hand edit."""
+        (self.data / f"{table}.csv").write_bytes(text.encode(encoding))
+        if record_hashes:  # exercise the validator, not the checksum guard
+            self.package().write_hashes(validate=False)
 
     def set_cell(self, table: str, row: int, column: str, value: str) -> int:
         """Set a cell of data row ``row`` (1 = first data row); return its line number."""
