@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from browser import DEBIAN_CHROMIUM, INSTRUCTION, find_chromium
+
 ROOT = Path(__file__).resolve().parent.parent
 #: The built site (BOOK_HTML overrides it, e.g. to test a build made with --path-output).
 HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
-#: Debian's chromium by default; CHROMIUM=playwright uses a browser installed by `playwright install`
-#: (as on GitHub's runners), any other value is a path to a Chromium binary.
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+#: The Chromium found by tests/browser.py (CHROMIUM=/path or CHROMIUM=playwright chooses one; `make test`
+#: installs one first when there is none).
+CHROMIUM = find_chromium() or os.environ.get("CHROMIUM") or DEBIAN_CHROMIUM
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -116,7 +118,7 @@ def server(site):
 def browser():
     exe = None if CHROMIUM == "playwright" else CHROMIUM
     if exe and not Path(exe).exists():
-        pytest.fail(f"no Chromium at {exe}: `apt-get install -y chromium` (.ci/run does it)")
+        pytest.fail(INSTRUCTION)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
