@@ -109,7 +109,7 @@ def execute(root: Path = ROOT, paths: list[Path] | None = None) -> list[str]:
     if not todo:
         return []
     logger = logging.getLogger("explainer.cache")
-    logger.setLevel(logging.WARNING)  # jupyter-cache passes this level to multiprocessing's stderr log
+    logger.setLevel(logging.ERROR)  # jupyter-cache passes this level to multiprocessing's stderr log
     executor = load_executor("local-parallel" if len(todo) > 1 else "local-serial", cache, logger=logger)
     print(f"Executing {len(todo)} chapter(s){', in parallel' if len(todo) > 1 else ''}: "
           + ", ".join(Path(u).relative_to(root.resolve()).as_posix() for u in todo), file=sys.stderr)
@@ -125,27 +125,43 @@ def execute(root: Path = ROOT, paths: list[Path] | None = None) -> list[str]:
 
 
 class ExecutionFailed(RuntimeError):
-    """A chapter raised while executing. The message is the chapter and the error, in a few lines."""
+    """A chapter raised while executing. The message says, per chapter, the error and the line of the
+    chapter's code that raised it, in a few lines; the full traceback goes to ``_build/reports/``."""
 
     def __init__(self, root: Path, tracebacks: dict[str, str]):
         self.tracebacks = tracebacks
         parts = []
+        reports = root / "_build" / "reports"
         for uri, tb in tracebacks.items():
-            name = Path(uri).relative_to(root.resolve()).as_posix() if Path(uri).is_relative_to(root.resolve()) else uri
-            parts.append(f"{name} failed: {_last_error(tb)}")
+            path = Path(uri)
+            name = path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else uri
+            report = reports / (name.replace("/", "-").removesuffix(".md") + ".log")
+            report.parent.mkdir(parents=True, exist_ok=True)
+            report.write_text(_ANSI.sub("", tb), encoding="utf-8")
+            error, where = _summary(tb)
+            parts.append(f"{name} failed: {error}" + (f"\n  at: {where}" if where else "")
+                         + f"\n  full traceback: {report.relative_to(root).as_posix()}")
         super().__init__("\n".join(parts))
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def _last_error(tb: str) -> str:
-    """The final ``ErrorName: message`` of a cell traceback (the part a reader needs first)."""
-    lines = [ln for ln in _ANSI.sub("", tb).splitlines() if ln.strip()]
+def _summary(tb: str) -> tuple[str, str | None]:
+    """The final ``ErrorName: message`` of a cell traceback and the chapter's line that raised it."""
+    lines = [ln.rstrip() for ln in _ANSI.sub("", tb).splitlines() if ln.strip()]
+    error = lines[-1] if lines else "unknown error"
     for i in range(len(lines) - 1, -1, -1):
         if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Failed|Interrupt|Exit)\b", lines[i]):
-            return "\n".join(lines[i:])
-    return lines[-1] if lines else "unknown error"
+            error = " ".join(ln.strip() for ln in lines[i:]).rstrip(": ") or error
+            break
+    cell_frames = [i for i, ln in enumerate(lines) if re.match(r"^Cell In\[\d+\], line \d+", ln)]
+    where = None
+    if cell_frames:
+        arrow = next((ln for ln in lines[cell_frames[-1]:] if ln.lstrip().startswith("---->")), None)
+        if arrow:
+            where = re.sub(r"^\s*---->\s*\d+\s*", "", arrow).strip()
+    return error, where
 
 
 def main(argv: list[str] | None = None, root: Path = ROOT) -> int:

@@ -198,12 +198,13 @@ def test_chapters_execute_in_parallel_and_the_build_finds_them_cached(tmp_path):
 def test_a_failing_chapter_is_reported_in_a_few_lines(tmp_path):
     (tmp_path / "_config.yml").write_text("execute:\n  execute_notebooks: cache\n  timeout: 60\n")
     pages = [_page(tmp_path / "chapters" / "ok.md", "x = 1"),
-             _page(tmp_path / "chapters" / "bad.md", "raise ValueError('range 165-115 is reversed')")]
+             _page(tmp_path / "chapters" / "bad.md", "killed = (165, 115)\nassert killed[0] <= killed[1]")]
     with pytest.raises(cache.ExecutionFailed) as e:
         cache.execute(tmp_path, pages)
     msg = str(e.value)
-    assert msg.startswith("chapters/bad.md failed: ValueError: range 165-115 is reversed")
+    assert msg.splitlines()[:2] == ["chapters/bad.md failed: AssertionError", "  at: assert killed[0] <= killed[1]"]
     assert len(msg.splitlines()) <= 3, msg
+    assert "Traceback" in (tmp_path / msg.splitlines()[2].split(": ", 1)[1]).read_text()
 
 
 # ---------------------------------------------------------------- make
