@@ -10,10 +10,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTML := _build/html
 JB_FLAGS := -W --keep-going
-SOURCES := $(shell find chapters explainer data _ext -type f -not -path '*/__pycache__/*' 2>/dev/null) \
+SOURCES := $(shell find chapters explainer data _ext _static _templates -type f -not -path '*/__pycache__/*' 2>/dev/null) \
            _config.yml _toc.yml references.bib intro.md
 
-.PHONY: book test test-fast serve lab clean checksums bench bench-reader venv rebuild
+.PHONY: book test test-fast serve lab clean checksums bench bench-reader venv rebuild browser
 .DEFAULT_GOAL := book
 
 venv: $(STAMP)
@@ -27,6 +27,9 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 book: $(HTML)/index.html
 	@echo "The book is at $(CURDIR)/$(HTML)/index.html  (serve it with: make serve)"
 
+# The data are validated first (a bad table stops here, with a short message, before any chapter runs);
+# explainer.cache then clears the execution cache if what chapters read changed, and executes the
+# chapters that have no cached result in parallel, so that the Sphinx build only renders.
 $(HTML)/index.html: $(STAMP) $(SOURCES)
 	$(BIN)/python -m explainer.data
 	$(BIN)/python -m explainer.checks
@@ -34,14 +37,20 @@ $(HTML)/index.html: $(STAMP) $(SOURCES)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	touch $@
 
-rebuild: $(STAMP)  ## re-render every page (after changing explainer/offline.py or the theme)
+rebuild: $(STAMP)  ## re-render every page (e.g. after changing a Sphinx extension or the theme)
+	$(BIN)/python -m explainer.data
+	$(BIN)/python -m explainer.cache
 	$(BIN)/jupyter-book build . $(JB_FLAGS) --all
 
-test: book
+# The browser comes first: with no Chromium (and no way to install one) nothing runs.
+test: browser book
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP)  ## unit and data tests only (no build, no browser)
-	$(BIN)/python -m pytest -m "not build and not browser"
+browser: $(STAMP)  ## find Chromium for the browser tests, or install it
+	$(BIN)/python tests/browser.py --provision
+
+test-fast: $(STAMP)  ## unit and data tests: no build, no browser, no chapter execution
+	$(BIN)/python -m pytest -m "not build and not browser and not chapters"
 
 serve: book
 	@echo "Serving on http://127.0.0.1:8000/ (Ctrl+C to stop)"

@@ -1,44 +1,182 @@
-"""Keep the execution cache honest.
+"""Keep the execution cache honest, and fill it in parallel.
 
-Jupyter Book's execution cache is keyed on each notebook's code only, so a change to the helper package
-or to the data would leave chapters showing stale output. ``python -m explainer.cache`` hashes the
-inputs every chapter depends on (this package, ``data/``, the pinned requirements) and clears the
-execution cache (and Sphinx's saved environment, so the chapters are read again) when they changed
-since the last build. ``make book`` runs it before building.
+Jupyter Book's execution cache (``_build/.jupyter_cache``) is keyed on each notebook's code only, so a
+change to what the chapters read at run time would leave them showing stale output. ``python -m
+explainer.cache`` therefore
+
+1. hashes those inputs (:func:`inputs_digest`: the helper package except its build-only modules, the
+   data, the bibliography, the pinned requirements and the Python version) and clears the execution
+   cache and Sphinx's saved environment when the digest differs from the one stamped *inside* the cache
+   folder. The stamp travels with the cache, so a cache restored on a fresh machine (CI) is kept when it
+   was made from the same inputs;
+2. executes every chapter that has no cached result, several at once (jupyter-cache's ``local-parallel``
+   executor, one process per core), reading each chapter exactly as MyST-NB reads it, so that the Sphinx
+   build that follows finds every notebook in the cache and executes nothing.
+
+``make book`` runs it before building; ``python -m explainer.cache --digest`` prints the digest (the CI
+cache key uses it).
 """
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
 import shutil
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CACHE_DIR = Path("_build") / ".jupyter_cache"
+#: The digest of the inputs the cached outputs were made from (inside the cache folder).
+STAMP_NAME = "explainer-inputs.sha256"
+#: Modules of the package that only Sphinx or the build use; no chapter imports them (a test checks),
+#: so editing them re-renders pages but re-executes no chapter.
+BUILD_ONLY = ("explainer/cache.py", "explainer/publish.py", "explainer/bibstyle.py")
+#: Files outside the package that chapters read at run time, or that decide what they run with.
+RUNTIME_FILES = ("references.bib", "requirements.txt", "constraints.txt", "pyproject.toml")
+#: MyST-NB's reader for MyST Markdown notebooks (the one the Sphinx build uses).
+READER = {"name": "myst_nb_md", "type": "plugin"}
+
+
+def runtime_inputs(root: Path = ROOT) -> list[Path]:
+    """Every file whose content can change what a chapter outputs when it executes."""
+    files = [p for d in ("explainer", "data") for p in (root / d).rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+             and p.relative_to(root).as_posix() not in BUILD_ONLY]
+    files += [root / f for f in RUNTIME_FILES if (root / f).is_file()]
+    return sorted(files)
 
 
 def inputs_digest(root: Path = ROOT) -> str:
-    h = hashlib.sha256()
-    files = sorted([*(root / "explainer").rglob("*.py"), *(root / "data").rglob("*"),
-                    root / "requirements.txt", root / "constraints.txt"])
-    for p in files:
-        if p.is_file() and "__pycache__" not in p.parts:
-            h.update(p.relative_to(root).as_posix().encode())
-            h.update(hashlib.sha256(p.read_bytes()).digest())
+    h = hashlib.sha256(f"python {sys.version_info.major}.{sys.version_info.minor}\n".encode())
+    for p in runtime_inputs(root):
+        h.update(p.relative_to(root).as_posix().encode())
+        h.update(hashlib.sha256(p.read_bytes().replace(b"\r\n", b"\n")).digest())
     return h.hexdigest()
 
 
-def main(root: Path = ROOT) -> int:
+def guard(root: Path = ROOT) -> bool:
+    """Clear the execution cache if it was made from other inputs. Returns True if it was cleared."""
     build = root / "_build"
-    stamp = build / ".inputs.sha256"
+    cache = root / CACHE_DIR
+    stamp = cache / STAMP_NAME
     digest = inputs_digest(root)
     old = stamp.read_text().strip() if stamp.exists() else None
-    if old != digest:
-        if (build / ".jupyter_cache").exists() and old is not None:
-            print("explainer/, data/ or the requirements changed: clearing the execution cache", file=sys.stderr)
-        shutil.rmtree(build / ".jupyter_cache", ignore_errors=True)
-        shutil.rmtree(build / ".doctrees", ignore_errors=True)
-        build.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(digest + "\n")
+    (build / ".inputs.sha256").unlink(missing_ok=True)  # where older versions kept the stamp
+    if old == digest:
+        return False
+    if cache.exists():
+        print("The helper package, the data, the bibliography or the requirements changed (or the cache "
+              "has no stamp): clearing the execution cache", file=sys.stderr)
+    shutil.rmtree(cache, ignore_errors=True)
+    shutil.rmtree(build / ".doctrees", ignore_errors=True)  # so that Sphinx reads every chapter again
+    cache.mkdir(parents=True)
+    stamp.write_text(digest + "\n")
+    return True
+
+
+def _execution_config(root: Path) -> dict:
+    import yaml
+
+    cfg = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    return cfg.get("execute", {}) or {}
+
+
+def execute(root: Path = ROOT, paths: list[Path] | None = None) -> list[str]:
+    """Execute, in parallel, every notebook in ``paths`` (default: the chapters with code) that has no
+    result in the execution cache, and cache the results. Returns the notebooks executed; raises
+    :class:`ExecutionFailed` if one fails (the Sphinx build would stop on it anyway)."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.cache.db import NbProjectRecord
+    from jupyter_cache.executors import load_executor
+
+    from .publish import notebook_sources
+
+    conf = _execution_config(root)
+    if conf.get("execute_notebooks", "cache") != "cache":
+        return []
+    paths = notebook_sources(root) if paths is None else paths
+    cache = get_cache(str(root / CACHE_DIR))
+    uris = []
+    for p in paths:
+        rec = cache.add_nb_to_project(str(p.resolve()), read_data=READER)
+        uris.append(rec.uri)
+    for rec in cache.list_project_records():  # chapters that no longer exist
+        if not Path(rec.uri).exists():
+            cache.remove_nb_from_project(rec.pk)
+    todo = [r.uri for r in cache.list_unexecuted(filter_uris=uris)]
+    if not todo:
+        return []
+    logger = logging.getLogger("explainer.cache")
+    logger.setLevel(logging.ERROR)  # jupyter-cache passes this level to multiprocessing's stderr log
+    executor = load_executor("local-parallel" if len(todo) > 1 else "local-serial", cache, logger=logger)
+    print(f"Executing {len(todo)} chapter(s){', in parallel' if len(todo) > 1 else ''}: "
+          + ", ".join(Path(u).relative_to(root.resolve()).as_posix() for u in todo), file=sys.stderr)
+    t0 = time.perf_counter()
+    result = executor.run_and_cache(filter_uris=todo, timeout=conf.get("timeout", 30),
+                                    allow_errors=bool(conf.get("allow_errors", False)))
+    failed = result.excepted + result.errored
+    if failed:
+        tracebacks = {u: NbProjectRecord.record_from_uri(u, cache.db).traceback or "" for u in failed}
+        raise ExecutionFailed(root, tracebacks)
+    print(f"Executed {len(result.succeeded)} chapter(s) in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    return result.succeeded
+
+
+class ExecutionFailed(RuntimeError):
+    """A chapter raised while executing. The message says, per chapter, the error and the line of the
+    chapter's code that raised it, in a few lines; the full traceback goes to ``_build/reports/``."""
+
+    def __init__(self, root: Path, tracebacks: dict[str, str]):
+        self.tracebacks = tracebacks
+        parts = []
+        reports = root / "_build" / "reports"
+        for uri, tb in tracebacks.items():
+            path = Path(uri)
+            name = path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else uri
+            report = reports / (name.replace("/", "-").removesuffix(".md") + ".log")
+            report.parent.mkdir(parents=True, exist_ok=True)
+            report.write_text(_ANSI.sub("", tb), encoding="utf-8")
+            error, where = _summary(tb)
+            parts.append(f"{name} failed: {error}" + (f"\n  at: {where}" if where else "")
+                         + f"\n  full traceback: {report.relative_to(root).as_posix()}")
+        super().__init__("\n".join(parts))
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _summary(tb: str) -> tuple[str, str | None]:
+    """The final ``ErrorName: message`` of a cell traceback and the chapter's line that raised it."""
+    lines = [ln.rstrip() for ln in _ANSI.sub("", tb).splitlines() if ln.strip()]
+    error = lines[-1] if lines else "unknown error"
+    for i in range(len(lines) - 1, -1, -1):
+        if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Failed|Interrupt|Exit)\b", lines[i]):
+            error = " ".join(ln.strip() for ln in lines[i:]).rstrip(": ") or error
+            break
+    cell_frames = [i for i, ln in enumerate(lines) if re.match(r"^Cell In\[\d+\], line \d+", ln)]
+    where = None
+    if cell_frames:
+        arrow = next((ln for ln in lines[cell_frames[-1]:] if ln.lstrip().startswith("---->")), None)
+        if arrow:
+            where = re.sub(r"^\s*---->\s*\d+\s*", "", arrow).strip()
+    return error, where
+
+
+def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--digest" in argv:
+        print(inputs_digest(root))
+        return 0
+    guard(root)
+    if "--no-execute" in argv:
+        return 0
+    try:
+        execute(root)
+    except ExecutionFailed as e:
+        print(e, file=sys.stderr)
+        return 1
     return 0
 
 

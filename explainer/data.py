@@ -6,10 +6,10 @@ book's own rules, and only then returns a typed :class:`pandas.DataFrame`. Anyth
 :class:`DataError`, whose message names the file, the line, the column and the rule broken, so that a
 bad row stops the build instead of reaching a reader.
 
-Rules checked, in order:
+Rules checked, in order (the checksum last, so the real problem in an edited file is reported first):
 
-* the file's SHA-256 equals the ``hash`` recorded in the data package (no silent edits);
-* the header has exactly the schema's columns (none missing, none unknown);
+* the file is UTF-8 without a byte-order mark;
+* the header has exactly the schema's columns (none missing, none unknown), and at least one row follows;
 * every row has as many fields as the header (malformed CSV);
 * each cell: ``required``, type (integer, number, date, boolean), ``enum``, ``minimum``/``maximum``,
   ``pattern``; ``;``-separated list columns are checked item by item (against the field's
@@ -17,7 +17,12 @@ Rules checked, in order:
 * book rules: country codes are real ISO 3166-1 alpha-3 codes; every source key exists in
   ``references.bib``; no date lies after the data's "as of" date (editorial publication dates, marked
   ``"editorial": true`` in the schema, only not after today); no HTML markup in text;
-* the primary key is unique and foreign keys resolve.
+* ranges run from low to high (``x_min`` ≤ ``x_max``, ``low`` ≤ ``high``, ``date`` ≤ ``end_date``);
+* a place's coordinates lie inside its country (the country's bounding box in ``geo/americas.geojson``,
+  plus a small margin), which also catches swapped latitude and longitude;
+* the primary key is unique and foreign keys resolve;
+* the file's SHA-256 equals the ``hash`` recorded in the data package (no unreviewed edits). The checksum
+  is computed on the text with CRLF line endings normalised to LF, so a Windows checkout validates.
 """
 from __future__ import annotations
 
@@ -44,6 +49,8 @@ LIST_COLUMNS = {"source_keys", "activities"}
 ISO3_COLUMNS = {"country_iso3"}
 #: Non-country codes allowed in ``migration.geo`` (with scope region/world).
 AGGREGATE_CODES = {"LAC": "Latin America and the Caribbean", "WLD": "World"}
+#: Degrees a place may lie outside its country's bounding box (the outlines are simplified).
+COORD_MARGIN = 0.5
 #: Confidence labels, strongest first.
 CONFIDENCE = ["primary", "corroborated", "single-source", "contested", "unverified"]
 
@@ -52,7 +59,10 @@ _INT = re.compile(r"^[+-]?\d+$")
 
 
 class DataError(ValueError):
-    """A data file breaks a rule. ``problems`` lists every problem found (file, line, column, rule)."""
+    """A data file breaks a rule. ``problems`` lists every problem found (file, line, column, rule).
+
+    Its message is short: one line per problem (at most 20), no traceback needed to read it.
+    """
 
     def __init__(self, problems: list["Problem"]):
         self.problems = problems
@@ -68,6 +78,7 @@ class Problem:
     column: str | None
     rule: str
     value: str | None = None
+    hint: str | None = None
 
     def __str__(self) -> str:
         where = self.file
@@ -78,7 +89,8 @@ class Problem:
         if self.column is not None:
             where += f", column '{self.column}'"
         val = "" if self.value is None else f" (value: {self.value[:80]!r})"
-        return f"{where}: {self.rule}{val}"
+        hint = "" if self.hint is None else f". Hint: {self.hint}"
+        return f"{where}: {self.rule}{val}{hint}"
 
 
 # --------------------------------------------------------------------------- reference data
@@ -103,8 +115,49 @@ def bib_keys(bib_path: Path = BIB_PATH) -> set[str]:
     return set(bibliography(bib_path))
 
 
+def normalised_bytes(path: Path) -> bytes:
+    """The file's bytes with CRLF line endings turned into LF (what git stores; see .gitattributes)."""
+    return path.read_bytes().replace(b"\r\n", b"\n")
+
+
 def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """SHA-256 of the file with normalised line endings, so that a CRLF checkout has the same checksum."""
+    return hashlib.sha256(normalised_bytes(path)).hexdigest()
+
+
+@lru_cache(maxsize=None)
+def country_bounds(geojson_path: Path) -> dict[str, tuple[float, float, float, float]]:
+    """ISO3 code → (min lon, min lat, max lon, max lat) of the country's outline in a GeoJSON file."""
+    out = {}
+    for feat in json.loads(Path(geojson_path).read_text(encoding="utf-8"))["features"]:
+        geom = feat["geometry"]
+        polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+        pts = [pt for poly in polys for ring in poly for pt in ring]
+        lons, lats = [p[0] for p in pts], [p[1] for p in pts]
+        out[feat["properties"]["iso3"]] = (min(lons), min(lats), max(lons), max(lats))
+    return out
+
+
+#: Pairs of column-name affixes that form a range (low end, high end).
+_RANGE_AFFIXES = [("_min", "_max"), ("_low", "_high"), ("_start", "_end")]
+
+
+def range_pairs(columns) -> list[tuple[str, str]]:
+    """Column pairs that hold a range and must not be reversed: ``x_min``/``x_max``, ``min_x``/``max_x``,
+    ``low``/``high`` (alone or as ``x_low``/``x_high``), ``x_start``/``x_end``, ``date`` (or
+    ``start_date``)/``end_date``."""
+    cols = list(columns)
+    pairs = []
+    for c in cols:
+        candidates = [(c, c[: -len(lo)] + hi) for lo, hi in _RANGE_AFFIXES if c.endswith(lo)]
+        if c.startswith("min_"):
+            candidates.append((c, "max_" + c[4:]))
+        if c == "low":
+            candidates.append(("low", "high"))
+        if c in ("date", "start_date"):
+            candidates.append((c, "end_date"))
+        pairs += [(lo, hi) for lo, hi in candidates if hi in cols and hi != lo]
+    return list(dict.fromkeys(pairs))
 
 
 # --------------------------------------------------------------------------- the package
@@ -147,28 +200,80 @@ class DataPackage:
                 f"file changed: its SHA-256 is {actual[:12]}…, but datapackage.json records "
                 f"{recorded[:12] or 'nothing'}…; review the change, then run `make checksums`")])
 
-    def write_hashes(self) -> None:
-        """Record the current SHA-256 and size of every file in datapackage.json."""
+    def write_hashes(self, validate: bool = True) -> None:
+        """Record the current SHA-256 and size of every file in datapackage.json.
+
+        Refuses (raises :class:`DataError`, writing nothing) while any table is invalid, so that an
+        invalid file is never recorded as reviewed. ``validate=False`` skips that check (tests use it
+        to break a table on purpose).
+        """
+        if validate:
+            problems = [p for errs in self.check(verify_hash=False).values() for p in errs]
+            if problems:
+                raise DataError(problems)
         for res in self.descriptor["resources"]:
             p = self.root / res["path"]
             res["hash"] = "sha256:" + sha256(p)
-            res["bytes"] = p.stat().st_size
+            res["bytes"] = len(normalised_bytes(p))
         self.descriptor_path.write_text(json.dumps(self.descriptor, indent=2, ensure_ascii=False) + "\n",
                                         encoding="utf-8")
 
     # ---- loading
     def load(self, name: str, verify_hash: bool = True) -> pd.DataFrame:
-        """Validate table ``name`` and return it typed. Raises :class:`DataError`."""
+        """Validate table ``name`` and return it typed. Raises :class:`DataError`.
+
+        The content is validated before the checksum is compared, so an edit that breaks a rule reports
+        that rule, not merely that the file changed.
+        """
         if name in self._cache:
-            return self._cache[name].copy()
-        if name not in self.resources or "schema" not in self.resources[name]:
-            raise KeyError(f"no table {name!r} in {self.descriptor_path}; tables: {self.tables}")
+            df = self._cache[name]
+        else:
+            if name not in self.resources or "schema" not in self.resources[name]:
+                raise KeyError(f"no table {name!r} in {self.descriptor_path}; tables: {self.tables}")
+            df = self._validate(name)
+            self._check_foreign_keys(name, df)
+            self._cache[name] = df
         if verify_hash:
             self.check_hash(name)
-        df = self._validate(name)
-        self._check_foreign_keys(name, df)
-        self._cache[name] = df
         return df.copy()
+
+    def check(self, verify_hash: bool = True) -> dict[str, list[Problem]]:
+        """Validate every table; return table → its problems (an empty dict when all are valid)."""
+        out: dict[str, list[Problem]] = {}
+        for name in self.tables:
+            try:
+                self.load(name, verify_hash=verify_hash)
+            except DataError as e:
+                out[name] = e.problems
+        return out
+
+    def _read_text(self, name: str) -> str:
+        """The file as text; a byte-order mark or bytes that are not UTF-8 raise a clear :class:`DataError`."""
+        file = self._display(name)
+        raw = self.path(name).read_bytes()
+        save_as = "save the file as UTF-8 (in Excel: 'CSV UTF-8'; in LibreOffice: character set 'Unicode (UTF-8)')"
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raise DataError([Problem(
+                file, 1, None, "the file starts with a UTF-8 byte-order mark (BOM), an invisible character "
+                "that would become part of the first column's name",
+                hint="save it as UTF-8 without BOM, or remove the first three bytes (EF BB BF)")])
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line_start = raw.rfind(b"\n", 0, e.start) + 1
+            line_no = raw.count(b"\n", 0, e.start) + 1
+            prefix = raw[line_start:e.start].decode("utf-8", errors="replace")
+            header = next(csv.reader([raw.split(b"\n", 1)[0].decode("utf-8", errors="replace")]), [])
+            fields_before = next(csv.reader([prefix]), [""])
+            idx = len(fields_before) - 1
+            column = header[idx] if line_no > 1 and 0 <= idx < len(header) else None
+            byte = raw[e.start:e.start + 1]
+            guess = byte.decode("cp1252", errors="replace")
+            raise DataError([Problem(
+                file, line_no, column,
+                f"not UTF-8: byte 0x{byte.hex().upper()} at character {len(prefix) + 1} of the line "
+                f"(it reads as {guess!r} in Windows-1252/Latin-1, so the file was probably saved in that "
+                f"encoding)", hint=save_as)]) from None
 
     def _validate(self, name: str) -> pd.DataFrame:
         res = self.resources[name]
@@ -178,10 +283,13 @@ class DataPackage:
         problems: list[Problem] = []
         keys = bib_keys(self.bib_path)
         iso = iso3_codes()
-        text = self.path(name).read_text(encoding="utf-8")
+        text = self._read_text(name)
         rows = list(csv.reader(text.splitlines()))
         if not rows:
             raise DataError([Problem(file, None, None, "file is empty")])
+        if not any(rows[1:]):
+            raise DataError([Problem(file, 2, None, "the table has no rows, only a header",
+                                     hint="every table the book reads needs at least one row")])
         header = rows[0]
         for col in fields:
             if col not in header:
@@ -209,6 +317,9 @@ class DataPackage:
                 problems += [Problem(file, line_no, col, e, raw) for e in errs]
                 rec[col] = value
             records.append((line_no, rec))
+
+        problems += self._check_ranges(file, header, records)
+        problems += self._check_coordinates(file, header, records)
 
         pk = schema.get("primaryKey")
         if pk:
@@ -275,6 +386,44 @@ class DataPackage:
         return value, errs
 
     @staticmethod
+    def _check_ranges(file: str, header: list[str], records: list[tuple[int, dict]]) -> list[Problem]:
+        """A range's low end must not exceed its high end (see :func:`range_pairs`)."""
+        problems = []
+        for lo, hi in range_pairs(header):
+            for line_no, rec in records:
+                a, b = rec[lo], rec[hi]
+                if a is not None and b is not None and a > b:
+                    problems.append(Problem(
+                        file, line_no, lo, f"the range is reversed: {lo} {a} is greater than {hi} {b}",
+                        hint=f"{lo} must be less than or equal to {hi}; swap the two values or correct one"))
+        return problems
+
+    def _check_coordinates(self, file: str, header: list[str], records) -> list[Problem]:
+        """Each place's latitude and longitude lie inside its country's outline's bounding box."""
+        geo = self.resources.get("boundaries")
+        if not geo or not {"lat", "lon", "country_iso3"} <= set(header):
+            return []
+        bounds = country_bounds(self.root / geo["path"])
+        margin = COORD_MARGIN
+        problems = []
+        for line_no, rec in records:
+            lat, lon, iso = rec["lat"], rec["lon"], rec["country_iso3"]
+            if lat is None or lon is None or iso not in bounds:
+                continue
+            w, s, e, n = bounds[iso]
+            def inside(la, lo):
+                return s - margin <= la <= n + margin and w - margin <= lo <= e + margin
+            if inside(lat, lon):
+                continue
+            hint = ("latitude and longitude look swapped" if inside(lon, lat) else
+                    "check the coordinates (decimal degrees, south and west negative) and the country code")
+            problems.append(Problem(
+                file, line_no, "lat,lon",
+                f"({lat}, {lon}) lies outside {country_name(iso)} (latitude {s:.1f} to {n:.1f}, longitude "
+                f"{w:.1f} to {e:.1f}, with a {margin}° margin)", hint=hint))
+        return problems
+
+    @staticmethod
     def _frame(fields: dict, header: list[str], recs: list[dict]) -> pd.DataFrame:
         df = pd.DataFrame.from_records(recs, columns=header)
         for col in header:
@@ -302,7 +451,7 @@ class DataPackage:
             fields = [fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"]
             ref = fk["reference"]
             ref_fields = [ref["fields"]] if isinstance(ref["fields"], str) else ref["fields"]
-            target = self.load(ref["resource"]) if ref.get("resource") else df
+            target = self.load(ref["resource"], verify_hash=False) if ref.get("resource") else df
             allowed = set(map(tuple, target[ref_fields].astype(str).itertuples(index=False)))
             for i, key in enumerate(df[fields].astype(str).itertuples(index=False)):
                 if tuple(key) not in allowed and "<NA>" not in key:
@@ -356,21 +505,32 @@ def load(name: str) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m explainer.data [--write-hashes]``: validate every table (and record checksums)."""
+    """``python -m explainer.data [--write-hashes]``: validate every table (then record checksums).
+
+    Validates the content of every table first and reports every problem; only then compares (or, with
+    ``--write-hashes``, records) the checksums, so an invalid file is never recorded as reviewed.
+    """
     import sys
 
     argv = sys.argv[1:] if argv is None else argv
     pkg = DataPackage()
-    if "--write-hashes" in argv:
-        pkg.write_hashes()
-        pkg = DataPackage()
-    try:
-        for name in pkg.tables:
-            df = pkg.load(name)
-            print(f"{name:12s} {len(df):4d} rows  ok")
-    except DataError as e:
-        print(e, file=sys.stderr)
+    invalid = pkg.check(verify_hash=False)
+    for name, problems in invalid.items():
+        print(DataError(problems), file=sys.stderr)
+    if invalid:
+        if "--write-hashes" in argv:
+            print("Checksums not recorded: fix the problems above first.", file=sys.stderr)
         return 1
+    if "--write-hashes" in argv:
+        pkg.write_hashes(validate=False)  # just validated
+        pkg = DataPackage()
+    changed = pkg.check(verify_hash=True)
+    for name, problems in changed.items():
+        print(DataError(problems), file=sys.stderr)
+    if changed:
+        return 1
+    for name in pkg.tables:
+        print(f"{name:12s} {len(pkg.load(name)):4d} rows  ok")
     return 0
 
 

@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from browser import DEBIAN_CHROMIUM, INSTRUCTION, find_chromium
+
 ROOT = Path(__file__).resolve().parent.parent
 #: The built site (BOOK_HTML overrides it, e.g. to test a build made with --path-output).
 HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
-#: Debian's chromium by default; CHROMIUM=playwright uses a browser installed by `playwright install`
-#: (as on GitHub's runners), any other value is a path to a Chromium binary.
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+#: The Chromium found by tests/browser.py (CHROMIUM=/path or CHROMIUM=playwright chooses one; `make test`
+#: installs one first when there is none).
+CHROMIUM = find_chromium() or os.environ.get("CHROMIUM") or DEBIAN_CHROMIUM
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -66,14 +68,17 @@ class DataCopy:
     def rows(self, table: str) -> list[list[str]]:
         return list(csv.reader((self.data / f"{table}.csv").read_text(encoding="utf-8").splitlines()))
 
-    def write_rows(self, table: str, rows: list[list[str]]) -> None:
+    def write_rows(self, table: str, rows: list[list[str]], record_hashes: bool = True,
+                   encoding: str = "utf-8") -> None:
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\n").writerows(rows)
-        self.write_text(table, buf.getvalue())
+        self.write_text(table, buf.getvalue(), record_hashes, encoding)
 
-    def write_text(self, table: str, text: str) -> None:
-        (self.data / f"{table}.csv").write_text(text, encoding="utf-8")
-        self.package().write_hashes()  # exercise the validator, not the checksum guard
+    def write_text(self, table: str, text: str, record_hashes: bool = True, encoding: str = "utf-8") -> None:
+        """Write a table; ``record_hashes=False`` leaves its checksum stale, as after a hand edit."""
+        (self.data / f"{table}.csv").write_bytes(text.encode(encoding))
+        if record_hashes:  # exercise the validator, not the checksum guard
+            self.package().write_hashes(validate=False)
 
     def set_cell(self, table: str, row: int, column: str, value: str) -> int:
         """Set a cell of data row ``row`` (1 = first data row); return its line number."""
@@ -237,7 +242,7 @@ def server(site):
 def browser():
     exe = None if CHROMIUM == "playwright" else CHROMIUM
     if exe and not Path(exe).exists():
-        pytest.fail(f"no Chromium at {exe}: `apt-get install -y chromium` (.ci/run does it)")
+        pytest.fail(INSTRUCTION)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import ROOT
 
-pytestmark = pytest.mark.build
+pytestmark = [pytest.mark.build, pytest.mark.chapters]
 JB = str(Path(sys.executable).parent / "jupyter-book")
 HEADER = """---
 jupytext:

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from explainer.data import CONFIDENCE, DataError, DataPackage, bib_keys
+from explainer.data import CONFIDENCE, DataError, DataPackage, bib_keys, range_pairs
 from conftest import ROOT
 
 pytestmark = []
@@ -51,11 +51,16 @@ def test_every_table_has_its_checksum(pkg):
     assert all(r.get("hash", "").startswith("sha256:") for r in pkg.descriptor["resources"])
 
 
-def test_row_counts_meet_the_brief(pkg):
-    assert len(pkg.load("timeline")) >= 55
-    assert len(pkg.load("presence")) == 14
-    assert set(pkg.load("migration")["snapshot"]) >= {"2018-11", "2021-11", "2024-07", "2025-11"}
-    assert {"TOCRP", "NRP"} <= set(pkg.load("rewards")["program"].astype(str))
+def test_every_mapped_country_has_a_boundary(pkg):
+    """The maps draw every country in presence, migration and places from data/geo (offline outlines)."""
+    from explainer.data import country_bounds
+
+    outlines = set(country_bounds(pkg.path("boundaries")))
+    mig = pkg.load("migration")
+    codes = {"presence": set(pkg.load("presence")["country_iso3"].astype(str)),
+             "migration": set(mig.loc[mig["scope"].astype(str) == "country", "geo"].astype(str)),
+             "places": set(pkg.load("places")["country_iso3"].astype(str))}
+    assert {t: sorted(c - outlines) for t, c in codes.items() if c - outlines} == {}
 
 
 def test_every_row_has_sources_and_confidence(pkg):
@@ -221,3 +226,152 @@ def test_build_refuses_bad_data(data_copy, monkeypatch):
     data_copy.set_cell("migration", 1, "count", "-1")
     monkeypatch.setattr(d, "DataPackage", lambda: DataPackage(data_copy.data))
     assert d.main([]) == 1
+
+
+# ---------------------------------------------------------------- the editing workflow
+def test_the_real_problem_comes_before_the_checksum(data_copy):
+    """An edit that breaks a rule reports the rule, not merely that the file changed."""
+    rows = data_copy.rows("timeline")
+    rows[3][rows[0].index("date")] = "01/01/1983"
+    data_copy.write_rows("timeline", rows, record_hashes=False)
+    msg = _error(data_copy, "timeline")
+    assert "line 4 (row 3), column 'date': not a valid date" in msg
+    assert "file changed" not in msg
+
+
+def test_checksums_refuse_an_invalid_file(data_copy, monkeypatch, capsys):
+    import explainer.data as d
+
+    before = (data_copy.data / "datapackage.json").read_bytes()
+    rows = data_copy.rows("strikes")
+    rows[1][rows[0].index("killed_min")] = "x"
+    data_copy.write_rows("strikes", rows, record_hashes=False)
+    monkeypatch.setattr(d, "DataPackage", lambda: DataPackage(data_copy.data))
+    assert d.main(["--write-hashes"]) == 1
+    assert (data_copy.data / "datapackage.json").read_bytes() == before
+    err = capsys.readouterr().err
+    assert "data/strikes.csv, line 2 (row 1), column 'killed_min': not a whole number" in err
+    assert "Checksums not recorded" in err
+    with pytest.raises(DataError):
+        DataPackage(data_copy.data).write_hashes()
+
+
+def test_checksums_record_a_valid_change(data_copy, monkeypatch):
+    import explainer.data as d
+
+    p = data_copy.data / "migration.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace("2860000", "2860001", 1), encoding="utf-8")
+    monkeypatch.setattr(d, "DataPackage", lambda: DataPackage(data_copy.data))
+    assert d.main([]) == 1  # changed, not yet reviewed
+    assert d.main(["--write-hashes"]) == 0
+    assert d.main([]) == 0
+
+
+def test_validator_output_is_short_and_names_the_place(tmp_path):
+    """`python -m explainer.data` (run before every build) says what is wrong in a few lines, no traceback."""
+    import shutil
+    import subprocess
+    import sys
+
+    book = tmp_path / "book"
+    shutil.copytree(ROOT / "explainer", book / "explainer", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "data", book / "data")
+    shutil.copy(ROOT / "references.bib", book)
+    p = book / "data" / "places.csv"
+    rows = [r.split(",") for r in p.read_text(encoding="utf-8").splitlines()]
+    lat, lon = rows[0].index("lat"), rows[0].index("lon")
+    rows[1][lat], rows[1][lon] = rows[1][lon], rows[1][lat]
+    p.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "explainer.data"], cwd=book, capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) <= 3, proc.stderr
+    assert "data/places.csv, line 2 (row 1), column 'lat,lon'" in proc.stderr
+
+
+# ---------------------------------------------------------------- rules beyond the schema
+def test_table_with_a_header_and_no_rows(data_copy):
+    rows = data_copy.rows("strikes")
+    data_copy.write_rows("strikes", rows[:1])
+    msg = _error(data_copy, "strikes")
+    assert "data/strikes.csv, line 2 (row 1): the table has no rows" in msg and "Hint:" in msg
+
+
+def test_every_range_in_the_schemas_is_checked(pkg):
+    """Every column named as one end of a range is paired with its other end."""
+    for name in pkg.tables:
+        cols = [f["name"] for f in pkg.resources[name]["schema"]["fields"]]
+        paired = {c for pair in range_pairs(cols) for c in pair}
+        ends = {c for c in cols if re.search(r"(^|_)(min|max|low|high)($|_)|^end_date$", c)}
+        assert ends <= paired, (name, sorted(ends - paired))
+    assert ("killed_min", "killed_max") in range_pairs(["killed_min", "killed_max"])
+
+
+RANGES = [(t, lo, hi) for t in TABLES for lo, hi in range_pairs(
+    [f["name"] for f in DataPackage().resources[t]["schema"]["fields"]])]
+
+
+@pytest.mark.parametrize("table, lo, hi", RANGES, ids=[f"{t}-{lo}" for t, lo, _ in RANGES])
+def test_reversed_range(data_copy, table, lo, hi):
+    rows = data_copy.rows(table)
+    i = next(i for i, r in enumerate(rows[1:], start=1) if r[rows[0].index(lo)] and r[rows[0].index(hi)]
+             and r[rows[0].index(lo)] != r[rows[0].index(hi)])
+    a, b = rows[i][rows[0].index(lo)], rows[i][rows[0].index(hi)]
+    rows[i][rows[0].index(lo)], rows[i][rows[0].index(hi)] = b, a
+    data_copy.write_rows(table, rows)
+    msg = _error(data_copy, table)
+    assert f"data/{table}.csv, line {i + 1} (row {i}), column '{lo}': the range is reversed: {lo} " in msg
+    assert f"is greater than {hi}" in msg
+
+
+def test_swapped_latitude_and_longitude(data_copy):
+    rows = data_copy.rows("places")
+    lat, lon = rows[0].index("lat"), rows[0].index("lon")
+    rows[1][lat], rows[1][lon] = rows[1][lon], rows[1][lat]
+    data_copy.write_rows("places", rows)
+    msg = _error(data_copy, "places")
+    assert "data/places.csv, line 2 (row 1), column 'lat,lon':" in msg
+    assert "lies outside Venezuela" in msg and "swapped" in msg
+
+
+def test_place_outside_its_country(data_copy):
+    rows = data_copy.rows("places")
+    h = rows[0]
+    i = next(i for i, r in enumerate(rows) if r[h.index("country_iso3")] == "VEN")
+    rows[i][h.index("lat")], rows[i][h.index("lon")] = "-33.45", "-70.66"  # Santiago de Chile
+    data_copy.write_rows("places", rows)
+    msg = _error(data_copy, "places")
+    assert f"line {i + 1} (row {i}), column 'lat,lon': (-33.45, -70.66) lies outside Venezuela" in msg
+    assert "swapped" not in msg
+
+
+def test_latin1_file(data_copy):
+    import unicodedata
+
+    def ascii(c):  # an all-ASCII file but for the one cell below
+        return unicodedata.normalize("NFKD", c).encode("ascii", "ignore").decode()
+
+    rows = [[ascii(c) for c in r] for r in data_copy.rows("places")]
+    h = rows[0]
+    rows[3][h.index("place")] = "Bogotá"
+    data_copy.write_rows("places", rows, record_hashes=False, encoding="latin-1")
+    msg = _error(data_copy, "places")
+    assert "data/places.csv, line 4 (row 3), column 'place': not UTF-8: byte 0xE1 at character" in msg
+    assert "'á'" in msg and "Hint: save the file as UTF-8" in msg
+
+
+def test_byte_order_mark(data_copy):
+    p = data_copy.data / "presence.csv"
+    p.write_bytes(b"\xef\xbb\xbf" + p.read_bytes())
+    msg = _error(data_copy, "presence")
+    assert "data/presence.csv, line 1: the file starts with a UTF-8 byte-order mark (BOM)" in msg
+    assert "is missing" not in msg
+
+
+def test_crlf_line_endings_keep_the_checksum(data_copy):
+    """A Windows checkout (CRLF) validates against checksums recorded on Linux (LF)."""
+    for p in data_copy.data.glob("*.csv"):
+        p.write_bytes(p.read_bytes().replace(b"\n", b"\r\n"))
+    pkg = data_copy.package()
+    assert pkg.check(verify_hash=True) == {}
+    assert pkg.load("timeline").equals(DataPackage().load("timeline"))

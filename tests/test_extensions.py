@@ -1,7 +1,7 @@
-"""Units of the Sphinx extensions and build helpers: bibliography style, page fixes, cache guard, appendix."""
+"""Units of the Sphinx extensions and build helpers: bibliography style, page fixes, appendix."""
 import pytest
 
-from explainer import appendix, bibstyle, cache, publish
+from explainer import appendix, bibstyle, publish
 from explainer.data import DataPackage
 
 
@@ -33,25 +33,6 @@ def test_fix_aria():
 def test_social_card_is_a_reproducible_png():
     a = publish.social_card("Title: subtitle", "2026-02-18")
     assert a[:8] == b"\x89PNG\r\n\x1a\n" and a == publish.social_card("Title: subtitle", "2026-02-18")
-
-
-def test_cache_guard_clears_cache_when_inputs_change(tmp_path):
-    root = tmp_path
-    for d in ("explainer", "data"):
-        (root / d).mkdir()
-    (root / "explainer" / "m.py").write_text("x = 1\n")
-    (root / "data" / "t.csv").write_text("a\n1\n")
-    (root / "requirements.txt").write_text("pandas\n")
-    (root / "constraints.txt").write_text("")
-    build = root / "_build"
-    cache.main(root)
-    (build / ".jupyter_cache").mkdir()
-    (build / ".doctrees").mkdir()
-    cache.main(root)  # nothing changed: cache kept
-    assert (build / ".jupyter_cache").exists() and (build / ".doctrees").exists()
-    (root / "data" / "t.csv").write_text("a\n2\n")
-    cache.main(root)  # data changed: cache and saved environment cleared
-    assert not (build / ".jupyter_cache").exists() and not (build / ".doctrees").exists()
 
 
 def test_data_sources_page_lists_every_table_with_checksum():

@@ -1,0 +1,348 @@
+"""The book's machinery: execution cache, parallel execution, CI workflow, line endings, browser set-up."""
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+import browser
+from conftest import ROOT
+from explainer import cache
+from explainer.publish import notebook_sources
+
+RUNTIME_INPUTS = ["explainer", "data", *cache.RUNTIME_FILES]
+
+
+def copy_inputs(dest: Path) -> Path:
+    """A scratch copy of everything the digest looks at."""
+    for name in RUNTIME_INPUTS:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def fresh_clone(dest: Path) -> Path:
+    """What a clone of this working tree holds: the tracked and the not-ignored files, nothing built."""
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout.split("\0")
+    for f in filter(None, files):
+        src = ROOT / f
+        if src.is_file():
+            (dest / f).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / f)
+    return dest
+
+
+def make(book: Path, *targets: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    """`make` in ``book`` with this checkout's environment (never reinstalled: -o marks it up to date)."""
+    venv = Path(sys.executable).parent.parent
+    return subprocess.run(["make", "-C", str(book), f"VENV={venv}", "-o", str(venv / ".installed"), *targets],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+# ---------------------------------------------------------------- the digest
+CHANGED_AT_RUN_TIME = ["references.bib", "data/places.csv", "data/geo/americas.geojson", "requirements.txt",
+                       "constraints.txt", "pyproject.toml", "explainer/data.py", "explainer/appendix.py",
+                       "explainer/offline.py", "explainer/vendor/MANIFEST.json"]
+
+
+@pytest.mark.parametrize("path", CHANGED_AT_RUN_TIME)
+def test_digest_covers_what_chapters_read(tmp_path, path):
+    root = copy_inputs(tmp_path)
+    before = cache.inputs_digest(root)
+    with open(root / path, "ab") as f:
+        f.write(b"\n")
+    assert cache.inputs_digest(root) != before
+
+
+@pytest.mark.parametrize("path", cache.BUILD_ONLY)
+def test_digest_ignores_build_only_modules(tmp_path, path):
+    root = copy_inputs(tmp_path)
+    before = cache.inputs_digest(root)
+    with open(root / path, "a") as f:
+        f.write("\n# an edit\n")
+    assert cache.inputs_digest(root) == before
+
+
+def _imports(tree: ast.AST) -> set[str]:
+    """Names under ``explainer`` imported anywhere in ``tree`` (modules, or names in them; the package
+    is flat, so a relative import is relative to ``explainer``)."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == "explainer"}
+        elif isinstance(node, ast.ImportFrom):
+            base = ("explainer" + (f".{node.module}" if node.module else "")) if node.level else node.module
+            if base and base.split(".")[0] == "explainer":
+                found |= {base} | {f"{base}.{a.name}" for a in node.names}
+    return found
+
+
+def chapter_imports() -> set[str]:
+    """Every module of the helper package a chapter imports, directly or through another module."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    pkg = ROOT / "explainer"
+    todo = set()
+    for md in notebook_sources(ROOT):
+        nb = read_myst_markdown_notebook(md.read_text(encoding="utf-8"), path=str(md))
+        code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+        todo |= _imports(ast.parse(code))
+    seen = set()
+    while todo:
+        mod = todo.pop()
+        path = pkg / (mod.split(".", 1)[1].replace(".", "/") + ".py") if "." in mod else pkg / "__init__.py"
+        if mod in seen or not path.exists():
+            continue  # a name imported from a module, not a module
+        seen.add(mod)
+        todo |= _imports(ast.parse(path.read_text(encoding="utf-8"))) | {"explainer"}
+    return seen
+
+
+def test_no_chapter_imports_a_build_only_module():
+    """What the digest leaves out, no chapter runs (else an edit to it would leave stale output)."""
+    imported = chapter_imports()
+    assert {"explainer", "explainer.data", "explainer.appendix", "explainer.offline"} <= imported
+    as_files = {f"explainer/{m.split('.', 1)[1].replace('.', '/')}.py" for m in imported if "." in m}
+    assert as_files.isdisjoint(cache.BUILD_ONLY)
+    inputs = {p.relative_to(ROOT).as_posix() for p in cache.runtime_inputs(ROOT)}
+    assert as_files <= inputs
+
+
+# ---------------------------------------------------------------- the cache guard
+def _cache_with_marker(root: Path) -> Path:
+    cache.guard(root)
+    marker = root / cache.CACHE_DIR / "marker"
+    marker.write_text("cached outputs")
+    return marker
+
+
+def test_stamp_travels_with_the_cache(tmp_path):
+    """A fresh clone given only the cache folder (as CI restores it) keeps the cache."""
+    first = copy_inputs(tmp_path / "first")
+    _cache_with_marker(first)
+    clone = copy_inputs(tmp_path / "clone")
+    shutil.copytree(first / cache.CACHE_DIR, clone / cache.CACHE_DIR)
+    assert cache.guard(clone) is False
+    assert (clone / cache.CACHE_DIR / "marker").exists()
+
+
+def test_guard_clears_the_cache_and_saved_environment_when_inputs_change(tmp_path):
+    root = copy_inputs(tmp_path)
+    marker = _cache_with_marker(root)
+    (root / "_build" / ".doctrees").mkdir()
+    assert cache.guard(root) is False and marker.exists()
+    with open(root / "references.bib", "a") as f:
+        f.write("\n")
+    assert cache.guard(root) is True
+    assert not marker.exists() and not (root / "_build" / ".doctrees").exists()
+    assert (root / cache.CACHE_DIR / cache.STAMP_NAME).read_text().strip() == cache.inputs_digest(root)
+
+
+def test_a_cache_without_stamp_is_not_trusted(tmp_path):
+    root = copy_inputs(tmp_path)
+    (root / cache.CACHE_DIR).mkdir(parents=True)
+    (root / cache.CACHE_DIR / "global.db").write_text("made from unknown inputs")
+    assert cache.guard(root) is True
+    assert not (root / cache.CACHE_DIR / "global.db").exists()
+
+
+# ---------------------------------------------------------------- parallel execution
+HEADER = """---
+jupytext:
+  text_representation: {extension: .md, format_name: myst, format_version: 0.13}
+kernelspec: {display_name: Python 3, language: python, name: python3}
+---
+# A page
+"""
+
+
+def _page(path: Path, code: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HEADER + f"\n```{{code-cell}} ipython3\n:tags: [remove-cell]\n{code}\n```\n\nText.\n")
+    return path
+
+
+@pytest.mark.chapters
+def test_chapters_execute_in_parallel_and_the_build_finds_them_cached(tmp_path):
+    from jupyter_cache import get_cache
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    (tmp_path / "_config.yml").write_text("execute:\n  execute_notebooks: cache\n  timeout: 60\n")
+    log = tmp_path / "log"
+    log.mkdir()
+    code = ("import pathlib, time\nd = pathlib.Path({log!r})\n(d / ({name!r} + '.start')).touch()\n"
+            "t = time.time()\nwhile time.time() - t < 20 and len(list(d.glob('*.start'))) < 2:\n"
+            "    time.sleep(0.05)\nprint(len(list(d.glob('*.start'))))")
+    pages = [_page(tmp_path / "chapters" / f"{n}.md", code.format(log=str(log), name=n)) for n in ("a", "b")]
+    executed = cache.execute(tmp_path, pages)
+    assert len(executed) == 2
+    db = get_cache(str(tmp_path / cache.CACHE_DIR))
+    for p in pages:  # each saw the other running: they ran at the same time
+        nb = db.get_cache_bundle(db.match_cache_notebook(
+            read_myst_markdown_notebook(p.read_text(), path=str(p))).pk).nb
+        assert nb.cells[0].outputs[0]["text"].strip() == "2"
+    assert cache.execute(tmp_path, pages) == []  # cached: nothing runs again
+
+
+@pytest.mark.chapters
+def test_a_failing_chapter_is_reported_in_a_few_lines(tmp_path):
+    (tmp_path / "_config.yml").write_text("execute:\n  execute_notebooks: cache\n  timeout: 60\n")
+    pages = [_page(tmp_path / "chapters" / "ok.md", "x = 1"),
+             _page(tmp_path / "chapters" / "bad.md", "killed = (165, 115)\nassert killed[0] <= killed[1]")]
+    with pytest.raises(cache.ExecutionFailed) as e:
+        cache.execute(tmp_path, pages)
+    msg = str(e.value)
+    assert msg.splitlines()[:2] == ["chapters/bad.md failed: AssertionError", "  at: assert killed[0] <= killed[1]"]
+    assert len(msg.splitlines()) <= 3, msg
+    assert "Traceback" in (tmp_path / msg.splitlines()[2].split(": ", 1)[1]).read_text()
+
+
+# ---------------------------------------------------------------- make
+@pytest.mark.build
+def test_ci_restore_executes_no_chapter(tmp_path):
+    """A fresh clone given only the execution cache folder (what CI restores) builds without executing
+    any chapter: the stamp travels with the cache, and every chapter is found in it."""
+    if not (ROOT / cache.CACHE_DIR / cache.STAMP_NAME).exists():
+        pytest.fail("no execution cache: run `make book` (make test does it for you)")
+    clone = fresh_clone(tmp_path / "clone")
+    shutil.copytree(ROOT / cache.CACHE_DIR, clone / cache.CACHE_DIR)
+    proc = make(clone, "book")
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log[-3000:]
+    assert "clearing the execution cache" not in log
+    assert not re.search(r"Executing notebook|Executing \d+ chapter", log), log[-3000:]
+    assert log.count("Using cached notebook") == len(notebook_sources(ROOT))
+
+
+def test_bad_data_stops_make_book_before_any_chapter_runs(tmp_path):
+    clone = fresh_clone(tmp_path / "clone")
+    p = clone / "data" / "strikes.csv"
+    lines = p.read_text(encoding="utf-8").splitlines()
+    p.write_text(lines[0] + "\n", encoding="utf-8")  # header only
+    proc = make(clone, "book")
+    assert proc.returncode != 0
+    assert "data/strikes.csv, line 2 (row 1): the table has no rows" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (clone / "_build").exists()
+
+
+def test_make_test_finds_the_browser_before_building_or_testing():
+    out = subprocess.run(["make", "-n", "-B", "test"], cwd=ROOT, capture_output=True, text=True).stdout
+    lines = out.splitlines()
+
+    def first(s):
+        return next(i for i, line in enumerate(lines) if s in line)
+
+    assert first("tests/browser.py --provision") < first("jupyter-book build") < first("-m pytest")
+
+
+def test_make_test_fast_leaves_out_chapter_execution():
+    out = subprocess.run(["make", "-n", "-B", "test-fast"], cwd=ROOT, capture_output=True, text=True).stdout
+    pytest_line = next(line for line in out.splitlines() if "-m pytest" in line)
+    for mark in ("build", "browser", "chapters"):
+        assert f"not {mark}" in pytest_line
+
+
+# ---------------------------------------------------------------- the publishing workflow
+def workflow() -> dict:
+    return yaml.safe_load((ROOT / ".github" / "workflows" / "publish.yml").read_text())
+
+
+def test_workflow_restores_the_cache_keyed_on_the_digest():
+    steps = workflow()["jobs"]["build"]["steps"]
+    runs = [s.get("run", "") for s in steps]
+    restore = next(s for s in steps if s.get("uses", "").startswith("actions/cache"))
+    assert restore["with"]["path"] == str(cache.CACHE_DIR)
+    digest_step = next(s for s in steps if "explainer.cache --digest" in s.get("run", ""))
+    assert f"steps.{digest_step['id']}.outputs.digest" in restore["with"]["key"]
+    assert f"steps.{digest_step['id']}.outputs.digest" in restore["with"]["restore-keys"]
+    assert steps.index(digest_step) < steps.index(restore) < runs.index("make book")
+
+
+def test_workflow_rebuilds_weekly_from_scratch():
+    wf = workflow()
+    triggers = wf.get("on", wf.get(True))  # YAML 1.1 reads a bare `on` as true
+    cron = triggers["schedule"][0]["cron"].split()
+    assert len(cron) == 5 and cron[2:4] == ["*", "*"] and cron[4] != "*"  # one day a week
+    restore = next(s for s in wf["jobs"]["build"]["steps"] if s.get("uses", "").startswith("actions/cache"))
+    assert "schedule" in restore.get("if", "")
+
+
+def test_digest_command_needs_only_the_standard_library():
+    """CI computes the key before the environment exists."""
+    proc = subprocess.run([sys.executable, "-S", "-m", "explainer.cache", "--digest"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == cache.inputs_digest(ROOT)
+
+
+# ---------------------------------------------------------------- any OS
+def _attr(path: str, name: str) -> str:
+    out = subprocess.run(["git", "check-attr", name, "--", path], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    return out.rsplit(": ", 1)[1].strip()
+
+
+def test_line_endings_are_pinned():
+    """A Git for Windows checkout (core.autocrlf=true) must not turn LF into CRLF where it matters."""
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    data = [f for f in tracked if f.startswith("data/") and f.endswith((".csv", ".json"))]
+    assert data
+    for f in [*data, "references.bib", "Makefile", ".ci/run"]:
+        assert _attr(f, "eol") == "lf", f
+    for f in tracked:
+        if f.endswith((".png", ".geojson")) or f.startswith(("explainer/vendor/", "tests/vendor/")):
+            assert _attr(f, "text") == "unset", f  # compared byte for byte: never converted
+
+
+# ---------------------------------------------------------------- the browser
+def test_no_browser_and_no_way_to_install_one_stops_with_one_line(monkeypatch, capsys):
+    monkeypatch.delenv("CHROMIUM", raising=False)
+    ran = []
+
+    def run(cmd, **kw):
+        ran.append(cmd)
+        return subprocess.CompletedProcess(cmd, 1)
+
+    assert browser.provision(find=lambda: None, run=run, is_root=False, is_debian=True, has_apt=True,
+                             can_sudo=False) == 1
+    assert all("apt-get" not in c for c in ran)  # not root: no system package
+    assert any("playwright" in c for c in ran)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == browser.INSTRUCTION
+
+
+def test_root_on_debian_installs_debian_chromium(monkeypatch):
+    monkeypatch.delenv("CHROMIUM", raising=False)
+    installed, ran = [], []
+
+    def run(cmd, **kw):
+        ran.append(cmd)
+        if cmd[-2:] == ["-qq", "chromium"]:
+            installed.append(True)
+        return subprocess.CompletedProcess(cmd, 0)
+
+    assert browser.provision(find=lambda: "/usr/bin/chromium" if installed else None, run=run, is_root=True,
+                             is_debian=True, has_apt=True) == 0
+    assert [c[:2] for c in ran] == [["apt-get", "update"], ["apt-get", "install"]]
+
+
+def test_a_missing_chromium_path_is_one_line(monkeypatch, capsys):
+    monkeypatch.setenv("CHROMIUM", "/nowhere/chromium")
+    assert browser.provision(run=lambda *a, **k: pytest.fail("must not install")) == 1
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_found_browser_needs_nothing(monkeypatch):
+    monkeypatch.delenv("CHROMIUM", raising=False)
+    assert browser.provision(find=lambda: "/usr/bin/chromium", run=lambda *a, **k: pytest.fail("installed")) == 0
