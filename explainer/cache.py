@@ -32,7 +32,8 @@ CACHE_DIR = Path("_build") / ".jupyter_cache"
 STAMP_NAME = "explainer-inputs.sha256"
 #: Modules of the package that only Sphinx or the build use; no chapter imports them (a test checks),
 #: so editing them re-renders pages but re-executes no chapter.
-BUILD_ONLY = ("explainer/cache.py", "explainer/publish.py", "explainer/bibstyle.py")
+BUILD_ONLY = ("explainer/cache.py", "explainer/publish.py", "explainer/bibstyle.py", "explainer/checks.py",
+              "explainer/slim.py", "explainer/icons.py")
 #: Files outside the package that chapters read at run time, or that decide what they run with.
 RUNTIME_FILES = ("references.bib", "requirements.txt", "constraints.txt", "pyproject.toml")
 #: MyST-NB's reader for MyST Markdown notebooks (the one the Sphinx build uses).

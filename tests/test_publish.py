@@ -106,7 +106,14 @@ def test_search_index_is_local(site):
     assert "tocoron" in text.lower() or "tocorón" in text.lower()
 
 
-CHART = re.compile(r'<figure class="explainer-chart" id="chart-([^"]+)"><img src="data:image/png;base64,([^"]+)"')
+CHART = re.compile(r'<figure class="explainer-chart" id="chart-([^"]+)"><img src="([^"]+)"')
+
+
+def _chart_bytes(page: Path, src: str) -> bytes:
+    """A chart as the page shows it: an image file beside the page, or inline data."""
+    if src.startswith("data:image/png;base64,"):
+        return base64.b64decode(src.split(",", 1)[1])
+    return (page.parent / src).resolve().read_bytes()
 
 
 def _execute(md: Path) -> None:
@@ -130,7 +137,7 @@ def test_every_chart_is_byte_identical_when_rendered_again(site, tmp_path, monke
         if found:
             rel = page.relative_to(site).with_suffix(".md")
             sources.append(ROOT / rel)
-            built.update({name: base64.b64decode(b64) for name, b64 in found})
+            built.update({name: _chart_bytes(page, src) for name, src in found})
     assert built, "the built book shows no chart"
     monkeypatch.setenv("EXPLAINER_FIGURES_DIR", str(tmp_path))
     with ThreadPoolExecutor(max_workers=2) as pool:
