@@ -13,7 +13,7 @@ JB_FLAGS := -W --keep-going
 SOURCES := $(shell find chapters explainer data _ext _static _templates -type f -not -path '*/__pycache__/*' 2>/dev/null) \
            _config.yml _toc.yml references.bib intro.md
 
-.PHONY: book test test-fast serve lab clean checksums bench bench-reader venv rebuild browser
+.PHONY: book test test-fast lint serve lab clean checksums bench bench-reader venv rebuild browser
 .DEFAULT_GOAL := book
 
 venv: $(STAMP)
@@ -43,13 +43,16 @@ rebuild: $(STAMP)  ## re-render every page (e.g. after changing a Sphinx extensi
 	$(BIN)/jupyter-book build . $(JB_FLAGS) --all
 
 # The browser comes first: with no Chromium (and no way to install one) nothing runs.
-test: browser book
+test: lint browser book
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)  ## the code style checks CI runs (ruff; configuration in pyproject.toml)
+	$(BIN)/ruff check explainer _ext tests bench scripts
 
 browser: $(STAMP)  ## find Chromium for the browser tests, or install it
 	$(BIN)/python tests/browser.py --provision
 
-test-fast: $(STAMP)  ## unit and data tests: no build, no browser, no chapter execution
+test-fast: lint  ## unit and data tests: no build, no browser, no chapter execution
 	$(BIN)/python -m pytest -m "not build and not browser and not chapters"
 
 serve: book

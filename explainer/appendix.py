@@ -29,7 +29,7 @@ def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "..
     pkg = pkg or package()
     bib = bibliography(pkg.bib_path)
     chapter_titles = chapter_titles or {}
-    lic = ", ".join(l.get("title", l["name"]) for l in pkg.descriptor.get("licenses", []))
+    lic = ", ".join(x.get("title", x["name"]) for x in pkg.descriptor.get("licenses", []))
     out = []
     for res in pkg.descriptor["resources"]:
         name = res["name"]
@@ -47,7 +47,7 @@ def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "..
         used = chapters_using(name, pkg.root.parent)
         links = [f"[{_md_escape(chapter_titles.get(c, c))}]({'../intro' if c == 'intro' else c}.md)" for c in used]
         rows.append(("Used in", ", ".join(links) or "the maps" if name == "boundaries" else ", ".join(links) or "—"))
-        res_lic = ", ".join(l.get("title", l["name"]) for l in res.get("licenses", [])) or lic
+        res_lic = ", ".join(x.get("title", x["name"]) for x in res.get("licenses", [])) or lic
         rows.append(("Licence", _md_escape(res_lic)))
         rows.append(("SHA-256", f"`{sha}`"))
         rows.append(("Size", f"{res.get('bytes', 0):,} bytes"))

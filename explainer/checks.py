@@ -138,8 +138,8 @@ def check_corrections(root: Path = ROOT, pkg: DataPackage | None = None) -> list
                                         f"{{correction}} {cid!r} is not in data/corrections.csv"))
     for cid, chapter in logged.items():
         if (cid, chapter) not in noted:
-            line = 1 + next(i for i, l in enumerate((root / "data" / "corrections.csv").read_text(
-                encoding="utf-8").splitlines()) if l.startswith(cid + ","))
+            rows = (root / "data" / "corrections.csv").read_text(encoding="utf-8").splitlines()
+            line = 1 + next(i for i, row in enumerate(rows) if row.startswith(cid + ","))
             findings.append(Finding("data/corrections.csv", line,
                                     f"correction {cid} names chapter {chapter!r}, which has no "
                                     f"{{correction}}`{cid}` note at the point of change"))

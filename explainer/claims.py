@@ -23,7 +23,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from . import charts
-from .data import CONFIDENCE, ROOT
+from .data import ROOT
 from .text import cite
 from .text import expand_months as prose_dates
 from .text import md_escape

@@ -466,7 +466,7 @@ def _parse(typ: str, raw: str):
     """Parse ``raw`` as a Table Schema type; return (value, [errors])."""
     if typ == "integer":
         if not _INT.match(raw):
-            return None, [f"not a whole number"]
+            return None, ["not a whole number"]
         return int(raw), []
     if typ == "number":
         try:

@@ -16,9 +16,7 @@ Everything that comes from data is escaped (:func:`explainer.maps.esc`) before i
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
-from pathlib import Path
 
 import folium
 import pandas as pd
@@ -444,7 +442,7 @@ def presence_table_md(presence: pd.DataFrame, named: list[str], *, caption: str,
         cite = "{cite:p}`" + ",".join(r["source_keys"]) + "`"
         first_line = f"    First report: {first}"
         if level == "origin":
-            cell = [f"    Country of origin\\", first_line]
+            cell = ["    Country of origin\\", first_line]
         else:
             cell = [f"    {EVIDENCE_SHORT[level]}\\", first_line + "\\", f"    {named_cell}"]
         lines += [f"* - **{md_escape(r['country'])}**\\", *cell, f"  - {event_cell} {cite}"]

@@ -44,7 +44,8 @@ def format_date(value, precision: str = "day", short: bool = False) -> str:
 _ABBR = {m[:3]: m for m in MONTHS if m != "May"} | {"Sept": "September"}
 _A = "|".join(sorted(_ABBR, key=len, reverse=True))
 # a day before it ('11 Jul', '30-31 Dec'), a year after it ('Jul 2024'), or a month range ('Mar-Aug 2021')
-_MONTH_RE = re.compile(rf"(?<![\d-])(\d{{1,2}}(?:-\d{{1,2}})? )({_A})\b|\b({_A})\b(?=(?:-(?:{_A}))? \d{{4}}\b|-(?:{_A})\b)")
+_MONTH_RE = re.compile(rf"(?<![\d-])(\d{{1,2}}(?:-\d{{1,2}})? )({_A})\b"
+                       rf"|\b({_A})\b(?=(?:-(?:{_A}))? \d{{4}}\b|-(?:{_A})\b)")
 _RANGE_RE = re.compile(r"\b(%s)-(%s)\b" % ("|".join(MONTHS), "|".join(MONTHS)))
 
 

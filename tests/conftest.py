@@ -261,3 +261,13 @@ def reach_maps(page, timeout: int = 10000) -> list:
         frame.wait_for_selector(".leaflet-container", timeout=timeout)
         frames.append(frame)
     return frames
+
+
+#: The front matter of a one-page MyST notebook, for tests that build or execute a page of their own.
+PAGE_HEADER = """---
+jupytext:
+  text_representation: {extension: .md, format_name: myst, format_version: 0.13}
+kernelspec: {display_name: Python 3, language: python, name: python3}
+---
+# A page
+"""

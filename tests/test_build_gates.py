@@ -6,17 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, PAGE_HEADER as HEADER
 
 pytestmark = [pytest.mark.build, pytest.mark.chapters]
 JB = str(Path(sys.executable).parent / "jupyter-book")
-HEADER = """---
-jupytext:
-  text_representation: {extension: .md, format_name: myst, format_version: 0.13}
-kernelspec: {display_name: Python 3, language: python, name: python3}
----
-# A page
-"""
 
 
 def mini_book(tmp_path: Path, page: str) -> Path:

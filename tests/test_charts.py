@@ -53,14 +53,14 @@ def test_timeline_draws_spans_and_points():
     fig = charts.timeline(ev, end="end", title="t", source="s", as_of="a")
     ax = fig.axes[0]
     assert len(ax.patches) == 1  # the founding span
-    assert sum(1 for l in ax.lines if l.get_marker() == "o") == 2
+    assert sum(1 for ln in ax.lines if ln.get_marker() == "o") == 2
     assert [t.get_text() for t in ax.get_yticklabels()] == ["us", "venezuela"]
 
 
 def test_matrix_marks_true_cells():
     t = pd.DataFrame({"extortion": [True, True], "mining": [False, True]}, index=["COL", "VEN"])
     fig = charts.matrix(t, title="t", source="s", as_of="a")
-    big = [l for l in fig.axes[0].lines if l.get_markersize() == 11]
+    big = [ln for ln in fig.axes[0].lines if ln.get_markersize() == 11]
     assert len(big) == 3
 
 

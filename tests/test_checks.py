@@ -150,7 +150,8 @@ def _mutation(lit, holds) -> str:
         for extra in ("7", "93", "41"):
             new_digits = digits.replace(",", "") + extra
             text = lit.text.replace(digits, new_digits, 1)
-            value = float(new_digits) * (lit.value / float(digits.replace(",", "")) if float(digits.replace(",", "")) else 1)
+            old_value = float(digits.replace(",", ""))
+            value = float(new_digits) * (lit.value / old_value if old_value else 1)
             if not holds(checks.Literal(text, lit.kind, value)):
                 return text
     raise AssertionError(f"no mutation of {lit.text!r} that the data do not hold")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 
 import pandas as pd
@@ -187,7 +186,8 @@ def test_duplicated_primary_key(data_copy):
     rows.append(list(rows[1]))
     data_copy.write_rows("timeline", rows)
     msg = _error(data_copy, "timeline")
-    assert f"line {len(rows)} (row {len(rows) - 1}), column 'event_id': duplicate primary key (first seen on line 2)" in msg
+    where = f"line {len(rows)} (row {len(rows) - 1}), column 'event_id'"
+    assert f"{where}: duplicate primary key (first seen on line 2)" in msg
 
 
 def test_confidence_outside_the_vocabulary(data_copy):

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from markdown_it import MarkdownIt
 
-from explainer import charts, data
+from explainer import data
 from explainer import geopolitics as geo
 from explainer.data import format_date
 
@@ -129,7 +129,8 @@ def test_strikes_chart_marks_named_strikes_and_labels_every_tally(strikes):
         first, *rest = t.get_text().split("\n")
         assert first == f"{r['killed']} killed"
         # a tally with a count of strikes states it; one without states deaths only
-        assert rest == ([] if pd.isna(r["strikes_min"]) else [f"{r['strikes']} {'strikes' if r['strikes_max'] > 1 else 'strike'}"])
+        unit = "strikes" if r["strikes_max"] > 1 else "strike"
+        assert rest == ([] if pd.isna(r["strikes_min"]) else [f"{r['strikes']} {unit}"])
         crowded = i + 1 < len(d) and (d.loc[i + 1, "as_of"] - r["as_of"]).days <= geo.CROWDED_DAYS
         assert t.get_horizontalalignment() == ("right" if crowded else "center"), r["as_of"]
     matplotlib.pyplot.close(fig)

@@ -121,11 +121,12 @@ def test_vertical_timeline_draws_every_event_without_overlap():
     })
     fig = ind.vertical_timeline(ev, title="T", source="S", as_of="1 March 2026", highlight="a")
     ax = fig.axes[0]
-    dots = [l for l in ax.lines if l.get_marker() == "o"]
+    dots = [ln for ln in ax.lines if ln.get_marker() == "o"]
     assert len(dots) == 4
-    assert max(l.get_markersize() for l in dots) == 10  # the highlighted event
+    assert max(ln.get_markersize() for ln in dots) == 10  # the highlighted event
     # dots on the same day are side by side, not on top of each other
-    same_day = [l.get_xdata()[0] for l in dots if l.get_ydata()[0] == mdates.date2num(pd.Timestamp("2025-12-18"))]
+    day = mdates.date2num(pd.Timestamp("2025-12-18"))
+    same_day = [ln.get_xdata()[0] for ln in dots if ln.get_ydata()[0] == day]
     assert len(set(same_day)) == 2
     labels = [t for t in ax.texts if t.get_text() in {"Charges \\$5M", "Reward", "Sanction", "First"}]
     assert len(labels) == 4

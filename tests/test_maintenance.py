@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 import browser
-from conftest import ROOT
+from conftest import ROOT, PAGE_HEADER as HEADER
 from explainer import cache
 from explainer.publish import notebook_sources
 
@@ -157,13 +157,6 @@ def test_a_cache_without_stamp_is_not_trusted(tmp_path):
 
 
 # ---------------------------------------------------------------- parallel execution
-HEADER = """---
-jupytext:
-  text_representation: {extension: .md, format_name: myst, format_version: 0.13}
-kernelspec: {display_name: Python 3, language: python, name: python3}
----
-# A page
-"""
 
 
 def _page(path: Path, code: str) -> Path:

@@ -1,5 +1,4 @@
 """Map helpers: colours, escaping, legend, iframe."""
-import html
 
 import pytest
 

@@ -4,7 +4,6 @@ import json
 import re
 
 import folium
-import pytest
 
 from explainer import offline
 from explainer.maps import MapFigure, base_map, choropleth

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, toc_pages
+from conftest import toc_pages
 
 pytestmark = pytest.mark.build
 

@@ -9,7 +9,8 @@ from explainer import text
 @pytest.mark.parametrize("value, precision, short, expected", [
     ("2025-12-18", "day", False, "18 December 2025"), ("2024-07-01", "month", False, "July 2024"),
     ("2012-01-01", "year", False, "2012"), ("2025-12-18", "day", True, "18 Dec 2025"),
-    ("2025-01-01", "month", True, "Jan 2025"), (None, "day", False, ""), ("2025-12-18", None, False, "18 December 2025"),
+    ("2025-01-01", "month", True, "Jan 2025"), (None, "day", False, ""),
+    ("2025-12-18", None, False, "18 December 2025"),
 ])
 def test_format_date(value, precision, short, expected):
     assert text.format_date(value, precision, short=short) == expected
