@@ -129,8 +129,10 @@ def test_strikes_chart_marks_named_strikes_and_labels_every_tally(strikes):
         first, *rest = t.get_text().split("\n")
         assert first == f"{r['killed']} killed"
         # a tally with a count of strikes states it; one without states deaths only
-        unit = "strikes" if r["strikes_max"] > 1 else "strike"
-        assert rest == ([] if pd.isna(r["strikes_min"]) else [f"{r['strikes']} {unit}"])
+        if pd.isna(r["strikes_min"]):
+            assert rest == []
+        else:
+            assert rest == [f"{r['strikes']} {'strikes' if r['strikes_max'] > 1 else 'strike'}"]
         crowded = i + 1 < len(d) and (d.loc[i + 1, "as_of"] - r["as_of"]).days <= geo.CROWDED_DAYS
         assert t.get_horizontalalignment() == ("right" if crowded else "center"), r["as_of"]
     matplotlib.pyplot.close(fig)
