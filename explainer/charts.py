@@ -112,31 +112,55 @@ def png_bytes(fig) -> bytes:
 class Chart:
     """A finished chart: shows as ``<figure>`` with real alt text in HTML and in JupyterLab."""
 
-    def __init__(self, fig, name: str, alt: str, caption: str | None = None, colors: int | None = 64):
+    def __init__(self, fig, name: str, alt: str, caption: str | None = None, colors: int | None = 64,
+                 data: pd.DataFrame | None = None):
         self.name, self.alt, self.caption = name, alt, caption
+        self.csv = chart_csv(data) if data is not None else None
         self.png = png_bytes(fig)
         if colors:  # charts have few flat colours: a palette keeps them intact and the page light
             self.png = quantize_png(self.png, colors)
         plt.close(fig)
         FIGURES_DIR.mkdir(exist_ok=True)
         (FIGURES_DIR / f"{name}.png").write_bytes(self.png)
+        if self.csv is not None:
+            (FIGURES_DIR / f"{name}.csv").write_text(self.csv, encoding="utf-8")
 
     def _repr_html_(self) -> str:
         b64 = base64.b64encode(self.png).decode()
         cap = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
+        downloads = ""
+        if self.csv is not None:  # the chart's numbers travel with the page (and with the notebook)
+            csv64 = base64.b64encode(self.csv.encode("utf-8")).decode()
+            downloads = (f'<p class="chart-downloads"><a href="data:text/csv;charset=utf-8;base64,{csv64}" '
+                         f'download="{html.escape(self.name)}.csv">Chart data (CSV)</a></p>')
         return (f'<figure class="explainer-chart" id="chart-{html.escape(self.name)}">'
                 f'<img src="data:image/png;base64,{b64}" alt="{html.escape(self.alt, quote=True)}" '
-                f'style="max-width:100%;height:auto" />{cap}</figure>')
+                f'style="max-width:100%;height:auto" />{cap}{downloads}</figure>')
 
 
-def show(fig, name: str, alt: str, caption: str | None = None, colors: int | None = 64) -> Chart:
-    """Finish a chart for display: ``alt`` must say what the chart shows (checked: not empty).
+def show(fig, name: str, alt: str, caption: str | None = None, colors: int | None = 64, *,
+         data: pd.DataFrame) -> Chart:
+    """Finish a chart for display: ``alt`` must say what the chart shows (checked: not empty), and
+    ``data`` is the table it draws, published beside it as CSV so readers can lift its numbers.
 
     The PNG is reduced to a palette of at most ``colors`` colours (``None`` keeps full colour).
     """
     if not alt or len(alt) < 20 or alt.lower().startswith(("figure", "chart", "image")):
         raise ValueError(f"chart {name!r}: alt text must describe what the chart shows, got {alt!r}")
-    return Chart(fig, name, alt, caption, colors)
+    if data is None or len(data) == 0:
+        raise ValueError(f"chart {name!r}: give the rows it draws as data=")
+    return Chart(fig, name, alt, caption, colors, data=data)
+
+
+def chart_csv(data: pd.DataFrame) -> str:
+    """A chart's table as CSV: dates as ISO days, lists joined with ';', LF line endings."""
+    d = data.copy()
+    for col in d.columns:
+        if pd.api.types.is_datetime64_any_dtype(d[col]):
+            d[col] = d[col].dt.strftime("%Y-%m-%d")
+        elif d[col].map(lambda v: isinstance(v, (tuple, list))).any():
+            d[col] = d[col].map(lambda v: ";".join(map(str, v)) if isinstance(v, (tuple, list)) else v)
+    return d.to_csv(index=False, lineterminator="\n")
 
 
 def fmt_count(n: float) -> str:
@@ -350,9 +374,10 @@ def quantize_png(png: bytes, colors: int = 48) -> bytes:
     return buf.getvalue()
 
 
-def show_compact(fig, name: str, alt: str, caption: str | None = None, colors: int = 48) -> Chart:
+def show_compact(fig, name: str, alt: str, caption: str | None = None, colors: int = 48, *,
+                 data: pd.DataFrame) -> Chart:
     """:func:`show` with an explicit palette size (kept for the chapters that call it)."""
-    return show(fig, name, alt, caption, colors)
+    return show(fig, name, alt, caption, colors, data=data)
 
 
 # --------------------------------------------------------------------------- lane timeline, labels stacked

@@ -208,10 +208,14 @@ def slim_page(page: str, *, search_page: bool = False) -> tuple[str, list[str]]:
     return inline_icons(page)
 
 
+CHART_FIGURE = re.compile(r'<figure class="explainer-chart" id="chart-([^"]+)">.*?</figure>', re.S)
+
+
 def split_images(body: str, to_charts: str) -> tuple[str, dict[str, bytes]]:
     """Turn every inline base64 PNG in ``body`` into a file ``{to_charts}/<hash>.png`` shown with
     ``loading="lazy"``, ``decoding="async"`` and its pixel width and height (CSS still scales it to the
-    column). Returns the new body and {file name: PNG bytes}."""
+    column). A chart's download line also gets a link to that file, named after the chart. Returns the
+    new body and {file name: PNG bytes}."""
     files: dict[str, bytes] = {}
 
     def _sub(m):
@@ -222,6 +226,18 @@ def split_images(body: str, to_charts: str) -> tuple[str, dict[str, bytes]]:
         return (f'<img src="{to_charts}/{name}" width="{width}" height="{height}" loading="lazy" '
                 f'decoding="async"')
 
+    def _figure(m):
+        before = set(files)
+        fig = INLINE_PNG.sub(_sub, m.group(0))
+        new = [n for n in files if n not in before]
+        if new and '<p class="chart-downloads">' in fig:
+            link = f' · <a href="{to_charts}/{new[0]}" download="{m.group(1)}.png">Chart image (PNG)</a></p>'
+            head, _, tail = fig.partition('<p class="chart-downloads">')
+            first, _, rest = tail.partition("</p>")
+            fig = f'{head}<p class="chart-downloads">{first}{link}{rest}'
+        return fig
+
+    body = CHART_FIGURE.sub(_figure, body)
     return INLINE_PNG.sub(_sub, body), files
 
 

@@ -33,7 +33,8 @@ def test_ranked_bars_order_and_highlight():
 
 def test_show_writes_figure_and_alt(tmp_path, monkeypatch):
     monkeypatch.setattr(charts, "FIGURES_DIR", tmp_path)
-    c = charts.show(_bars(), "demo", alt="Bar chart: B $50M, C $20M, A $5M", caption="Cap <b>")
+    c = charts.show(_bars(), "demo", alt="Bar chart: B $50M, C $20M, A $5M", caption="Cap <b>",
+                    data=pd.DataFrame({"label": ["A", "B"], "value": [5, 50]}))
     html = c._repr_html_()
     assert 'alt="Bar chart: B $50M, C $20M, A $5M"' in html
     assert "<figcaption>Cap &lt;b&gt;</figcaption>" in html
@@ -43,7 +44,7 @@ def test_show_writes_figure_and_alt(tmp_path, monkeypatch):
 @pytest.mark.parametrize("alt", ["", "Figure 1", "chart", "short"])
 def test_show_rejects_empty_alt(alt):
     with pytest.raises(ValueError):
-        charts.show(_bars(), "x", alt=alt)
+        charts.show(_bars(), "x", alt=alt, data=pd.DataFrame({"a": [1]}))
 
 
 def test_timeline_draws_spans_and_points():
@@ -91,3 +92,18 @@ def test_long_titles_and_bar_notes_stay_inside_the_figure():
     for t in [*fig.texts, *fig.axes[0].texts]:
         box = t.get_window_extent(renderer)
         assert box.x0 >= 0 and box.x1 <= fig.bbox.width, t.get_text()
+
+
+def test_every_chart_carries_its_data_as_csv(tmp_path, monkeypatch):
+    import base64
+    import re
+
+    monkeypatch.setattr(charts, "FIGURES_DIR", tmp_path)
+    rows = pd.DataFrame({"date": pd.to_datetime(["2025-12-18"]), "keys": [("a", "b")], "n": [5]})
+    c = charts.show(_bars(), "demo-data", alt="Bar chart: B $50M, C $20M, A $5M", data=rows)
+    csv = "date,keys,n\n2025-12-18,a;b,5\n"
+    assert (tmp_path / "demo-data.csv").read_text(encoding="utf-8") == csv
+    m = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)" download="demo-data.csv"', c._repr_html_())
+    assert m and base64.b64decode(m.group(1)).decode("utf-8") == csv
+    with pytest.raises(ValueError, match="data="):
+        charts.show(_bars(), "no-data", alt="Bar chart: B $50M, C $20M, A $5M", data=rows.iloc[0:0])

@@ -145,3 +145,24 @@ def test_every_chart_is_byte_identical_when_rendered_again(site, tmp_path, monke
     again = {p.stem: p.read_bytes() for p in tmp_path.glob("*.png")}
     assert set(again) == set(built)
     assert sorted(n for n in built if built[n] != again[n]) == []
+
+
+@pytest.mark.build
+def test_every_chart_offers_its_data_and_image(site):
+    """Under every chart: its data as CSV (carried in the page) and its image as a PNG file that exists."""
+    seen = 0
+    for page in html_pages(site):
+        text = page.read_text(encoding="utf-8")
+        for m in re.finditer(r'<figure class="explainer-chart" id="chart-([^"]+)">(.*?)</figure>', text, re.S):
+            name, fig = m.group(1), m.group(2)
+            seen += 1
+            csv = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)" download="%s\.csv"'
+                            % re.escape(name), fig)
+            assert csv, (page.name, name, "no CSV link")
+            rows = base64.b64decode(csv.group(1)).decode("utf-8").splitlines()
+            assert len(rows) >= 2 and "," in rows[0], (page.name, name)
+            png = re.search(r'<a href="([^"]+\.png)" download="%s\.png">' % re.escape(name), fig)
+            img = re.search(r'<img src="([^"]+)"', fig)
+            assert png and img and png.group(1) == img.group(1), (page.name, name, "no PNG link")
+            assert (page.parent / png.group(1)).resolve().is_file()
+    assert seen >= 10
