@@ -28,8 +28,7 @@ def visit(browser, url, width=1280, requests=None):
     page.on("console", lambda m: m.type == "error" and "Failed to load resource" not in m.text
             and errors.append(f"console: {m.text}"))
     page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
-    page.on("response", lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico")
-            and errors.append(f"HTTP {r.status}: {r.url}"))
+    page.on("response", lambda r: r.status >= 400 and errors.append(f"HTTP {r.status}: {r.url}"))
     page.goto(url, wait_until="load")
     page.wait_for_timeout(300)
     errors = [e for e in errors if not any(n in e for n in KNOWN_NOISE)]

@@ -21,6 +21,7 @@ def mini_book(tmp_path: Path, page: str) -> Path:
     shutil.copytree(ROOT / "data", book / "data")
     shutil.copytree(ROOT / "_templates", book / "_templates")
     shutil.copytree(ROOT / "_ext", book / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "_static", book / "_static")
     (book / "_toc.yml").write_text("format: jb-book\nroot: intro\n")
     (book / "intro.md").write_text(HEADER + page)
     return book
