@@ -28,7 +28,7 @@ def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "..
     """The "Data and sources" appendix as Markdown: one section per table."""
     pkg = pkg or package()
     bib = bibliography(pkg.bib_path)
-    chapter_titles = chapter_titles or {}
+    chapter_titles = chapter_titles or CHAPTER_TITLES
     lic = ", ".join(x.get("title", x["name"]) for x in pkg.descriptor.get("licenses", []))
     out = []
     for res in pkg.descriptor["resources"]:
