@@ -1,5 +1,5 @@
-"""axe-core (pinned, vendored in tests/vendor) finds no serious or critical violation on any page,
-including inside every map iframe."""
+"""axe-core (pinned, vendored in tests/vendor) finds no serious or critical violation on any page, in the
+light and the dark colour mode, including inside every map iframe."""
 import hashlib
 from pathlib import Path
 
@@ -27,11 +27,14 @@ def _audit(frame):
                                nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))""")
 
 
+@pytest.mark.parametrize("mode", ["light", "dark"])
 @pytest.mark.parametrize("path", toc_pages() + ["search"])
-def test_no_serious_or_critical_violations(browser, server, path):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+def test_no_serious_or_critical_violations(browser, server, path, mode):
+    # the reader's system preference; the theme's default mode ("auto") follows it
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=mode)
     try:
         page.goto(f"{server}/{path}.html", wait_until="load")
+        assert page.evaluate("() => document.documentElement.dataset.theme") == mode
         frames = [page.main_frame, *reach_maps(page)]  # map iframes: scrolled to, drawn by Leaflet
         assert len(frames) == len(page.frames), "a frame that is not a map"
         found = []
