@@ -8,7 +8,10 @@ newest dated row in the data, then fails, naming file and line, when:
 * a stated "as of" date is later than the data's own as-of date (a date the sources do not reach);
 * a chapter that draws on dated tables states no "as of" date at all;
 * a ``{correction}`` note names a correction that ``data/corrections.csv`` does not hold, or a logged
-  correction has no note in its chapter.
+  correction has no note in its chapter;
+* prose writes money other than in the house style of :func:`explainer.text.usd` ("$5 million"): "$5M"
+  is for chart labels, and "5 million dollars" reads as a different figure (quoted headlines are left
+  as they are).
 """
 from __future__ import annotations
 
@@ -394,9 +397,29 @@ def check_prose(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Findi
     return findings
 
 
+#: Money written other than as explainer.text.usd writes it in prose ("$5 million", "$132,000").
+OFF_STYLE_MONEY = re.compile(r"\\?\$\d+(?:\.\d+)?\s?[MBK]\b|\b\d+(?:\.\d+)?(?: million| billion)?[ -]dollars?\b"
+                             r"|\bUS\$\s?\d")
+#: Quoted text (a headline, a statement): its wording is the source's.
+QUOTED = re.compile(r"“[^”]*”|\[[^\]]*\]\(")
+
+
+def check_money(root: Path = ROOT) -> list[Finding]:
+    """Every sum of money in the chapters' prose is written in the house style ('$5 million')."""
+    findings = []
+    for path in chapter_files(root):
+        for block in prose_blocks(path, root):
+            text = QUOTED.sub(_blank, ROLE.sub(_blank, INLINE_CODE.sub(_blank, block.text)))
+            for m in OFF_STYLE_MONEY.finditer(text):
+                line = block.line + text.count("\n", 0, m.start())
+                findings.append(Finding(block.file, line, f"'{m.group(0).lstrip(chr(92))}': write money in prose "
+                                        "as '$5 million' (explainer.text.usd); '$5M' is for chart labels"))
+    return findings
+
+
 def run(root: Path = ROOT) -> list[Finding]:
     pkg = DataPackage(root / "data", root / "references.bib")
-    return check_as_of(root, pkg) + check_corrections(root, pkg) + check_prose(root, pkg)
+    return check_as_of(root, pkg) + check_corrections(root, pkg) + check_prose(root, pkg) + check_money(root)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,11 +7,6 @@ from conftest import reach_maps, toc_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
-#: A harmless message every Jupyter Book 1 page logs (pydata-sphinx-theme resets an empty theme mode on
-#: first load). (sphinx-thebe's "THEBE_JS_URL has already been declared" is gone with Thebe's scripts.)
-KNOWN_NOISE = ("Got invalid theme mode",)
-
-
 def visit(browser, url, width=1280, requests=None):
     page = browser.new_page(viewport={"width": width, "height": 900})
     outside, errors = [], []
@@ -25,13 +20,12 @@ def visit(browser, url, width=1280, requests=None):
     page.on("request", on_request)
     page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
     # failed loads are reported by URL below (the console message does not say which file)
-    page.on("console", lambda m: m.type == "error" and "Failed to load resource" not in m.text
-            and errors.append(f"console: {m.text}"))
+    page.on("console", lambda m: m.type in ("error", "warning") and "Failed to load resource" not in m.text
+            and errors.append(f"console {m.type}: {m.text}"))
     page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
     page.on("response", lambda r: r.status >= 400 and errors.append(f"HTTP {r.status}: {r.url}"))
     page.goto(url, wait_until="load")
     page.wait_for_timeout(300)
-    errors = [e for e in errors if not any(n in e for n in KNOWN_NOISE)]
     return page, outside, errors
 
 
@@ -120,5 +114,19 @@ def test_map_controls_show_keyboard_focus(browser, server):
         zoom_in.focus()
         outline = zoom_in.evaluate("e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth")
         assert outline.startswith("solid") and not outline.endswith(" 0px"), outline
+    finally:
+        page.close()
+
+
+def test_glued_values_are_not_bold(browser, server):
+    """Numbers and dates glued from the data read as the text around them; bold only where an editor
+    wrote it (a glued value inside **…** stays bold)."""
+    page, _, _ = visit(browser, f"{server}/intro.html")
+    try:
+        weights = page.evaluate("""() => [...document.querySelectorAll('article span.pasted-text')].map(e =>
+            [getComputedStyle(e).fontWeight, getComputedStyle(e.parentElement).fontWeight])""")
+        assert len(weights) >= 5
+        assert all(own == around for own, around in weights), weights
+        assert any(int(own) <= 400 for own, _ in weights)
     finally:
         page.close()

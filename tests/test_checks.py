@@ -211,3 +211,21 @@ def test_the_checker_runs_in_seconds():
     t = time.perf_counter()
     subprocess.run([sys.executable, "-m", "explainer.checks"], cwd=ROOT, check=True, capture_output=True)
     assert time.perf_counter() - t < 20
+
+
+@pytest.mark.parametrize("money", ["$5M", r"\$5M", "5 million dollars", "a 25 million dollar ceiling", "US$ 5"])
+def test_money_off_the_house_style_is_reported(book, money):
+    path = book / "chapters" / "glossary.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + f"\nA sentence offering {money} here.\n", encoding="utf-8")
+    found = checks.check_money(book)
+    line = len(text.splitlines()) + 2
+    assert [(f.file, f.line) for f in found] == [("chapters/glossary.md", line)], found
+
+
+def test_money_in_house_style_or_quoted_passes(book):
+    path = book / "chapters" / "glossary.md"
+    path.write_text(path.read_text(encoding="utf-8")
+                    + "\nUp to $5 million, or $132,000; a headline read “Leader with \\$5M Bounty”.\n",
+                    encoding="utf-8")
+    assert checks.check_money(book) == []
