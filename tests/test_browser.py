@@ -130,3 +130,46 @@ def test_glued_values_are_not_bold(browser, server):
         assert any(int(own) <= 400 for own, _ in weights)
     finally:
         page.close()
+
+
+def search(browser, server, query):
+    """The search page's results for ``query``: [(link, snippet)], once the search has finished."""
+    from urllib.parse import quote
+
+    page, outside, errors = visit(browser, f"{server}/search.html?q={quote(query)}")
+    try:
+        page.wait_for_function("() => /finished/i.test(document.querySelector('#search-results')?.innerText || '')",
+                               timeout=20000)
+        page.wait_for_timeout(300)  # the last snippets
+        found = page.evaluate("""() => [...document.querySelectorAll('#search-results ul.search > li')].map(li =>
+            [li.querySelector('a').getAttribute('href'), li.querySelector('p.context')?.textContent || ''])""")
+        assert outside == [] and errors == [], (outside, errors)
+        return found
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("accented, plain", [("Tocorón", "Tocoron"), ("Niño Guerrero", "Nino Guerrero")])
+def test_search_forgives_accents(browser, server, accented, plain):
+    with_accents = search(browser, server, accented)
+    without = search(browser, server, plain)
+    assert len(with_accents) >= 3
+    assert sorted(h for h, _ in without) == sorted(h for h, _ in with_accents)
+
+
+def test_search_snippets_are_page_text(browser, server):
+    """Each result's snippet shows the query word in the page's text, with none of its buttons, contents
+    list or code."""
+    import unicodedata
+
+    def fold(s):
+        return "".join(c for c in unicodedata.normalize("NFD", s.lower()) if not unicodedata.combining(c))
+
+    results = search(browser, server, "Tocoron")
+    ui = ("Show code cell", "Hide code cell", "Contents", "Repository", "Suggest edit", "Open issue", ".ipynb",
+          "import ", "Chart data (CSV)")
+    assert results
+    for href, snippet in results:
+        assert snippet, href
+        assert "tocoron" in fold(snippet), (href, snippet)
+        assert not [u for u in ui if u in snippet], (href, snippet)

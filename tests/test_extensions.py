@@ -136,3 +136,20 @@ def test_theme_stylesheet_loses_only_font_awesome_rules():
                    '@media (prefers-reduced-motion:reduce){.fa-spin{animation:none}}')
     assert slim.strip_icon_css(out) == out
     assert slim.strip_icon_css(".a{x:1}}") == ".a{x:1}}"  # not a sequence of rules: left alone
+
+
+def test_search_indexes_and_queries_words_without_accents():
+    import sys
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    try:
+        from accentsearch import AccentFreeEnglish, fold
+    finally:
+        sys.path.remove(str(ROOT / "_ext"))
+    assert fold("Tocorón") == "Tocoron" and fold("Niño") == "Nino" and fold("São Paulo") == "Sao Paulo"
+    lang = AccentFreeEnglish({})
+    assert lang.stem("Tocorón") == lang.stem("tocoron") == "tocoron"
+    assert lang.stem("niño") == "nino" and lang.stem("rewards") == "reward"
+    assert "normalize(\"NFD\")" in lang.js_stemmer_code  # the query is folded the same way
