@@ -7,6 +7,7 @@ Every text that comes from data is HTML-escaped before it reaches a popup, a too
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from functools import lru_cache
@@ -45,6 +46,32 @@ FOCUS_CSS = """<style>
 .leaflet-popup-content{font-size:13px;line-height:1.4;color:#111}
 .leaflet-tooltip{font-size:12px;color:#111}
 </style>"""
+
+
+#: How every map behaves for touch and keyboard readers (added by :func:`base_map`; ``{map}`` is the map):
+#:
+#: * on a touch screen one finger scrolls the page and two fingers move and zoom the map (Leaflet's
+#:   one-finger drag is off, so the map no longer sets ``touch-action: none``), with a hint saying so;
+#: * the view cannot wander far from the area the map was drawn for (max bounds, one zoom level out);
+#: * the Tab key reaches the map, its controls and its markers, each marker named by its tooltip
+#:   (role "button": Enter opens its popup), but not the country shapes, which the figure's list
+#:   states in words.
+BEHAVIOUR_JS = """window.addEventListener('load',function(){var map={map},c=map.getContainer();
+function mark(l){var p=l._path;if(!p){return;}
+if(l instanceof L.CircleMarker){var t=l.getTooltip&&l.getTooltip(),d=document.createElement('div');
+d.innerHTML=t?t.getContent():'';p.setAttribute('tabindex','0');p.setAttribute('role','button');
+if(d.textContent.trim()){p.setAttribute('aria-label',d.textContent.trim());}}
+else{p.setAttribute('tabindex','-1');p.setAttribute('aria-hidden','true');}}
+map.eachLayer(mark);map.on('layeradd',function(e){mark(e.layer);});
+var touch=L.Browser.mobile||(window.matchMedia&&matchMedia('(pointer: coarse)').matches);
+if(touch){map.dragging.disable();if(map.tap){map.tap.disable();}
+var h=L.control({position:'topright'});h.onAdd=function(){var d=L.DomUtil.create('div','explainer-hint');
+d.textContent='Two fingers move the map';return d;};h.addTo(map);}
+map.setMaxBounds(map.getBounds().pad(0.3));map.options.maxBoundsViscosity=1;
+map.setMinZoom(Math.max(map.getZoom()-1,0));});"""
+
+MAP_HINT_CSS = ("<style>.explainer-hint{background:rgba(255,255,255,.9);color:#111;font-size:12px;"
+                "padding:2px 6px;border:1px solid #999;pointer-events:none}</style>")
 
 
 def esc(value) -> str:
@@ -90,7 +117,8 @@ def base_map(location=(4, -68), zoom: int = 3, tiles: bool = False, bounds=None)
                    prefer_canvas=False, zoom_control=True, attribution_control=True)
     if bounds:
         m.fit_bounds([list(bounds[0]), list(bounds[1])])
-    m.get_root().header.add_child(folium.Element(FOCUS_CSS))
+    m.get_root().header.add_child(folium.Element(FOCUS_CSS + MAP_HINT_CSS))
+    m.get_root().script.add_child(folium.Element(BEHAVIOUR_JS.replace("{map}", m.get_name())))
     if tiles:
         folium.TileLayer("OpenStreetMap", name="Street map (online only)", show=False).add_to(m)
     return m
@@ -155,13 +183,52 @@ def bins_legend_items(bins: list[float], colors: list[str] = BLUES, label_fmt=fm
     return items
 
 
+def map_index(m: folium.Map) -> list[str]:
+    """What a map says about each place, in words: one line per country or point, from the tooltips of its
+    shapes and markers (``'Colombia: 2.86 million Venezuelans; Court convictions'``), sorted by name.
+    The words are the ones the map shows on hover, unescaped; "(click for details)"
+    is left out."""
+    import re
+
+    lines: dict[str, list[str]] = {}
+
+    def add(text):
+        text = re.sub(r"\s*\(click for details\)", "", html.unescape(re.sub(r"<[^>]+>", "", str(text)))).strip()
+        if not text:
+            return
+        name, sep, rest = text.partition(": ")
+        parts = lines.setdefault(name, [])
+        if sep and rest not in parts:
+            parts.append(rest)
+
+    def walk(node):
+        if isinstance(node, folium.GeoJson) and isinstance(node.data, dict):
+            for f in node.data.get("features", []):
+                tip = (f.get("properties") or {}).get("tip")
+                if tip:
+                    add(tip)
+        if isinstance(node, folium.Tooltip):
+            add(node.text)
+        for child in node._children.values():
+            walk(child)
+
+    walk(m)
+    import unicodedata
+
+    def key(name):
+        return unicodedata.normalize("NFD", name.casefold())
+    return [f"{name}: {'; '.join(lines[name])}" if lines[name] else name for name in sorted(lines, key=key)]
+
+
 class MapFigure:
-    """A folium map shown as a captioned ``<figure>`` with a titled, fixed-height iframe."""
+    """A folium map shown as a captioned ``<figure>`` with a titled, fixed-height iframe, a "Skip the map"
+    link for keyboard readers and, below the caption, the map in words (:func:`map_index`)."""
 
     def __init__(self, m: folium.Map, *, title: str, caption: str | None = None, height: int = 480):
         if not title:
             raise ValueError("a map needs a title for its iframe (screen readers announce it)")
         self.map, self.title, self.caption, self.height = m, title, caption, height
+        self.slug = "map-" + hashlib.sha256(title.encode("utf-8")).hexdigest()[:8]
 
     def document(self) -> str:
         """The map's own HTML document (what goes into the iframe's srcdoc), in English, with a title."""
@@ -171,9 +238,16 @@ class MapFigure:
     def _repr_html_(self) -> str:
         srcdoc = html.escape(self.document(), quote=True)
         cap = f"<figcaption>{esc(self.caption)}</figcaption>" if self.caption else ""
-        return (f'<figure class="explainer-map"><iframe title="{esc(self.title)}" srcdoc="{srcdoc}" '
-                f'style="width:100%;height:{int(self.height)}px;border:1px solid #ccc" '
-                f'></iframe>{cap}</figure>')
+        index = map_index(self.map)
+        items = "".join(f"<li>{esc(line)}</li>" for line in index)
+        listing = (f'<details class="explainer-map-list" id="{self.slug}-list"><summary>The map in words '
+                   f'({len(index)} places)</summary><ul>{items}</ul></details>') if index else ""
+        skip = (f'<a class="explainer-skip" href="#{self.slug}-list">Skip the map</a>' if index
+                else f'<a class="explainer-skip" href="#{self.slug}-end">Skip the map</a>')
+        end = "" if index else f'<span id="{self.slug}-end"></span>'
+        return (f'<figure class="explainer-map" id="{self.slug}">{skip}<iframe title="{esc(self.title)}" '
+                f'srcdoc="{srcdoc}" style="width:100%;height:{int(self.height)}px;border:1px solid #ccc" '
+                f'></iframe>{cap}{listing}{end}</figure>')
 
 
 # --------------------------------------------------------------------------- lighter map documents

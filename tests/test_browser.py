@@ -173,3 +173,73 @@ def test_search_snippets_are_page_text(browser, server):
         assert snippet, href
         assert "tocoron" in fold(snippet), (href, snippet)
         assert not [u for u in ui if u in snippet], (href, snippet)
+
+
+def _leaflet_map(frame) -> str:
+    """The name of the Leaflet map object in a map's frame (folium calls it map_<hash>)."""
+    return frame.evaluate("() => Object.keys(window).find(k => k.startsWith('map_') && window[k] instanceof L.Map)")
+
+
+@pytest.mark.parametrize("path", ["chapters/spread", "chapters/origins"])
+def test_a_one_finger_swipe_over_a_map_scrolls_the_page(browser, server, path):
+    """On a phone, a one-finger swipe up over a map scrolls the page and leaves the map where it was; the
+    map takes less than half the screen."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server}/{path}.html", wait_until="load")
+        frame = reach_maps(page)[0]
+        iframe = page.locator("iframe[title]").first
+        iframe.evaluate("e => e.scrollIntoView({block: 'center'})")
+        page.wait_for_timeout(500)
+        name = _leaflet_map(frame)
+        box = iframe.bounding_box()
+        assert box["height"] <= 844 / 2, box
+        scroll, center = page.evaluate("() => scrollY"), frame.evaluate(f"() => {name}.getCenter()")
+        cdp = ctx.new_cdp_session(page)
+        x, y0, y1 = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.8, box["y"] + box["height"] * 0.2
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y0}]})
+        for i in range(1, 11):
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove",
+                                                  "touchPoints": [{"x": x, "y": y0 + (y1 - y0) * i / 10}]})
+            page.wait_for_timeout(16)
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        page.wait_for_timeout(600)
+        assert page.evaluate("() => scrollY") - scroll > box["height"] * 0.3
+        assert frame.evaluate(f"() => {name}.getCenter()") == center
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("path", ["chapters/spread", "chapters/origins"])
+def test_tab_skips_country_shapes_and_names_every_marker(browser, server, path):
+    """Tab reaches a "Skip the map" link, then the map's container, controls and every marker (each named),
+    and no country shape; the skip link leads past the map."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{server}/{path}.html", wait_until="load")
+        frame = reach_maps(page)[0]
+        markers = frame.evaluate(f"() => {{ let n = 0; {_leaflet_map(frame)}.eachLayer(l => {{"
+                                 "if (l instanceof L.CircleMarker) n++; }); return n; }")
+        skip = page.locator("figure.explainer-map a.explainer-skip").first
+        skip.focus()
+        target = skip.get_attribute("href")
+        assert page.locator(target).count() == 1
+        stops, paths = 0, []
+        for _ in range(200):
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.tagName") != "IFRAME":
+                break
+            stops += 1
+            el = frame.evaluate("""() => { const a = document.activeElement;
+                return [a.tagName, a.getAttribute('role'), a.getAttribute('aria-label')]; }""")
+            if el[0].lower() == "path":
+                paths.append(el)
+        assert paths and all(role == "button" and label for _, role, label in paths), paths
+        assert len(paths) == markers
+        assert stops <= markers + 15, stops  # the container, the zoom and layer controls, the attribution
+        skip.focus()
+        page.keyboard.press("Enter")
+        assert page.evaluate("() => location.hash") == target
+    finally:
+        page.close()

@@ -1,5 +1,7 @@
 """Map helpers: colours, escaping, legend, iframe."""
 
+import re
+
 import pytest
 
 from explainer import maps
@@ -56,7 +58,8 @@ def test_bins_legend_items():
 def test_map_figure_has_title_height_and_caption():
     fig = maps.MapFigure(maps.base_map(), title="Where <they> are", caption="As of July 2024", height=420)
     out = fig._repr_html_()
-    assert out.startswith('<figure class="explainer-map"><iframe title="Where &lt;they&gt; are" srcdoc="')
+    assert out.startswith('<figure class="explainer-map" id="map-')
+    assert '<iframe title="Where &lt;they&gt; are" srcdoc="' in out
     assert "height:420px" in out and "<figcaption>As of July 2024</figcaption>" in out
     with pytest.raises(ValueError):
         maps.MapFigure(maps.base_map(), title="")
@@ -65,3 +68,23 @@ def test_map_figure_has_title_height_and_caption():
 def test_map_has_no_tiles_by_default():
     doc = maps.MapFigure(maps.base_map(), title="t").document()
     assert "tile.openstreetmap" not in doc
+
+
+def test_a_map_figure_lists_its_places_in_words_and_can_be_skipped():
+    m = maps.base_map()
+    maps.choropleth(m, {"COL": 3}, name="t", tooltip={"COL": "Colombia: 3 people <b>"}, bins=[0, 1, 10],
+                    iso3={"COL", "PER"})
+    maps.circle_marker(4.6, -74.1, color="#000", popup="p",
+                       tooltip="Colombia: Court convictions (click for details)").add_to(m)
+    assert maps.map_index(m) == ["Colombia: 3 people <b>; Court convictions", "Peru: no figure"]
+    out = maps.MapFigure(m, title="Two countries")._repr_html_()
+    skip = re.search(r'<a class="explainer-skip" href="#([^"]+)">Skip the map</a>', out)
+    assert skip and out.index(skip.group(0)) < out.index("<iframe")
+    assert f'<details class="explainer-map-list" id="{skip.group(1)}">' in out
+    assert "<li>Colombia: 3 people &lt;b&gt;; Court convictions</li>" in out
+
+
+def test_maps_scroll_with_one_finger_and_keep_country_shapes_out_of_the_tab_order():
+    doc = maps.MapFigure(maps.base_map(), title="t").document()
+    assert "dragging.disable()" in doc and "setMaxBounds" in doc
+    assert "setAttribute('tabindex','-1')" in doc and "setAttribute('role','button')" in doc
