@@ -391,7 +391,7 @@ QUOTED = re.compile(r"“[^”]*”|\[[^\]]*\]\(")
 def check_money(root: Path = ROOT) -> list[Finding]:
     """Every sum of money in the chapters' prose is written in the house style ('$5 million')."""
     findings = []
-    for path in chapter_files(root):
+    for path in toc.pages(root):
         for block in prose_blocks(path, root):
             text = QUOTED.sub(_blank, ROLE.sub(_blank, INLINE_CODE.sub(_blank, block.text)))
             for m in OFF_STYLE_MONEY.finditer(text):
