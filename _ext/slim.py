@@ -84,6 +84,8 @@ OPTIONAL = (*CONDITIONAL, "copybutton_funcs.js", "copy-button.svg", "check-solid
 
 CHARTS_DIR = "charts"  # where the charts' PNG files land in the built site
 INLINE_PNG = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+#: A chart's phone rendering, a ``<picture>`` source (explainer.charts.Chart).
+INLINE_SOURCE = re.compile(r'<source media="([^"]*)" srcset="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 CHART_REF = re.compile(CHARTS_DIR + r'/([0-9a-f]{16}\.png)"')
 
 FONTAWESOME_JS = re.compile(r'[ \t]*<!-- So that users can add custom icons -->\n'
@@ -214,24 +216,41 @@ CHART_FIGURE = re.compile(r'<figure class="explainer-chart" id="chart-([^"]+)">.
 def split_images(body: str, to_charts: str) -> tuple[str, dict[str, bytes]]:
     """Turn every inline base64 PNG in ``body`` into a file ``{to_charts}/<hash>.png`` shown with
     ``loading="lazy"``, ``decoding="async"`` and its pixel width and height (CSS still scales it to the
-    column). A chart's download line also gets a link to that file, named after the chart. Returns the
-    new body and {file name: PNG bytes}."""
+    column); a chart's phone rendering (a ``<picture>`` source) becomes a file too, with its own width
+    and height, which only screens matching its media query fetch. A chart's image links to its full
+    size file (tap or click to enlarge), and its download line gets a link to that file, named after the
+    chart. Returns the new body and {file name: PNG bytes}."""
     files: dict[str, bytes] = {}
 
-    def _sub(m):
-        png = base64.b64decode(m.group(1))
+    def _file(b64: str) -> tuple[str, int, int]:
+        png = base64.b64decode(b64)
         name = hashlib.sha256(png).hexdigest()[:16] + ".png"
         files[name] = png
         width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
+        return name, width, height
+
+    def _sub(m):
+        name, width, height = _file(m.group(1))
         return (f'<img src="{to_charts}/{name}" width="{width}" height="{height}" loading="lazy" '
                 f'decoding="async"')
 
+    def _source(m):
+        name, width, height = _file(m.group(2))
+        return f'<source media="{m.group(1)}" srcset="{to_charts}/{name}" width="{width}" height="{height}"'
+
     def _figure(m):
-        before = set(files)
-        fig = INLINE_PNG.sub(_sub, m.group(0))
-        new = [n for n in files if n not in before]
-        if new and '<p class="chart-downloads">' in fig:
-            link = f' · <a href="{to_charts}/{new[0]}" download="{m.group(1)}.png">Chart image (PNG)</a></p>'
+        fig = INLINE_SOURCE.sub(_source, m.group(0))
+        img = INLINE_PNG.search(fig)
+        fig = INLINE_PNG.sub(_sub, fig)
+        if img is None:
+            return fig
+        full = _file(img.group(1))[0]
+        # the image (or its <picture>) opens the full-size file: on a phone, a chart to zoom into
+        pic = re.search(r"<picture>.*?</picture>|<img [^>]*>", fig, re.S)
+        fig = (f'{fig[:pic.start()]}<a class="explainer-enlarge" href="{to_charts}/{full}" '
+               f'title="Open the chart full size">{pic.group(0)}</a>{fig[pic.end():]}')
+        if '<p class="chart-downloads">' in fig:
+            link = f' · <a href="{to_charts}/{full}" download="{m.group(1)}.png">Chart image (PNG)</a></p>'
             head, _, tail = fig.partition('<p class="chart-downloads">')
             first, _, rest = tail.partition("</p>")
             fig = f'{head}<p class="chart-downloads">{first}{link}{rest}'

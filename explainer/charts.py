@@ -45,10 +45,15 @@ RC = {
 }
 
 
+#: The resolution figures are laid out at (text is measured at it): the phone rendering is laid out at
+#: the resolution it is saved at, so that what fits when measured fits when drawn.
+_draw_dpi = [RC["figure.dpi"]]
+
+
 def figure(width: float = 8.0, height: float = 4.5, **kw):
     """A new figure and axes in the house style."""
     with plt.rc_context(RC):
-        fig, ax = plt.subplots(figsize=(width, height), **kw)
+        fig, ax = plt.subplots(figsize=(width, height), **{"dpi": _draw_dpi[0], **kw})
     fig.set_facecolor("white")
     return fig, ax
 
@@ -65,29 +70,91 @@ def finish(fig, ax, title: str, source: str, as_of: str, subtitle: str | None = 
     if subtitle:
         st = fig.text(0.01, 1, subtitle, fontsize=10, color="#444444", ha="left", va="top", gid="chart-subtitle")
         fit_width(fig, st, min_size=7.5)
-    fig.text(0.01, 0.01, f"Source: {source}. As of {as_of}.", fontsize=8, color="#555555",
-             ha="left", va="bottom", wrap=True)
+    src = fig.text(0.01, 0.01, f"Source: {source}. As of {as_of}.", fontsize=8, color="#555555",
+                   ha="left", va="bottom", gid="chart-source")
+    wrap_to_width(fig, src)
+    narrow = fig.get_size_inches()[0] < NARROW_IN
+    for a in fig.axes:  # on a narrow figure, axis titles start at the axes' left and break into lines
+        if narrow and a.get_xlabel():
+            a.set_xlabel(a.get_xlabel(), loc="left")
     relayout(fig)
+    if narrow:
+        for a in fig.axes:
+            for label in (a.xaxis.label, a.yaxis.label):
+                if label.get_text():
+                    wrap_to_width(fig, label)
+        relayout(fig)
+    for a in fig.axes:
+        thin_ticks(fig, a)
+
+
+def thin_ticks(fig, ax, rounds: int = 4) -> None:
+    """Keep every other x tick label while neighbours would overlap (a date axis on a narrow figure)."""
+    for _ in range(rounds):
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        lo, hi = sorted(ax.get_xlim())
+        shown = [(x, t) for x, t in zip(ax.get_xticks(), ax.get_xticklabels()) if lo <= x <= hi and t.get_text()]
+        boxes = [t.get_window_extent(renderer) for _, t in shown]
+        if all(a.x1 + 4 <= b.x0 for a, b in zip(boxes, boxes[1:])):
+            return
+        kept = shown[::2]
+        ax.set_xticks([x for x, _ in kept], [t.get_text() for _, t in kept])
 
 
 def relayout(fig) -> None:
     """Place the title block at the top (in inches, whatever the figure's height) and fit the axes below."""
     _, height = fig.get_size_inches()
-    top_in = 0.12
+    top_in, bottom_in = 0.12, 0.05 * height
     for gid, step in (("chart-title", 0.30), ("chart-subtitle", 0.24)):
         for t in fig.texts:
             if t.get_gid() == gid:
                 t.set_y(1 - top_in / height)
-                top_in += step
-    fig.tight_layout(rect=(0, 0.05, 1, 1 - (top_in + 0.04) / height))
+                top_in += step * (t.get_text().count("\n") + 1)
+    for t in fig.texts:
+        if t.get_gid() == "chart-source":  # a wrapped source line takes one line per row of text
+            bottom_in = max(bottom_in, (t.get_text().count("\n") + 1) * t.get_fontsize() * 1.25 / 72 + 0.06)
+    fig.tight_layout(rect=(0, bottom_in / height, 1, 1 - (top_in + 0.04) / height))
 
 
 def fit_width(fig, text, min_size: float) -> None:
-    """Shrink ``text`` until it fits the figure's width (down to ``min_size`` points)."""
+    """Shrink ``text`` until it fits the figure's width (down to ``min_size`` points); if it still does
+    not fit (a narrow phone rendering), break it into lines."""
     renderer = fig.canvas.get_renderer()
     limit = fig.bbox.width * 0.98
     while text.get_window_extent(renderer).x1 > limit and text.get_fontsize() > min_size:
         text.set_fontsize(text.get_fontsize() - 0.5)
+    wrap_to_width(fig, text)
+
+
+def wrap_inches(text: str, fontsize: float, max_in: float) -> str:
+    """``text`` broken into lines at spaces, each at most ``max_in`` inches wide in the house font."""
+    lines: list[str] = []
+    for w in str(text).split():
+        if lines and text_width_in(f"{lines[-1]} {w}", fontsize) <= max_in:
+            lines[-1] = f"{lines[-1]} {w}"
+        else:
+            lines.append(w)
+    return "\n".join(lines)
+
+
+def wrap_to_width(fig, text, margin: float = 0.92) -> None:
+    """Break ``text`` into lines at spaces so that it ends inside the figure's width."""
+    renderer = fig.canvas.get_renderer()
+    limit = fig.bbox.width * margin
+    if text.get_window_extent(renderer).x1 <= limit:
+        return
+    words, lines = text.get_text().replace("\n", " ").split(" "), []
+    for w in words:
+        trial = f"{lines[-1]} {w}" if lines else w
+        text.set_text("\n".join([*lines[:-1], trial]))
+        if lines and text.get_window_extent(renderer).x1 > limit:
+            lines.append(w)
+        elif lines:
+            lines[-1] = trial
+        else:
+            lines.append(w)
+    text.set_text("\n".join(lines))
 
 
 def fit_texts_in_axes(fig, ax, texts, grow: float = 1.08, rounds: int = 25) -> None:
@@ -101,25 +168,124 @@ def fit_texts_in_axes(fig, ax, texts, grow: float = 1.08, rounds: int = 25) -> N
         ax.set_xlim(lo, hi * grow)
 
 
-def png_bytes(fig) -> bytes:
-    """The figure as PNG bytes with no timestamp or software metadata (byte-reproducible)."""
+def png_bytes(fig, dpi: float | None = None, text: dict | None = None) -> bytes:
+    """The figure as PNG bytes with no timestamp or software metadata (byte-reproducible); ``text``
+    adds PNG text chunks."""
     buf = io.BytesIO()
     with plt.rc_context(RC):
-        fig.savefig(buf, format="png", metadata={"Software": None}, facecolor="white")
+        fig.savefig(buf, format="png", metadata={"Software": None, **(text or {})}, facecolor="white",
+                    dpi=dpi or RC["savefig.dpi"])
     return buf.getvalue()
 
 
+# --------------------------------------------------------------------------- phone rendering
+#: A chart's phone rendering: the same builder, run again at this width (inches). The fonts keep their
+#: sizes in points, so on a 390-px phone, whose text column is 342 CSS px wide, the smallest text the
+#: charts use (7.5 pt) shows at 7.5 / 72 × 342 / 3.2 ≈ 11.1 CSS px; the page shows it instead of the
+#: desktop image below ``PHONE_MEDIA`` (a ``<picture>`` source: other screens never fetch it).
+PHONE_WIDTH_IN = 3.2
+#: Below this width (inches) the chart kinds switch to their narrow layouts.
+NARROW_IN = 5.0
+PHONE_MEDIA = "(max-width: 600px)"
+PHONE_DPI = 216  # sharp on phone screens of 2–3 device pixels per CSS pixel
+#: The smallest text a phone rendering may carry, in CSS px on a 390-px screen, and that column's width.
+MIN_TEXT_PX, PHONE_COLUMN_PX = 11, 342
+#: PNG text chunk: the height of the image's smallest text, in image pixels (read back by the tests).
+TEXT_CHUNK = "explainer-min-text-px"
+
+
+def redrawable(builder):
+    """Decorator for a chart builder taking ``width=``: the figure remembers how to draw itself again at
+    another width (:func:`show` draws the phone rendering that way). The outermost builder wins, so a
+    builder that post-processes another's figure is redrawn whole."""
+    import functools
+
+    @functools.wraps(builder)
+    def wrapper(*args, **kwargs):
+        fig = builder(*args, **kwargs)
+        fig._explainer_redraw = lambda **over: builder(*args, **{**kwargs, **over})
+        return fig
+
+    return wrapper
+
+
+def then(fig, step, *args, **kwargs):
+    """Apply ``step(fig, *args, **kwargs)`` to ``fig`` now and to every redrawing of it (a chapter's own
+    finishing touch, e.g. moving end labels apart, reaches the phone rendering too)."""
+    step(fig, *args, **kwargs)
+    redraw = getattr(fig, "_explainer_redraw", None)
+    if redraw is not None:
+        def again(**over):
+            f = redraw(**over)
+            step(f, *args, **kwargs)
+            return f
+        fig._explainer_redraw = again
+    return fig
+
+
+def drawn_texts(fig) -> list:
+    """The texts a figure shows: titles, labels, annotations, legends and the tick labels in view."""
+    from matplotlib.text import Text
+
+    fig.canvas.draw()
+    ticks = set()
+    for ax in fig.axes:
+        for axis, (lo, hi) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+            lo, hi = min(lo, hi), max(lo, hi)
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                ticks.add(id(tick.label2))
+                if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
+                    ticks.add(id(tick.label1))
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and id(t) not in ticks]
+
+
+def text_problems(fig) -> list[str]:
+    """Texts that overlap another or run past the figure's edge (empty: the layout is clean)."""
+    renderer = fig.canvas.get_renderer()
+    texts = drawn_texts(fig)
+    boxes = [(t, t.get_window_extent(renderer)) for t in texts]
+    W, H = fig.bbox.width, fig.bbox.height
+    out = [f"{t.get_text()[:40]!r} runs past the edge" for t, b in boxes
+           if b.x0 < -1 or b.y0 < -1 or b.x1 > W + 1 or b.y1 > H + 1]
+    for i, (a, ba) in enumerate(boxes):
+        for b, bb in boxes[i + 1:]:
+            if min(ba.x1, bb.x1) - max(ba.x0, bb.x0) > 1 and min(ba.y1, bb.y1) - max(ba.y0, bb.y0) > 1:
+                out.append(f"{a.get_text()[:40]!r} overlaps {b.get_text()[:40]!r}")
+    return out
+
+
+def min_text_pt(fig) -> float:
+    return min(t.get_fontsize() for t in drawn_texts(fig))
+
+
 class Chart:
-    """A finished chart: shows as ``<figure>`` with real alt text in HTML and in JupyterLab."""
+    """A finished chart: shows as ``<figure>`` with real alt text in HTML and in JupyterLab, and, when its
+    builder is :func:`redrawable`, a phone rendering the page shows on small screens."""
 
     def __init__(self, fig, name: str, alt: str, caption: str | None = None, colors: int | None = 64,
                  data: pd.DataFrame | None = None):
         self.name, self.alt, self.caption = name, alt, caption
         self.csv = chart_csv(data) if data is not None else None
+        redraw = getattr(fig, "_explainer_redraw", None)
         self.png = png_bytes(fig)
         if colors:  # charts have few flat colours: a palette keeps them intact and the page light
             self.png = quantize_png(self.png, colors)
         plt.close(fig)
+        self.phone_png, self.phone_problems = None, []
+        if redraw is not None:
+            _draw_dpi[0] = PHONE_DPI
+            try:
+                phone = redraw(width=PHONE_WIDTH_IN)
+            finally:
+                _draw_dpi[0] = RC["figure.dpi"]
+            self.phone_problems = text_problems(phone)
+            smallest = min_text_pt(phone) * PHONE_DPI / 72
+            self.phone_png = png_bytes(phone, dpi=PHONE_DPI, text={TEXT_CHUNK: f"{smallest:.1f}"})
+            if colors:
+                self.phone_png = quantize_png(self.phone_png, colors)
+            plt.close(phone)
+            if self.phone_problems:  # a phone layout with clashing text is worse than none
+                self.phone_png = None
         FIGURES_DIR.mkdir(exist_ok=True)
         (FIGURES_DIR / f"{name}.png").write_bytes(self.png)
         if self.csv is not None:
@@ -133,9 +299,14 @@ class Chart:
             csv64 = base64.b64encode(self.csv.encode("utf-8")).decode()
             downloads = (f'<p class="chart-downloads"><a href="data:text/csv;charset=utf-8;base64,{csv64}" '
                          f'download="{html.escape(self.name)}.csv">Chart data (CSV)</a></p>')
+        img = (f'<img src="data:image/png;base64,{b64}" alt="{html.escape(self.alt, quote=True)}" '
+               f'style="max-width:100%;height:auto" />')
+        if self.phone_png is not None:
+            phone64 = base64.b64encode(self.phone_png).decode()
+            img = (f'<picture><source media="{PHONE_MEDIA}" srcset="data:image/png;base64,{phone64}" />'
+                   f'{img}</picture>')
         return (f'<figure class="explainer-chart" id="chart-{html.escape(self.name)}">'
-                f'<img src="data:image/png;base64,{b64}" alt="{html.escape(self.alt, quote=True)}" '
-                f'style="max-width:100%;height:auto" />{cap}{downloads}</figure>')
+                f'{img}{cap}{downloads}</figure>')
 
 
 def show(fig, name: str, alt: str, caption: str | None = None, colors: int | None = 64, *,
@@ -211,24 +382,44 @@ def _cluster_positions(values, idx, gap):
 
 
 # --------------------------------------------------------------------------- kinds of chart
+@redrawable
 def ranked_bars(labels, values, *, highlight=None, annotations=None, title: str, xlabel: str,
                 source: str, as_of: str, value_fmt=fmt_count, subtitle: str | None = None,
                 legend: tuple[str, str] | None = None, width: float = 8.0):
-    """Horizontal bars, largest at the top; ``highlight`` is a list of booleans (drawn in vermillion)."""
+    """Horizontal bars, largest at the top; ``highlight`` is a list of booleans (drawn in vermillion).
+
+    On a narrow figure (a phone rendering) each bar's label, and its annotation, is written above the bar
+    across the whole width instead of beside it, and only the value follows the bar."""
     labels, values = list(labels), list(values)
     highlight = list(highlight) if highlight is not None else [False] * len(values)
     order = sorted(range(len(values)), key=lambda i: values[i])
-    fig, ax = figure(width, max(2.5, 0.38 * len(values) + 1.4))
-    ys = range(len(order))
+    narrow = width < NARROW_IN
     other = MUTED if any(highlight) else BASE
     colors = [HIGHLIGHT if highlight[i] else other for i in order]
-    ax.barh(list(ys), [values[i] for i in order], color=colors, height=0.7)
-    ax.set_yticks(list(ys), [labels[i] for i in order])
+    if narrow:  # each label (with its annotation) in lines above its bar, across the figure's width
+        texts = [labels[i] + (f" ({annotations[i]})" if annotations is not None and annotations[i] else "")
+                 for i in order]
+        texts = [wrap_inches(t, 9, width - 0.35) for t in texts]
+        n_lines = max(t.count("\n") + 1 for t in texts)
+        row_in = 0.45 + 0.16 * n_lines
+        spare = 1.3 if legend else 0.0  # an empty row at the bottom for the legend
+        fig, ax = figure(width, row_in * (len(values) + spare) + 1.9)
+        ax.barh(list(range(len(order))), [values[i] for i in order], color=colors, height=0.28 / row_in)
+        ax.set_yticks([])
+        ax.set_ylim(-0.5 - spare, len(order) - 0.5 + 0.2 / row_in)
+        for y, t in enumerate(texts):
+            ax.text(0, y + 0.2 / row_in, t, va="bottom", ha="left", fontsize=9, color="#222222",
+                    linespacing=1.1)
+    else:
+        fig, ax = figure(width, max(2.5, 0.38 * len(values) + 1.4))
+        ax.barh(list(range(len(order))), [values[i] for i in order], color=colors, height=0.7)
+        ax.set_yticks(list(range(len(order))), [labels[i] for i in order])
+    ys = range(len(order))
     top = max(values) if values else 1
     notes = []
     for y, i in zip(ys, order):
         note = f"  {value_fmt(values[i])}"
-        if annotations is not None and annotations[i]:
+        if not narrow and annotations is not None and annotations[i]:
             note += f" ({annotations[i]})"
         notes.append(ax.text(values[i], y, note, va="center", fontsize=9, color="#222222"))
     ax.set_xlim(0, top * 1.35)
@@ -246,6 +437,7 @@ def ranked_bars(labels, values, *, highlight=None, annotations=None, title: str,
     return fig
 
 
+@redrawable
 def timeline(events: pd.DataFrame, *, date: str = "date", label: str = "label", lane: str = "category",
              end: str | None = None, lanes: list[str] | None = None, lane_labels: dict | None = None,
              title: str, source: str, as_of: str, subtitle: str | None = None,
@@ -286,6 +478,7 @@ def timeline(events: pd.DataFrame, *, date: str = "date", label: str = "label", 
     return fig
 
 
+@redrawable
 def matrix(table: pd.DataFrame, *, title: str, source: str, as_of: str, subtitle: str | None = None,
            row_labels: dict | None = None, col_labels: dict | None = None, width: float = 8.5):
     """A dot matrix of a boolean table (rows × columns); columns sorted by how many rows have them."""
@@ -296,8 +489,8 @@ def matrix(table: pd.DataFrame, *, title: str, source: str, as_of: str, subtitle
     for y, (_, row) in enumerate(t.iterrows()):
         for x, v in enumerate(row):
             ax.plot([x], [y], "o", ms=11 if v else 4, color=BASE if v else PALETTE["light"])
-    ax.set_xticks(range(t.shape[1]), [(col_labels or {}).get(c, c) for c in t.columns], rotation=35,
-                  ha="right")
+    ax.set_xticks(range(t.shape[1]), [(col_labels or {}).get(c, c) for c in t.columns],
+                  rotation=90 if width < NARROW_IN else 35, ha="center" if width < NARROW_IN else "right")
     ax.set_yticks(range(len(t)), [(row_labels or {}).get(r, r) for r in t.index])
     ax.set_xlim(-0.6, t.shape[1] - 0.4)
     ax.set_ylim(-0.6, len(t) - 0.4)
@@ -308,11 +501,12 @@ def matrix(table: pd.DataFrame, *, title: str, source: str, as_of: str, subtitle
     return fig
 
 
+@redrawable
 def lines(df: pd.DataFrame, *, x: str, y: str, group: str, title: str, ylabel: str, source: str,
           as_of: str, subtitle: str | None = None, hollow: str | None = None, labels: dict | None = None,
           highlight: list | None = None, width: float = 8.0, value_fmt=fmt_count):
     """One line per group; points where column ``hollow`` is true are drawn hollow (e.g. 'over N')."""
-    fig, ax = figure(width, 4.8)
+    fig, ax = figure(width, 4.8 if width >= NARROW_IN else 5.8)
     cols = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "black")]
     groups = list(dict.fromkeys(df.sort_values(y, ascending=False)[group]))
     for i, g in enumerate(groups):
@@ -333,6 +527,7 @@ def lines(df: pd.DataFrame, *, x: str, y: str, group: str, title: str, ylabel: s
     return fig
 
 
+@redrawable
 def cumulative_range(df: pd.DataFrame, *, x: str, low: str, high: str, title: str, ylabel: str,
                      source: str, as_of: str, subtitle: str | None = None, marks: pd.Series | None = None,
                      mark_label: str | None = None, width: float = 8.0):
@@ -359,18 +554,72 @@ def cumulative_range(df: pd.DataFrame, *, x: str, low: str, high: str, title: st
 
 
 # --------------------------------------------------------------------------- lighter PNGs
-def quantize_png(png: bytes, colors: int = 48) -> bytes:
-    """The PNG reduced to an adaptive palette of at most ``colors`` colours (no dithering).
+#: The colours charts draw with (series, lanes, legend swatches, text): a palette keeps each of them
+#: exactly, so that compression cannot merge two that a legend tells apart.
+KEY_COLORS = [*PALETTE.values(), MUTED, "#FFFFFF", "#111111", "#222222", "#333333", "#444444", "#555555",
+              "#999999", "#DDDDDD", "#E5E5E5", "#EEEEEE", "#F0F0F0"]
+#: A key colour counts as drawn when at least this many pixels have it exactly.
+KEY_MIN_PIXELS = 20
+#: PNG text chunk naming the key colours a chart draws (read back by the tests on the shipped files).
+KEY_CHUNK = "explainer-key-colors"
 
-    Charts have few flat colours, so they survive intact while the file shrinks 3–4×; the output is
-    byte-reproducible (no metadata).
-    """
+
+def _rgb(hex_color: str) -> tuple[int, int, int]:
+    h = hex_color.lstrip("#")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+def key_colors_drawn(png: bytes) -> list[str]:
+    """The house colours (:data:`KEY_COLORS`) a full-colour PNG draws with, as '#RRGGBB'."""
     from PIL import Image
 
     img = Image.open(io.BytesIO(png)).convert("RGB")
-    pal = img.quantize(colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    counts = {rgb: n for n, rgb in img.getcolors(maxcolors=img.width * img.height)}
+    return [c.upper() for c in dict.fromkeys(KEY_COLORS) if counts.get(_rgb(c), 0) >= KEY_MIN_PIXELS]
+
+
+def to_palette(img, palette: list[tuple[int, int, int]]):
+    """``img`` (RGB) as a palette image: each pixel becomes its nearest palette colour, exactly (Pillow's
+    own conversion looks colours up at reduced precision, which shifts even white to (251, 251, 251))."""
+    import numpy as np
+    from PIL import Image
+
+    arr = np.asarray(img, dtype=np.uint8)
+    codes = (arr[..., 0].astype(np.int32) << 16) | (arr[..., 1].astype(np.int32) << 8) | arr[..., 2]
+    uniq, inverse = np.unique(codes.ravel(), return_inverse=True)
+    rgb = np.stack([(uniq >> 16) & 255, (uniq >> 8) & 255, uniq & 255], axis=1)
+    pal = np.array(palette, dtype=np.int32)
+    nearest = ((rgb[:, None, :] - pal[None, :, :]) ** 2).sum(axis=2).argmin(axis=1).astype(np.uint8)
+    out = Image.fromarray(nearest[inverse].reshape(codes.shape), mode="P")
+    out.putpalette([v for c in palette for v in c])
+    return out
+
+
+def quantize_png(png: bytes, colors: int = 48) -> bytes:
+    """The PNG reduced to a palette (no dithering): every house colour it draws (:data:`KEY_COLORS`) is
+    kept exactly, and at most ``colors`` more, chosen by median cut, carry the anti-aliased edges.
+
+    Charts have few flat colours, so the file shrinks 3–4× while no two colours of a legend merge (a
+    palette of median-cut colours alone turned the orange of "Rewards" into the vermillion of "Charges").
+    The colours kept are named in a text chunk (:data:`KEY_CHUNK`); the output is byte-reproducible.
+    """
+    from PIL import Image, PngImagePlugin
+
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    keys = key_colors_drawn(png)
+    adaptive = img.quantize(colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    flat = adaptive.getpalette()[: 3 * colors]
+    extra = [tuple(flat[i:i + 3]) for i in range(0, len(flat), 3)]
+    palette = [_rgb(k) for k in keys]
+    palette += [c for c in extra if all(sum((a - b) ** 2 for a, b in zip(c, k)) > 36 for k in palette)]
+    palette = palette[:256]
+    out = to_palette(img, palette)
+    info = PngImagePlugin.PngInfo()
+    for k, v in Image.open(io.BytesIO(png)).text.items():  # chunks the chart already carries
+        info.add_text(k, v)
+    info.add_text(KEY_CHUNK, " ".join(keys))
     buf = io.BytesIO()
-    pal.save(buf, format="PNG", optimize=True)
+    out.save(buf, format="PNG", optimize=True, pnginfo=info)
     return buf.getvalue()
 
 
@@ -440,6 +689,7 @@ def stack_levels(intervals, anchors, gap: float = 0.0) -> list[int]:
     return levels
 
 
+@redrawable
 def lane_timeline(events: pd.DataFrame, *, lanes: dict, title: str, source: str, as_of: str,
                   date: str = "date", end: str = "end", label: str = "label", lane: str = "lane",
                   subtitle: str | None = None, colors: dict | None = None, width: float = 8.5,
@@ -450,6 +700,9 @@ def lane_timeline(events: pd.DataFrame, *, lanes: dict, title: str, source: str,
     many rows as needed so that none overlap (:func:`stack_levels`); a label that would run past the
     right edge is set to the left of its dot."""
     ev = events.sort_values(date).reset_index(drop=True)
+    if width < NARROW_IN:  # a phone rendering: labels break into lines, each stack level as tall as they are
+        ev[label] = [wrap_inches(t, fontsize, (width - 0.6) * 0.5) for t in ev[label]]
+    step = max([str(t).count("\n") + 1 for t in ev[label]], default=1)
     cols = [PALETTE[k] for k in ("blue", "vermillion", "green", "purple", "orange", "sky", "black")]
     colors = colors or {k: cols[i % len(cols)] for i, k in enumerate(lanes)}
     unknown = sorted(set(ev[lane]) - set(lanes))
@@ -470,12 +723,13 @@ def lane_timeline(events: pd.DataFrame, *, lanes: dict, title: str, source: str,
         xs = {i: mdates.date2num(pd.Timestamp(ev.at[i, date])) for i in idx}
         items = []
         for i in idx:
-            x, w = xs[i], text_width_in(ev.at[i, label], fontsize) * per_in
+            x = xs[i]
+            w = max(text_width_in(part, fontsize) for part in str(ev.at[i, label]).split("\n")) * per_in
             # set the label right of its dot unless it would run off the chart, or unless setting
             # it left of the dot spans fewer of the lane's other dots
             options = []
             for right, (a, b) in ((False, (x, x + w)), (True, (x - w, x))):
-                fits = a - pad >= x0 and b + pad <= x1
+                fits = (a - pad >= x0) if right else (b + pad <= x1)  # the far end stays inside
                 covered = sum(1 for j in idx if j != i and a - pad <= xs[j] <= b + pad)
                 options.append((not fits, covered, right, (a, b)))
             _, _, right, span = min(options)
@@ -483,7 +737,7 @@ def lane_timeline(events: pd.DataFrame, *, lanes: dict, title: str, source: str,
         lev = stack_levels([t[2] for t in items], [t[1] for t in items], gap=pad)
         layout[key] = [(t[0], t[1], t[3], lv) for t, lv in zip(items, lev)]
     # 2. vertical positions, in rows of text (top lane first)
-    rows_total = sum(max([t[3] for t in layout[k]], default=0) + 2.6 for k in lanes)
+    rows_total = sum(max([t[3] for t in layout[k]], default=0) * step + 2.6 for k in lanes)
     row_in = fontsize / 72 * 1.9
     fig, ax = figure(width, rows_total * row_in + 1.9)
     y = 0.0
@@ -491,10 +745,10 @@ def lane_timeline(events: pd.DataFrame, *, lanes: dict, title: str, source: str,
         c = colors.get(key, BASE)
         top = max([t[3] for t in layout[key]], default=0)
         y_title = y - 0.6
-        base = y_title - 0.9 - top
+        base = y_title - 0.9 - top * step
         ax.plot([x0 + 0.004 * (x1 - x0)], [y_title], "s", color=c, ms=7, zorder=4)
         ax.text(x0 + 0.02 * (x1 - x0), y_title, name, fontsize=fontsize + 1.2, fontweight="bold",
-                va="center", ha="left", color="#111111", zorder=4)
+                va="center", ha="left", color="#111111", zorder=4).set_in_layout(False)
         ax.plot([x0, x1], [base, base], color="#DDDDDD", lw=1, zorder=1)
         for i, x, right, lv in layout[key]:
             row = ev.iloc[i]
@@ -506,10 +760,10 @@ def lane_timeline(events: pd.DataFrame, *, lanes: dict, title: str, source: str,
                 ax.plot([x, xe], [base, base], "|", color=c, ms=12, mew=2, zorder=3)
             else:
                 ax.plot([x], [base], "o", color=c, ms=7, markeredgecolor="white", zorder=3)
-            ly = base + 0.9 + (lv - 1) * 1.0
-            ax.plot([x, x], [base + 0.3, ly - 0.42], color="#999999", lw=0.7, zorder=1)
+            ly = base + 0.9 + (lv - 1) * step + (step - 1) / 2
+            ax.plot([x, x], [base + 0.3, ly - step / 2 + 0.08], color="#999999", lw=0.7, zorder=1)
             ax.text(x, ly, row[label], fontsize=fontsize, ha="right" if right else "left", va="center",
-                    color="#222222", zorder=4)
+                    color="#222222", zorder=4).set_in_layout(False)  # placed to fit inside the axes
         y = base - 0.7
     ax.set_xlim(x0, x1)
     ax.set_ylim(y + 0.1, 0.1)

@@ -124,6 +124,7 @@ def counts(values, order: list[str]) -> list[tuple[str, int]]:
     return [(label, c[label]) for label in order]
 
 
+@charts.redrawable
 def count_bars(labels, values, colors, *, title: str, xlabel: str, source: str, as_of: str,
                subtitle: str | None = None, width: float = 8.0):
     """Horizontal bars in the given order (first label on top), each labelled with its count."""

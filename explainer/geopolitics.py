@@ -100,6 +100,7 @@ def lane_y(category: str) -> int:
     return len(LANES) - 1 - LANES.index(category)
 
 
+@charts.redrawable
 def actions_chart(actions: pd.DataFrame, *, title: str, source: str, as_of: str,
                   subtitle: str | None = None, width: float = 8.0, height: float = 6.4):
     """The US-actions timeline: dots on lanes by category, short labels that do not collide.
@@ -165,6 +166,7 @@ def strikes_label(r, unit: str) -> str:
     return f"{r['killed']} killed, {r['strikes']} {unit if r['strikes_max'] > 1 else unit.rstrip('s')}"
 
 
+@charts.redrawable
 def strikes_chart(strikes: pd.DataFrame, *, title: str, source: str, as_of: str,
                   subtitle: str | None = None, mark_label: str = "strike tied to the gang by the US government",
                   width: float = 8.0):

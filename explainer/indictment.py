@@ -133,17 +133,25 @@ def leadership_timeline(timeline: pd.DataFrame, events: dict[str, str] | None = 
     return sub.reset_index().sort_values(["date", "event_id"]).reset_index(drop=True)
 
 
+@charts.redrawable
 def vertical_timeline(events: pd.DataFrame, *, title: str, source: str, as_of: str,
                       subtitle: str | None = None, lanes: dict | None = None, colors: dict | None = None,
                       width: float = 6.4, height: float | None = None, highlight: str | None = None):
     """Events down a vertical date axis (earliest at the top), one dot per event coloured by
     ``category``, each label on the right with its date, spread so no two labels overlap and joined
-    to its dot by a thin leader line. ``highlight`` is an event id drawn larger, its label in bold."""
+    to its dot by a thin leader line. ``highlight`` is an event id drawn larger, its label in bold.
+    On a narrow figure (a phone rendering) the labels break into lines and their slots are taller."""
     lanes = lanes or LANES
     colors = colors or LANE_COLORS
     ev = events.sort_values("date", kind="stable").reset_index(drop=True)
     n = len(ev)
-    height = height or max(4.0, 0.42 * n + 1.9)
+    narrow = width < charts.NARROW_IN
+    if narrow:
+        import textwrap
+
+        ev["label"] = [textwrap.fill(str(t), 30) for t in ev["label"]]
+    lines_per_label = (max(str(t).count("\n") + 1 for t in ev["label"]) if n else 1) + (1 if narrow else 0)
+    height = height or max(4.0, (0.42 + 0.17 * (lines_per_label - 1)) * n + 1.9)
     fig, ax = charts.figure(width, height)
     ys = [mdates.date2num(pd.Timestamp(d)) for d in ev["date"]]
     lo, hi = min(ys), max(ys)
@@ -152,7 +160,7 @@ def vertical_timeline(events: pd.DataFrame, *, title: str, source: str, as_of: s
     axes_h_in = max(height - 1.7, 1.0)
     extent = span
     for _ in range(4):
-        gap = extent / axes_h_in * 0.24
+        gap = extent / axes_h_in * (0.24 + 0.17 * (lines_per_label - 1))
         label_y = charts.spread_positions(ys, gap)
         extent = max(max(label_y), hi) - min(min(label_y), lo) + 1.6 * gap
     top, bottom = min(min(label_y), lo) - gap * 0.8, max(max(label_y), hi) + gap * 0.8
@@ -169,8 +177,12 @@ def vertical_timeline(events: pd.DataFrame, *, title: str, source: str, as_of: s
                 zorder=2)
         precision = row["date_precision"] if "date_precision" in ev.columns else "day"
         weight = "bold" if big else "normal"
-        ax.text(0.19, label_y[i], format_date(row["date"], precision, short=True), va="center", ha="left",
-                fontsize=9, color="#555555", fontweight=weight)
+        when = format_date(row["date"], precision, short=True)
+        if narrow:  # the date on the label's first line
+            ax.text(0.19, label_y[i], f"{when}\n{charts.mpl_escape(row['label'])}", va="center", ha="left",
+                    fontsize=10, color="#111111", fontweight=weight, linespacing=1.15)
+            continue
+        ax.text(0.19, label_y[i], when, va="center", ha="left", fontsize=9, color="#555555", fontweight=weight)
         ax.text(0.74, label_y[i], charts.mpl_escape(row["label"]), va="center", ha="left", fontsize=10,
                 color="#111111", fontweight=weight)
     ax.set_xlim(-0.2, 2.85)
@@ -191,7 +203,7 @@ def vertical_timeline(events: pd.DataFrame, *, title: str, source: str, as_of: s
     used = [k for k in lanes if k in set(ev["category"])]
     handles = [Line2D([0], [0], marker="o", color="w", markerfacecolor=colors[k], markersize=8,
                       label=lanes[k]) for k in used]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncol=len(handles),
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncol=1 if narrow else len(handles),
               frameon=False, fontsize=9, handletextpad=0.3, columnspacing=1.2, borderaxespad=0.2)
     charts.finish(fig, ax, title, source, as_of, subtitle)
     return fig

@@ -243,3 +243,60 @@ def test_tab_skips_country_shapes_and_names_every_marker(browser, server, path):
         assert page.evaluate("() => location.hash") == target
     finally:
         page.close()
+
+
+CHART_PAGES = ["chapters/indictment", "chapters/origins", "chapters/spread", "chapters/geopolitics",
+               "chapters/factcheck"]
+
+
+def test_charts_on_a_phone_have_readable_type_and_enlarge(browser, server, site):
+    """At 390 px, a chart with a phone rendering shows it, its smallest text at 11 CSS px or more; every
+    chart opens its full-size image when tapped."""
+    from PIL import Image
+
+    from explainer.charts import MIN_TEXT_PX, TEXT_CHUNK
+
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
+                              device_scale_factor=3)
+    phone, total = 0, 0
+    try:
+        for path in CHART_PAGES:
+            page = ctx.new_page()
+            page.goto(f"{server}/{path}.html", wait_until="load")
+            for fig in page.locator("figure.explainer-chart").all():
+                total += 1
+                img = fig.locator("img")
+                img.scroll_into_view_if_needed()
+                page.wait_for_function("e => e.complete && e.naturalWidth > 0", arg=img.element_handle())
+                link = fig.locator("a.explainer-enlarge")
+                assert link.count() == 1
+                assert (site / path).parent.joinpath(link.get_attribute("href")).resolve().is_file()
+                if fig.locator("picture source").count() == 0:
+                    continue
+                phone += 1
+                src = img.evaluate("e => e.currentSrc")
+                assert src.endswith(fig.locator("picture source").get_attribute("srcset").split("/")[-1]), src
+                file = site / "charts" / src.rsplit("/", 1)[-1]
+                smallest = float(Image.open(file).text[TEXT_CHUNK])
+                shown, natural = img.evaluate("e => [e.getBoundingClientRect().width, e.naturalWidth]")
+                assert smallest * shown / natural >= MIN_TEXT_PX, (path, file.name, smallest * shown / natural)
+            page.close()
+    finally:
+        ctx.close()
+    assert total >= 10 and phone >= 8, (phone, total)
+
+
+def test_desktop_readers_never_fetch_phone_charts(browser, server):
+    for path in CHART_PAGES:
+        requests = []
+        page, _, errors = visit(browser, f"{server}/{path}.html", requests=requests)
+        try:
+            phone = set(page.eval_on_selector_all("figure.explainer-chart picture source",
+                                                  "els => els.map(e => e.getAttribute('srcset').split('/').pop())"))
+            for img in page.locator("figure.explainer-chart img").all():
+                img.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            assert not [r for r in requests if r.rsplit("/", 1)[-1] in phone]
+            assert errors == []
+        finally:
+            page.close()

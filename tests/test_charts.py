@@ -107,3 +107,82 @@ def test_every_chart_carries_its_data_as_csv(tmp_path, monkeypatch):
     assert m and base64.b64decode(m.group(1)).decode("utf-8") == csv
     with pytest.raises(ValueError, match="data="):
         charts.show(_bars(), "no-data", alt="Bar chart: B $50M, C $20M, A $5M", data=rows.iloc[0:0])
+
+
+def _colour_counts(png: bytes) -> dict:
+    import io
+
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    return {rgb: n for n, rgb in img.getcolors(img.width * img.height)}
+
+
+def test_compression_keeps_every_house_colour_exactly():
+    """A legend's swatches survive the palette: each house colour drawn stays that colour (median cut
+    alone had turned the orange of "Rewards" into the vermillion of "Charges"), and white stays white."""
+    from matplotlib.patches import Patch
+
+    fig, ax = charts.figure(8, 4)
+    names = list(charts.PALETTE)
+    ax.legend(handles=[Patch(color=charts.PALETTE[n], label=n) for n in names], ncol=5, loc="center")
+    for i, n in enumerate(names):
+        ax.text(i / 10, 0.1, "anti-aliased text " * 2, color=charts.PALETTE[n], fontsize=8)
+    png = charts.png_bytes(fig)
+    out = charts.quantize_png(png, 16)
+    counts = _colour_counts(out)
+    for n in names:
+        assert counts.get(charts._rgb(charts.PALETTE[n]), 0) >= charts.KEY_MIN_PIXELS, n
+    assert max(counts, key=counts.get) == (255, 255, 255)
+    assert len(out) < len(png)
+
+
+def test_a_chart_has_a_phone_rendering_with_large_enough_type(tmp_path, monkeypatch):
+    import io
+
+    from PIL import Image
+
+    monkeypatch.setattr(charts, "FIGURES_DIR", tmp_path)
+    fig = charts.ranked_bars([f"A rather long name of person number {i}" for i in range(8)],
+                             [i * 1e6 for i in range(1, 9)], annotations=["since 2024; captured 2025"] * 8,
+                             title="A finding stated as a title long enough to need two lines on a phone",
+                             xlabel="Reward, up to (US dollars)", source="A source", as_of="1 January 2026",
+                             value_fmt=charts.fmt_usd, legend=("One", "Other"),
+                             highlight=[i % 2 == 0 for i in range(8)])
+    chart = charts.show(fig, "phone-test", alt="Bars of eight rewards, from $1 million to $8 million",
+                        data=pd.DataFrame({"x": [1]}))
+    assert chart.phone_png is not None and chart.phone_problems == []
+    img = Image.open(io.BytesIO(chart.phone_png))
+    css_px = float(img.text[charts.TEXT_CHUNK]) * charts.PHONE_COLUMN_PX / img.width
+    assert css_px >= charts.MIN_TEXT_PX
+    assert 'media="(max-width: 600px)"' in chart._repr_html_() and "<picture>" in chart._repr_html_()
+
+
+def test_clashing_text_is_found():
+    fig, ax = charts.figure(3, 2)
+    ax.text(0.1, 0.5, "one label here")
+    ax.text(0.15, 0.5, "another label")
+    fig.text(0.9, 0.5, "past the right edge of the figure")
+    problems = charts.text_problems(fig)
+    assert any("overlaps" in p for p in problems) and any("runs past the edge" in p for p in problems)
+
+
+@pytest.mark.build
+def test_shipped_charts_keep_their_legend_colours_distinct(site):
+    """Every chart image the site ships (desktop and phone) still has each house colour it was drawn
+    with, and those colours stay far apart (a minimum distance in RGB)."""
+    from itertools import combinations
+
+    from PIL import Image
+
+    pngs = sorted((site / "charts").glob("*.png"))
+    assert len(pngs) >= 10
+    for p in pngs:
+        keys = Image.open(p).text.get(charts.KEY_CHUNK, "").split()
+        assert keys, f"{p.name}: no key colours recorded"
+        counts = _colour_counts(p.read_bytes())
+        for k in keys:
+            assert counts.get(charts._rgb(k), 0) >= charts.KEY_MIN_PIXELS, f"{p.name}: {k} merged away"
+        series = [charts._rgb(k) for k in keys if len(set(charts._rgb(k))) > 1]  # not greys
+        for a, b in combinations(series, 2):
+            assert sum((x - y) ** 2 for x, y in zip(a, b)) ** 0.5 >= 60, (p.name, a, b)

@@ -154,3 +154,27 @@ def test_search_indexes_and_queries_words_without_accents():
     assert lang.stem("Tocorón") == lang.stem("tocoron") == "tocoron"
     assert lang.stem("niño") == "nino" and lang.stem("rewards") == "reward"
     assert "normalize(\"NFD\")" in lang.js_stemmer_code  # the query is folded the same way
+
+
+def test_a_charts_phone_rendering_becomes_a_file_fetched_only_by_phones():
+    import base64
+
+    import slim
+
+    from explainer import charts
+
+    fig = charts.plt.figure(figsize=(3, 2), dpi=100)
+    desk, phone = charts.png_bytes(fig), charts.png_bytes(fig, dpi=50)
+    charts.plt.close(fig)
+    b64 = lambda png: base64.b64encode(png).decode()  # noqa: E731
+    body = (f'<figure class="explainer-chart" id="chart-x"><picture><source media="(max-width: 600px)" '
+            f'srcset="data:image/png;base64,{b64(phone)}" /><img src="data:image/png;base64,{b64(desk)}" '
+            f'alt="A chart" /></picture><p class="chart-downloads"><a href="x.csv">CSV</a></p></figure>')
+    out, files = slim.split_images(body, "../charts")
+    assert len(files) == 2 and "base64" not in out
+    desk_name = next(n for n, png in files.items() if png == desk)
+    phone_name = next(n for n, png in files.items() if png == phone)
+    assert f'<source media="(max-width: 600px)" srcset="../charts/{phone_name}" width="150" height="100"' in out
+    assert f'<a class="explainer-enlarge" href="../charts/{desk_name}"' in out
+    assert out.index('class="explainer-enlarge"') < out.index("<picture>") < out.index("</picture></a>")
+    assert f'<a href="../charts/{desk_name}" download="x.png">Chart image (PNG)</a>' in out
