@@ -12,7 +12,9 @@ newest dated row in the data, then fails, naming file and line, when:
   correction has no note in its chapter;
 * prose writes money other than in the house style of :func:`explainer.text.usd` ("$5 million"): "$5M"
   is for chart labels, and "5 million dollars" reads as a different figure (quoted headlines are left
-  as they are).
+  as they are);
+* a date or number in the prose is not stated by a data row named next to it (see below), or a chart
+  label in ``data/figure_events.csv`` states a number its timeline row does not.
 """
 from __future__ import annotations
 
@@ -389,9 +391,31 @@ def check_money(root: Path = ROOT) -> list[Finding]:
     return findings
 
 
+def check_labels(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Finding]:
+    """Every date and number a chart label states (``data/figure_events.csv``) is stated by the timeline
+    row the label belongs to."""
+    pkg = pkg or DataPackage(root / "data", root / "references.bib")
+    if "figure_events" not in pkg.tables:
+        return []
+    index = RowIndex(pkg)
+    findings = []
+    rows = pkg.load("figure_events").reset_index(drop=True)
+    for i, r in rows.iterrows():
+        label = r["label"]
+        if pd.isna(label):
+            continue
+        for lit in literals(str(label)):
+            if ("timeline", r["event_id"]) in index.rows and not index.holds("timeline", r["event_id"], lit):
+                findings.append(Finding("data/figure_events.csv", i + 2,
+                                        f"label '{label}' states '{lit.text}', which timeline:{r['event_id']} "
+                                        "does not"))
+    return findings
+
+
 def run(root: Path = ROOT) -> list[Finding]:
     pkg = DataPackage(root / "data", root / "references.bib")
-    return check_as_of(root, pkg) + check_corrections(root, pkg) + check_prose(root, pkg) + check_money(root)
+    return (check_as_of(root, pkg) + check_corrections(root, pkg) + check_prose(root, pkg)
+            + check_labels(root, pkg) + check_money(root))
 
 
 def main(argv: list[str] | None = None) -> int:
