@@ -91,12 +91,15 @@ def finish(fig, ax, title: str, source: str, as_of: str, subtitle: str | None = 
 
 
 def thin_ticks(fig, ax, rounds: int = 4) -> None:
-    """Keep every other x tick label while neighbours would overlap (a date axis on a narrow figure)."""
+    """Keep every other x tick label while neighbours would overlap (a date axis on a narrow figure);
+    rotated labels (categories, each naming its column) are left alone."""
     for _ in range(rounds):
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
         lo, hi = sorted(ax.get_xlim())
         shown = [(x, t) for x, t in zip(ax.get_xticks(), ax.get_xticklabels()) if lo <= x <= hi and t.get_text()]
+        if any(t.get_rotation() for _, t in shown):
+            return  # category labels set on end (a matrix): each one names a column, none may go
         boxes = [t.get_window_extent(renderer) for _, t in shown]
         if all(a.x1 + 4 <= b.x0 for a, b in zip(boxes, boxes[1:])):
             return
@@ -439,10 +442,10 @@ def ranked_bars(labels, values, *, highlight=None, annotations=None, title: str,
     return fig
 
 
-@redrawable
 def matrix(table: pd.DataFrame, *, title: str, source: str, as_of: str, subtitle: str | None = None,
            row_labels: dict | None = None, col_labels: dict | None = None, width: float = 8.5):
-    """A dot matrix of a boolean table (rows × columns); columns sorted by how many rows have them."""
+    """A dot matrix of a boolean table (rows × columns); columns sorted by how many rows have them. It has
+    no phone rendering (its dots need the width): on a phone it opens full size when tapped."""
     t = table.astype(bool)
     t = t.loc[:, t.sum().sort_values(ascending=False).index]
     t = t.loc[t.sum(axis=1).sort_values(ascending=True).index]
@@ -450,8 +453,8 @@ def matrix(table: pd.DataFrame, *, title: str, source: str, as_of: str, subtitle
     for y, (_, row) in enumerate(t.iterrows()):
         for x, v in enumerate(row):
             ax.plot([x], [y], "o", ms=11 if v else 4, color=BASE if v else PALETTE["light"])
-    ax.set_xticks(range(t.shape[1]), [(col_labels or {}).get(c, c) for c in t.columns],
-                  rotation=90 if width < NARROW_IN else 35, ha="center" if width < NARROW_IN else "right")
+    ax.set_xticks(range(t.shape[1]), [(col_labels or {}).get(c, c) for c in t.columns], rotation=35,
+                  ha="right")
     ax.set_yticks(range(len(t)), [(row_labels or {}).get(r, r) for r in t.index])
     ax.set_xlim(-0.6, t.shape[1] - 0.4)
     ax.set_ylim(-0.6, len(t) - 0.4)
