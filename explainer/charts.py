@@ -278,12 +278,17 @@ class Chart:
         plt.close(fig)
         self.phone_png, self.phone_problems = None, []
         if redraw is not None:
+            import warnings
+
             _draw_dpi[0] = PHONE_DPI
             try:
-                phone = redraw(width=PHONE_WIDTH_IN)
+                with warnings.catch_warnings(record=True) as caught:  # e.g. a layout that cannot fit
+                    warnings.simplefilter("always")
+                    phone = redraw(width=PHONE_WIDTH_IN)
+                    self.phone_problems = text_problems(phone)
             finally:
                 _draw_dpi[0] = RC["figure.dpi"]
-            self.phone_problems = text_problems(phone)
+            self.phone_problems += [str(w.message) for w in caught]
             smallest = min_text_pt(phone) * PHONE_DPI / 72
             self.phone_png = png_bytes(phone, dpi=PHONE_DPI, text={TEXT_CHUNK: f"{smallest:.1f}"})
             if colors:

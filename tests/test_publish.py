@@ -106,7 +106,8 @@ def test_search_index_is_local(site):
     assert "tocoron" in text.lower() or "tocorón" in text.lower()
 
 
-CHART = re.compile(r'<figure class="explainer-chart" id="chart-([^"]+)"><img src="([^"]+)"')
+CHART = re.compile(r'<figure class="explainer-chart" id="chart-([^"]+)">(?:<a [^>]*>)?(?:<picture><source [^>]*>)?'
+                   r'<img src="([^"]+)"')
 
 
 def _chart_bytes(page: Path, src: str) -> bytes:
