@@ -45,7 +45,8 @@ def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "..
                 rows.append(("Confidence", ", ".join(f"{c}: {counts[c]}" for c in CONFIDENCE if counts[c])))
             rows.append(("Columns", ", ".join(f"`{f['name']}`" for f in res["schema"]["fields"])))
         used = chapters_using(name, pkg.root.parent)
-        links = [f"[{_md_escape(chapter_titles.get(c, c))}]({'../intro' if c == 'intro' else c}.md)" for c in used]
+        # the page renders its Markdown as plain (GFM) links: they name the built pages, not the sources
+        links = [f"[{_md_escape(chapter_titles.get(c, c))}]({'../intro' if c == 'intro' else c}.html)" for c in used]
         rows.append(("Used in", ", ".join(links) or "the maps" if name == "boundaries" else ", ".join(links) or "—"))
         res_lic = ", ".join(x.get("title", x["name"]) for x in res.get("licenses", [])) or lic
         rows.append(("Licence", _md_escape(res_lic)))
@@ -71,7 +72,8 @@ CHAPTER_TITLES = {
     "intro": "Introduction", "indictment": "The indictment and the reward", "origins": "Origins",
     "spread": "Regional spread", "geopolitics": "Geopolitics", "factcheck": "Fact-check",
     "methods": "Methods", "glossary": "Glossary", "data-sources": "Data and sources",
-    "whats-new": "What's new", "corrections": "Corrections log",
+    "whats-new": "What's new", "corrections": "Corrections log", "whos-who": "Who's who",
+    "timeline": "Timeline of events",
 }
 KIND_LABELS = {"correction": "Correction", "clarification": "Clarification", "update": "Update"}
 
