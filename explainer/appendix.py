@@ -5,16 +5,17 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from . import toc
 from .data import CONFIDENCE, ROOT, DataPackage, package
 from .text import bibliography
 from .text import md_escape as _md_escape
 
 
 def chapters_using(table: str, root: Path = ROOT) -> list[str]:
-    """Chapter files that load ``table`` (``data.load("table")``)."""
+    """Docnames of the pages that load ``table`` (``data.load("table")``), in book order."""
     pat = re.compile(r"""load\(\s*["']%s["']\s*\)""" % re.escape(table))
-    files = [root / "intro.md", *sorted((root / "chapters").glob("*.md"))]
-    return [p.stem for p in files if p.exists() and pat.search(p.read_text(encoding="utf-8"))]
+    return [name for name, p in zip(toc.docnames(root), toc.pages(root))
+            if pat.search(p.read_text(encoding="utf-8"))]
 
 
 def confidence_counts(pkg: DataPackage | None = None) -> dict[str, Counter]:
@@ -23,12 +24,10 @@ def confidence_counts(pkg: DataPackage | None = None) -> dict[str, Counter]:
             if "confidence" in pkg.load(t)}
 
 
-def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "../data/",
-                          chapter_titles: dict[str, str] | None = None) -> str:
+def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "../data/") -> str:
     """The "Data and sources" appendix as Markdown: one section per table."""
     pkg = pkg or package()
     bib = bibliography(pkg.bib_path)
-    chapter_titles = chapter_titles or CHAPTER_TITLES
     lic = ", ".join(x.get("title", x["name"]) for x in pkg.descriptor.get("licenses", []))
     out = []
     for res in pkg.descriptor["resources"]:
@@ -45,14 +44,14 @@ def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "..
                 rows.append(("Confidence", ", ".join(f"{c}: {counts[c]}" for c in CONFIDENCE if counts[c])))
             rows.append(("Columns", ", ".join(f"`{f['name']}`" for f in res["schema"]["fields"])))
         used = chapters_using(name, pkg.root.parent)
-        # the page renders its Markdown as plain (GFM) links: they name the built pages, not the sources
-        links = [f"[{_md_escape(chapter_titles.get(c, c))}]({'../intro' if c == 'intro' else c}.html)" for c in used]
+        links = [_chapter_link(c, pkg.root.parent) for c in used]
         rows.append(("Used in", ", ".join(links) or "the maps" if name == "boundaries" else ", ".join(links) or "—"))
         res_lic = ", ".join(x.get("title", x["name"]) for x in res.get("licenses", [])) or lic
         rows.append(("Licence", _md_escape(res_lic)))
         rows.append(("SHA-256", f"`{sha}`"))
         rows.append(("Size", f"{res.get('bytes', 0):,} bytes"))
-        rows.append(("Download", f"[{res['path']}]({link_prefix}{res['path']})"))
+        # raw HTML: a Markdown link to a local file would become a copy under _downloads/<hash>/
+        rows.append(("Download", f'<a href="{link_prefix}{res["path"]}" download>{res["path"]}</a>'))
         out.append("| Property | Value |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows) + "\n")
         if "schema" in res:
             keys = sorted({k for ks in pkg.load(name)["source_keys"] for k in ks})
@@ -68,20 +67,14 @@ def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "..
     return "\n".join(out)
 
 
-CHAPTER_TITLES = {
-    "intro": "Introduction", "indictment": "The indictment and the reward", "origins": "Origins",
-    "spread": "Regional spread", "geopolitics": "Geopolitics", "factcheck": "Fact-check",
-    "methods": "Methods", "glossary": "Glossary", "data-sources": "Data and sources",
-    "whats-new": "What's new", "corrections": "Corrections log", "whos-who": "Who's who",
-    "timeline": "Timeline of events",
-}
 KIND_LABELS = {"correction": "Correction", "clarification": "Clarification", "update": "Update"}
 
 
-def _chapter_link(chapter: str) -> str:
-    """A MyST ``{doc}`` link to a page, valid from any page (outputs rendered as MyST)."""
-    docname = "/intro" if chapter == "intro" else f"/chapters/{chapter}"
-    return f"{{doc}}`{CHAPTER_TITLES.get(chapter, chapter)} <{docname}>`"
+def _chapter_link(chapter: str, root: Path = ROOT) -> str:
+    """A MyST ``{doc}`` link to a page (a docname, or a chapter's file stem), valid from any page."""
+    docname = chapter if "/" in chapter or chapter == "intro" else f"chapters/{chapter}"
+    title = re.sub(r"[`<>]", "", toc.short_title(root / f"{docname}.md"))  # role text is literal
+    return f"{{doc}}`{title} </{docname}>`"
 
 
 def _sources(keys, bib) -> str:

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from . import toc
 from .data import ROOT, DataError, DataPackage, format_date
 
 ASOF_ROLE = re.compile(r"\{asof\}`(?P<date>[^`]*)`")
@@ -38,22 +38,6 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
-
-
-def chapter_files(root: Path = ROOT) -> list[Path]:
-    """The book's pages in table-of-contents order, read from ``_toc.yml``."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(node):
-        for key in ("parts", "chapters", "sections"):
-            for item in node.get(key, []) or []:
-                if "file" in item:
-                    files.append(item["file"])
-                walk(item)
-
-    walk(toc)
-    return [root / f"{f}.md" for f in files]
 
 
 def newest_dates(pkg: DataPackage) -> dict[str, tuple[dt.date, str]]:
@@ -91,7 +75,7 @@ def check_as_of(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Findi
     pkg = pkg or DataPackage(root / "data", root / "references.bib")
     newest = newest_dates(pkg)
     findings = []
-    for path in chapter_files(root):
+    for path in toc.pages(root):
         text = path.read_text(encoding="utf-8")
         rel = path.relative_to(root).as_posix()
         tables = sorted({m["table"] for m in LOAD.finditer(text)} & set(newest))
@@ -127,7 +111,7 @@ def check_corrections(root: Path = ROOT, pkg: DataPackage | None = None) -> list
     table = pkg.load("corrections")
     logged = dict(zip(table["correction_id"].astype(str), table["chapter"].astype(str)))
     findings, noted = [], set()
-    for path in chapter_files(root):
+    for path in toc.pages(root):
         text = path.read_text(encoding="utf-8")
         rel = path.relative_to(root).as_posix()
         for m in CORRECTION_ROLE.finditer(text):
@@ -374,7 +358,7 @@ def check_prose(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Findi
     pkg = pkg or DataPackage(root / "data", root / "references.bib")
     index = RowIndex(pkg)
     findings = []
-    for path in chapter_files(root):
+    for path in toc.pages(root):
         for block in prose_blocks(path, root):
             lits = literals(block.text)
             for table, key, line in block.refs:

@@ -2,8 +2,8 @@
 
 * **Claim cards.** :func:`card` renders one row of ``data/claims.csv`` as a MyST admonition: the article's
   words, the verdict, the confidence label, the explanation and real ``{cite:p}`` citations of the row's
-  sources. A chapter displays the cards with ``IPython.display.Markdown`` and sets
-  ``mystnb: render_markdown_format: myst`` in its front matter, so the citations are parsed as MyST.
+  sources. A chapter displays the cards with ``IPython.display.Markdown``; the book parses Markdown outputs as
+  MyST (``nb_render_markdown_format`` in ``_config.yml``), so the citations work.
 * **Counts and charts.** :func:`counts` and :func:`count_bars` (verdicts, confidence labels).
 * **The ledger.** Chapters say which checked claim a passage makes with a MyST comment on its own line::
 
@@ -23,7 +23,6 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from . import charts
-from .data import ROOT
 from .text import cite
 from .text import expand_months as prose_dates
 from .text import md_escape
@@ -151,10 +150,6 @@ def count_bars(labels, values, colors, *, title: str, xlabel: str, source: str, 
 _MARKER = re.compile(r"^%\s*claims?\s*:\s*(.*?)\s*$")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
-
-def chapter_files(root: Path = ROOT) -> list[Path]:
-    """The book's prose files: intro.md and chapters/*.md."""
-    return [p for p in [root / "intro.md", *sorted((root / "chapters").glob("*.md"))] if p.exists()]
 
 
 def claim_refs(paths) -> dict[str, list[tuple[Path, int]]]:

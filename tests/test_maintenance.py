@@ -14,7 +14,7 @@ import yaml
 import browser
 from conftest import ROOT, PAGE_HEADER as HEADER
 from explainer import cache
-from explainer.publish import notebook_sources
+from explainer.toc import code_pages
 
 RUNTIME_INPUTS = ["explainer", "data", *cache.RUNTIME_FILES]
 
@@ -93,7 +93,7 @@ def chapter_imports() -> set[str]:
 
     pkg = ROOT / "explainer"
     todo = set()
-    for md in notebook_sources(ROOT):
+    for md in code_pages(ROOT):
         nb = read_myst_markdown_notebook(md.read_text(encoding="utf-8"), path=str(md))
         code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
         todo |= _imports(ast.parse(code))
@@ -214,7 +214,7 @@ def test_ci_restore_executes_no_chapter(tmp_path):
     assert proc.returncode == 0, log[-3000:]
     assert "clearing the execution cache" not in log
     assert not re.search(r"Executing notebook|Executing \d+ chapter", log), log[-3000:]
-    assert log.count("Using cached notebook") == len(notebook_sources(ROOT))
+    assert log.count("Using cached notebook") == len(code_pages(ROOT))
 
 
 def test_bad_data_stops_make_book_before_any_chapter_runs(tmp_path):

@@ -8,7 +8,8 @@ import pytest
 
 from conftest import ROOT
 from explainer import people
-from explainer.checks import chapter_files, prose_blocks
+from explainer.checks import prose_blocks
+from explainer.toc import pages as chapter_files
 from explainer.data import DataError, DataPackage
 
 #: Pages that name people without linking them: the who's who itself, and the generated lists.

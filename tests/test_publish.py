@@ -168,7 +168,7 @@ def test_every_chart_offers_its_data_and_image(site):
 
 
 def test_notebook_links_point_to_the_built_pages():
-    from explainer.publish import site_links
+    from publish import site_links
 
     labels = {"origins-founding": ("chapters/origins", "origins-founding", "How it began"),
               "p-maduro": ("chapters/whos-who", "p-maduro", "Nicolás Maduro")}

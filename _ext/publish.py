@@ -21,6 +21,8 @@ import shutil
 import textwrap
 from pathlib import Path
 
+from explainer.toc import code_pages
+
 DATA_SUFFIXES = {".csv", ".json", ".geojson", ".md"}
 DESCRIPTION = ("A sourced, reproducible explainer on the US charges against Tren de Aragua's alleged "
                "leader, the gang's origins and spread, and the politics around it.")
@@ -36,12 +38,6 @@ if importlib.util.find_spec("explainer") is None:
     os.chdir("tda-book/chapters")
     sys.path.insert(0, os.path.abspath(".."))
 '''
-
-
-def notebook_sources(srcdir: Path) -> list[Path]:
-    """Chapters with code cells (the ones worth running as notebooks)."""
-    return sorted(p for p in [srcdir / "intro.md", *(srcdir / "chapters").glob("*.md")]
-                  if p.exists() and "{code-cell}" in p.read_text(encoding="utf-8"))
 
 
 #: A Markdown link (not an image) and the MyST roles that link pages: ``{doc}`` and ``{ref}``.
@@ -130,8 +126,8 @@ def social_card(title: str, as_of: str) -> bytes:
     """A 1200×630 PNG for link previews: the book's title and its data date (byte-reproducible)."""
     import matplotlib.pyplot as plt
 
-    from . import charts
-    from .bibstyle import pretty_date
+    from explainer import charts
+    from bibstyle import pretty_date
 
     main, _, sub = title.partition(":")
     with plt.rc_context(charts.RC):
@@ -167,7 +163,7 @@ def _strip_tags(s: str) -> str:
 # --------------------------------------------------------------------------- Sphinx hooks
 def _config_inited(app, config):
     """Every page's footer says how current the data are (the data package's "as of" date)."""
-    from .bibstyle import pretty_date
+    from bibstyle import pretty_date
 
     as_of = json.loads((Path(app.srcdir) / "data" / "datapackage.json").read_text(encoding="utf-8"))["asOf"]
     note = f'<p class="explainer-as-of">Data as of {pretty_date(as_of)}, the date of the newest source.</p>'
@@ -180,7 +176,7 @@ def _page_context(app, pagename, templatename, context, doctree):
     if body:
         body = fix_aria(body)
         stem = pagename.rsplit("/", 1)[-1]
-        if any(p.stem == stem for p in notebook_sources(Path(app.srcdir))):
+        if any(p.stem == stem for p in code_pages(Path(app.srcdir))):
             href = context["pathto"](f"notebooks/{stem}.ipynb", 1)
             body += (f'<p class="explainer-notebook"><a href="{href}" download>Download this chapter as a '
                      f'Jupyter notebook</a> to run it yourself (JupyterLab, or Colab).</p>')
@@ -217,7 +213,7 @@ def _build_finished(app, exception):
     labels = app.env.domaindata["std"]["labels"]
     titles = {doc: t.astext() for doc, t in app.env.titles.items()}
     base = app.config.html_baseurl.rstrip("/") + "/" if app.config.html_baseurl else "../"
-    for p in notebook_sources(src):
+    for p in code_pages(src):
         nb = to_notebook(p, repo, links=lambda text, p=p: site_links(text, p, src, labels, titles, base))
         nbformat.write(nb, nb_dir / f"{p.stem}.ipynb")
     # The theme ships source maps (≈3.4 MB) that only browser developer tools ever request.
