@@ -14,6 +14,10 @@
   function fold(s) {  /* lower case, without accents: "Tocorón" matches "tocoron" */
     return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
+  var years = Array.prototype.slice.call(document.querySelectorAll("h2")).filter(function (h) {
+    var next = h.nextElementSibling;
+    return next && next.classList.contains("tl-event");
+  });
   var texts = events.map(function (el) { return fold(el.textContent); });
 
   function update() {
@@ -26,11 +30,13 @@
       el.hidden = !ok;
       if (ok) shown += 1;
     });
-    /* a year with no event left is hidden with its heading */
-    document.querySelectorAll("section").forEach(function (sec) {
-      var own = sec.querySelectorAll(".tl-event");
-      if (!own.length) return;
-      sec.hidden = !Array.prototype.some.call(own, function (el) { return !el.hidden; });
+    /* a year's heading is hidden when none of its events (up to the next heading) is left */
+    years.forEach(function (h) {
+      var any = false;
+      for (var el = h.nextElementSibling; el && el.tagName !== "H2"; el = el.nextElementSibling) {
+        if (el.classList.contains("tl-event") && !el.hidden) { any = true; break; }
+      }
+      h.hidden = !any;
     });
     count.textContent = shown === total ? "All " + total + " events shown." :
       shown + " of " + total + " events shown.";

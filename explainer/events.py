@@ -70,7 +70,7 @@ def timeline_markdown(pkg: DataPackage | None = None) -> str:
     events = pkg.load("timeline").sort_values(["date", "event_id"], kind="stable")
     out = [filter_form(events)]
     for year, group in events.groupby(events["date"].dt.year, sort=True):
-        out.append(f"## {year}\n")
+        out.append(f"(timeline-{year})=\n## {year}\n")
         for _, r in group.iterrows():
             cat, iso = str(r["category"]), str(r["country_iso3"])
             note = f" {md_escape(expand_months(r['note']))}" if isinstance(r["note"], str) and r["note"] else ""

@@ -113,6 +113,13 @@ def whos_who_markdown(pkg: DataPackage | None = None) -> str:
     people = pkg.load("people")
     rewards = latest_rewards(pkg)
     out = []
+    for group, title in GROUPS.items():  # an index first: the page is long
+        rows = people[people["group"] == group]
+        if not rows.empty:
+            names = ", ".join(f"{{ref}}`{md_escape(r['short_name'])} <{anchor(r['person_id'])}>`"
+                              for _, r in rows.iterrows())
+            out.append(f"- **{title.split(':')[0]}:** {names}")
+    out.append("")
     for group, title in GROUPS.items():
         rows = people[people["group"] == group]
         if rows.empty:
