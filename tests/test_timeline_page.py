@@ -61,11 +61,23 @@ def test_the_filters_start_hidden_so_the_page_works_without_javascript(site):
     assert re.search(r'<p[^>]*id="tl-count"[^>]*aria-live="polite"', html)
 
 
+#: The chart functions that draw events on a time axis.
+TIMELINE_CHARTS = re.compile(r"\b(?:lane_timeline|vertical_timeline|actions_chart|charts\.timeline)\(")
+
+
 @pytest.mark.build
-def test_chapters_with_a_timeline_chart_link_the_full_timeline(site):
-    for chapter in ("indictment", "origins"):
-        html = (site / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
-        assert re.search(r'href="timeline\.html"', html), chapter
+def test_chapters_with_a_timeline_chart_link_the_full_timeline_with_its_count(site, timeline):
+    from explainer import toc
+
+    drawing = [p for p in toc.pages() if TIMELINE_CHARTS.search(p.read_text(encoding="utf-8"))]
+    assert len(drawing) >= 2
+    for path in drawing:
+        html = (site / path.relative_to(toc.ROOT).with_suffix(".html")).read_text(encoding="utf-8")
+        body = html.split('<article', 1)[1]  # not the sidebar's table of contents
+        links = re.findall(r'href="(?:\.\./chapters/)?timeline\.html"(.{0,300})', body, re.S)
+        assert links, f"{path.name} draws a timeline chart but does not link the full timeline"
+        assert any(re.search(rf">{len(timeline)}<", after) for after in links), \
+            f"{path.name}: no link to the full timeline gives its number of events"
 
 
 # --------------------------------------------------------------------------- in the browser
