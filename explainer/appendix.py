@@ -12,10 +12,8 @@ from .text import md_escape as _md_escape
 
 
 def chapters_using(table: str, root: Path = ROOT) -> list[str]:
-    """Docnames of the pages that load ``table`` (``data.load("table")``), in book order."""
-    pat = re.compile(r"""load\(\s*["']%s["']\s*\)""" % re.escape(table))
-    return [name for name, p in zip(toc.docnames(root), toc.pages(root))
-            if pat.search(p.read_text(encoding="utf-8"))]
+    """Docnames of the pages that draw on ``table`` (load it, or bind prose to its rows), in book order."""
+    return [name for name, p in zip(toc.docnames(root), toc.pages(root)) if table in toc.tables_used(p)]
 
 
 def confidence_counts(pkg: DataPackage | None = None) -> dict[str, Counter]:
@@ -130,3 +128,48 @@ def whats_new_markdown(pkg: DataPackage | None = None, limit: int | None = None)
                        f"({_sources(r['source_keys'], bib)})")
         out.append("")
     return "\n".join(out)
+
+
+def data_sources_values(pkg: DataPackage | None = None) -> dict[str, object]:
+    """The counts the "Data and sources" page states, by glue name."""
+    from .data import bib_keys
+
+    pkg = pkg or package()
+    totals = {c: sum(counts[c] for counts in confidence_counts(pkg).values()) for c in CONFIDENCE}
+    return dict(n_tables=len(pkg.tables), n_rows=sum(len(pkg.load(t)) for t in pkg.tables),
+                n_sources=len(bib_keys(pkg.bib_path)), n_primary=totals["primary"],
+                n_corroborated=totals["corroborated"], n_single=totals["single-source"],
+                n_contested=totals["contested"], n_unverified=totals["unverified"])
+
+
+def methods_values(pkg: DataPackage | None = None) -> dict[str, object]:
+    """The counts and dates the Methods chapter states, by glue name."""
+    from .data import bib_keys
+    from .text import format_date
+
+    pkg = pkg or package()
+    tables = {name: pkg.load(name) for name in pkg.tables}
+    mig, strikes, timeline = tables["migration"], tables["strikes"], tables["timeline"]
+    bra = mig[(mig["geo"] == "BRA") & (mig["snapshot"] == "2025-11")].sort_values("count", ascending=False)
+    contested_strike = strikes[strikes["killed_min"] != strikes["killed_max"]].iloc[0]
+    return dict(
+        n_tables=len(tables), n_rows=f"{sum(len(t) for t in tables.values()):,}", n_sources=len(bib_keys(pkg.bib_path)),
+        bra_high=f"{bra.iloc[0]['count']:,}", bra_low=f"{bra.iloc[1]['count']:,}",
+        strike_low=int(contested_strike["killed_min"]), strike_high=int(contested_strike["killed_max"]),
+        strike_date=format_date(contested_strike["as_of"]),
+        ice_post=format_date(timeline.loc["e-2026-02-18-ice-wanted-post", "date"]),
+        maduro_motion=format_date(timeline.loc["e-2026-02-26-maduro-motion-to-dismiss", "date"]),
+        strike_last=format_date(strikes["as_of"].max()),
+        r4v_last=format_date(mig.loc[mig["geo"] == "LAC", "as_of"].max(), "month"),
+        audit_month=format_date(tables["corrections"]["published"].min(), "month"),
+    )
+
+
+def confidence_list(pkg: DataPackage | None = None) -> str:
+    """Each table's rows by confidence label, as a Markdown list."""
+    pkg = pkg or package()
+    items = []
+    for name, counts in confidence_counts(pkg).items():
+        parts = ", ".join(f"{counts[label]} {label}" for label in CONFIDENCE if counts[label])
+        items.append(f"- **{name}** ({len(pkg.load(name)):,} rows): {parts}")
+    return "\n".join(items)

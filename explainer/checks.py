@@ -4,7 +4,8 @@
 newest dated row in the data, then fails, naming file and line, when:
 
 * a chapter states an "as of" date (the ``{asof}`` role) older than the newest dated row of a table it
-  draws on (``data.load("table")`` in its code) — the chapter has fallen behind its data;
+  draws on (``data.load("table")`` in its code, or a ``% fact: table:key`` line) — the chapter has
+  fallen behind its data;
 * a stated "as of" date is later than the data's own as-of date (a date the sources do not reach);
 * a chapter that draws on dated tables states no "as of" date at all;
 * a ``{correction}`` note names a correction that ``data/corrections.csv`` does not hold, or a logged
@@ -25,7 +26,6 @@ from .data import ROOT, DataError, DataPackage, format_date
 
 ASOF_ROLE = re.compile(r"\{asof\}`(?P<date>[^`]*)`")
 CORRECTION_ROLE = re.compile(r"\{correction\}`(?P<id>[^`]*)`")
-LOAD = re.compile(r"""load\(\s*["'](?P<table>[a-z_]+)["']\s*\)""")
 #: Tables whose dates are editorial (publication dates), not dates of facts.
 EDITORIAL_TABLES = {"corrections", "updates"}
 
@@ -78,7 +78,7 @@ def check_as_of(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Findi
     for path in toc.pages(root):
         text = path.read_text(encoding="utf-8")
         rel = path.relative_to(root).as_posix()
-        tables = sorted({m["table"] for m in LOAD.finditer(text)} & set(newest))
+        tables = sorted(toc.tables_used(path) & set(newest))
         stated = []
         for m in ASOF_ROLE.finditer(text):
             line = _line(text, m.start())
@@ -134,7 +134,6 @@ def check_corrections(root: Path = ROOT, pkg: DataPackage | None = None) -> list
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]
 _M = "|".join(MONTHS)
-FACT_MARKER = re.compile(r"^%\s*fact:\s*(?P<refs>.+)$")
 ROLE = re.compile(r"\{[\w:.-]+\}`[^`]*`")
 INLINE_CODE = re.compile(r"`[^`]*`")
 LINK_TARGET = re.compile(r"\]\([^)]*\)")
@@ -215,9 +214,9 @@ def prose_blocks(path: Path, root: Path = ROOT) -> list[Block]:
                 continue
         if fences and not fences[-1][1]:
             continue
-        if FACT_MARKER.match(s):
+        if toc.FACT_MARKER.match(s):
             close()
-            for ref in FACT_MARKER.match(s)["refs"].split():
+            for ref in toc.FACT_MARKER.match(s)["refs"].split():
                 table, _, key = ref.partition(":")
                 if blocks:
                     blocks[-1].refs.append((table, key, no))
@@ -290,11 +289,7 @@ class RowIndex:
         self.rows: dict[tuple[str, str], dict] = {}
         for name in pkg.tables:
             res = pkg.resources[name]
-            pk = res["schema"].get("primaryKey")
-            pk = [pk] if isinstance(pk, str) else list(pk or [])
-            df = pkg.load(name)
-            for _, r in df.iterrows():
-                key = "/".join(_key_part(r[c]) for c in pk)
+            for key, r in pkg.load(name).iterrows():
                 self.rows[(name, key)] = self._holdings(res, r)
 
     def _holdings(self, res, r) -> dict:
@@ -344,13 +339,6 @@ class RowIndex:
 def _num(v: float) -> str:
     return str(int(v)) if v == int(v) else f"{v:g}"
 
-
-def _key_part(v) -> str:
-    if isinstance(v, tuple):
-        return ";".join(v)
-    if isinstance(v, pd.Timestamp):
-        return v.date().isoformat()
-    return str(v)
 
 
 def check_prose(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Finding]:

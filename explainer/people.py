@@ -64,14 +64,14 @@ def status_problems(pkg: DataPackage | None = None) -> list[Problem]:
     timeline = pkg.load("timeline").set_index("event_id")
     problems = []
     names = set(people["name"].astype(str))
-    for i, name in rewards["person"].astype(str).items():
+    for i, name in enumerate(rewards["person"].astype(str)):  # i: the row's position in the file
         if name not in names:
-            problems.append(Problem(f"data/{pkg.resources['rewards']['path']}", int(i) + 2, "person",
+            problems.append(Problem(f"data/{pkg.resources['rewards']['path']}", i + 2, "person",
                                     "has no row in people.csv", name,
                                     hint="add the person to data/people.csv, spelled the same way"))
     with_outcome = rewards.dropna(subset=["outcome"]).sort_values("outcome_date", kind="stable")
-    for i, r in people.iterrows():
-        line, status, as_of = int(i) + 2, str(r["status"]), r["as_of"]
+    for i, (_, r) in enumerate(people.iterrows()):
+        line, status, as_of = i + 2, str(r["status"]), r["as_of"]
         mine = with_outcome[with_outcome["person"] == r["name"]]
         if (rewards["person"] == r["name"]).any():
             outcome = str(mine.iloc[-1]["outcome"]) if len(mine) else ""

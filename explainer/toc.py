@@ -7,6 +7,10 @@ from pathlib import Path
 from .data import ROOT
 
 _H1 = re.compile(r"^#\s+(.+?)\s*$", re.M)
+#: A table a page's code loads: ``data.load("timeline")``.
+LOAD = re.compile(r"""\bload\(\s*["'](?P<table>[\w-]+)["']\s*\)""")
+#: A page's ``% fact: table:key …`` line, binding the passage above it to data rows.
+FACT_MARKER = re.compile(r"^%\s*fact:\s*(?P<refs>.+?)\s*$")
 
 
 def docnames(root: Path = ROOT) -> list[str]:
@@ -48,3 +52,11 @@ def title(path: Path) -> str:
 def short_title(path: Path) -> str:
     """The title up to its colon ("Origins: from a railway union…" → "Origins"), for lists of pages."""
     return title(path).split(":")[0].strip()
+
+
+def tables_used(path: Path) -> set[str]:
+    """The tables a page draws on: those its code loads and those its ``% fact:`` lines name."""
+    text = path.read_text(encoding="utf-8")
+    named = {ref.partition(":")[0] for line in text.splitlines() if (m := FACT_MARKER.match(line.strip()))
+             for ref in m["refs"].split()}
+    return {m["table"] for m in LOAD.finditer(text)} | named
