@@ -14,7 +14,7 @@ import html
 import pandas as pd
 
 from .data import DataPackage, country_name, package
-from .text import cite, expand_months, format_date, md_escape
+from .text import cite, expand_months, md_escape, when
 
 #: Category → label, in the schema's order (data/datapackage.json, timeline.category).
 CATEGORY_LABELS = {
@@ -25,13 +25,12 @@ CATEGORY_LABELS = {
 }
 
 
-def when(row) -> str:
-    """The event's date at its precision; a span shows both ends ('2005–2015')."""
-    precision = str(row["date_precision"])
-    start = format_date(row["date"], precision)
+def dates(row) -> str:
+    """The event's date at its precision (:func:`explainer.text.when`); a span shows both ends
+    ('2005–2015')."""
     if pd.isna(row["end_date"]):
-        return start
-    return f"{start}–{format_date(row['end_date'], precision)}"
+        return when(row)
+    return f"{when(row)}–{when(row, 'end_date')}"
 
 
 def _options(values: dict[str, str], counts: pd.Series, everything: str) -> str:
@@ -76,7 +75,7 @@ def timeline_markdown(pkg: DataPackage | None = None) -> str:
             note = f" {md_escape(expand_months(r['note']))}" if isinstance(r["note"], str) and r["note"] else ""
             out.append(
                 f":::{{container}} tl-event tl-cat-{cat} tl-iso-{iso.lower()}\n"
-                f"**{when(r)}** · {CATEGORY_LABELS[cat]} · {md_escape(country_name(iso))}\n\n"
+                f"**{dates(r)}** · {CATEGORY_LABELS[cat]} · {md_escape(country_name(iso))}\n\n"
                 f"{md_escape(r['event'])}{note} {cite(r['source_keys'], required=True)} "
                 f"*({r['confidence']})*\n"
                 ":::\n")

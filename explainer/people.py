@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .data import DataPackage, Problem, package
-from .text import cite, format_date, md_escape, usd
+from .text import cite, md_escape, usd, when
 
 #: Section titles of the page, in order, for the ``group`` column.
 GROUPS = {
@@ -132,9 +132,8 @@ def whos_who_markdown(pkg: DataPackage | None = None) -> str:
             if r["aliases"]:
                 items.append("**Also known as:** " + ", ".join(f"“{md_escape(a)}”" for a in r["aliases"]))
             items.append(f"**Role:** {md_escape(r['role'])}")
-            when = format_date(r["as_of"], str(r["as_of_precision"]))
             note = f" {md_escape(r['note'])}" if isinstance(r["note"], str) and r["note"] else ""
-            items.append(f"**Status:** {str(r['status']).capitalize()}, as of {when}.{note}")
+            items.append(f"**Status:** {str(r['status']).capitalize()}, as of {when(r, 'as_of')}.{note}")
             charges = r["charges"] if isinstance(r["charges"], str) and r["charges"] else None
             items.append("**Charges:** " + (md_escape(charges) if charges else
                                             "not stated in the sources this book consulted."))
@@ -143,7 +142,7 @@ def whos_who_markdown(pkg: DataPackage | None = None) -> str:
                 items.append(f"**Latest US reward offer:** up to {md_escape(usd(w['amount_usd']))}, "
                              f"{REWARD_EVENTS[str(w['event'])]} "
                              f"{'in ' if str(w['announced_precision']) != 'day' else 'on '}"
-                             f"{format_date(w['announced'], str(w['announced_precision']))} "
+                             f"{when(w, 'announced')} "
                              f"({{term}}`{w['program']}`) {cite(w['source_keys'])}")
             items.append(f"**Sources:** {cite(r['source_keys'], required=True)}")
             items.append(f"**Confidence:** *{r['confidence']}*")

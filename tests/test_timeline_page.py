@@ -26,10 +26,10 @@ def fold(s: str) -> str:
 
 def test_dates_keep_their_precision(timeline):
     rows = timeline.set_index("event_id")
-    assert events.when(rows.loc["e-1982-01-01-tocoron-prison-built"]) == "1982"
-    assert events.when(rows.loc["e-2005-01-01-tda-founding-range"]) == "2005–2015"
-    assert events.when(rows.loc["e-2024-07-01-gerso-guerrero-extradited"]) == "July 2024"
-    assert events.when(rows.loc["e-2025-12-18-sdny-guerrero-unsealed"]) == "18 December 2025"
+    assert events.dates(rows.loc["e-1982-01-01-tocoron-prison-built"]) == "1982"
+    assert events.dates(rows.loc["e-2005-01-01-tda-founding-range"]) == "2005–2015"
+    assert events.dates(rows.loc["e-2024-07-01-gerso-guerrero-extradited"]) == "July 2024"
+    assert events.dates(rows.loc["e-2025-12-18-sdny-guerrero-unsealed"]) == "18 December 2025"
 
 
 def test_every_category_has_a_label():
@@ -45,7 +45,7 @@ def test_the_page_lists_every_event_in_order_with_sources(site, timeline):
     assert len(found) == len(timeline)
     for m, (_, r) in zip(found, timeline.iterrows()):
         assert (m["cat"], m["iso"]) == (str(r["category"]), str(r["country_iso3"]).lower()), r["event_id"]
-        assert events.when(r) in m["body"], r["event_id"]
+        assert events.dates(r) in m["body"], r["event_id"]
         cited = re.findall(r'href="bibliography\.html#([^"]+)"', m["body"])
         assert len(cited) >= 1, f"{r['event_id']}: no citation linked to the bibliography"
         assert f"({r['confidence']})" in m["body"], r["event_id"]
