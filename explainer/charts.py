@@ -20,29 +20,31 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from .style import AXIS, BASE, FOCUS, GRID, INK, INK_MID, INK_SOFT, INK_STRONG, LEADER, MUTED, PALETTE  # noqa: E402,F401
+from .style import RULE, RULE_FAINT, TICK  # noqa: E402
 from .text import usd  # noqa: E402
 
 #: Where chart PNGs are exported (EXPLAINER_FIGURES_DIR overrides it, e.g. for the determinism test).
 FIGURES_DIR = Path(os.environ.get("EXPLAINER_FIGURES_DIR", Path(__file__).resolve().parent.parent / "figures"))
 
-#: Okabe–Ito palette (safe for the common forms of colour blindness).
-PALETTE = {
-    "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
-    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
-    "grey": "#8C8C8C", "light": "#D9D9D9",
-}
-HIGHLIGHT = PALETTE["vermillion"]
-BASE = PALETTE["blue"]
-MUTED = "#9DB7CF"
+HIGHLIGHT = FOCUS
 
 RC = {
     "figure.facecolor": "white", "axes.facecolor": "white", "savefig.facecolor": "white",
     "font.family": "DejaVu Sans", "font.size": 10, "axes.titlesize": 13, "axes.titleweight": "bold",
     "axes.titlelocation": "left", "axes.spines.top": False, "axes.spines.right": False,
-    "axes.edgecolor": "#444444", "axes.labelcolor": "#222222", "xtick.color": "#333333",
-    "ytick.color": "#333333", "axes.grid": False, "grid.color": "#E5E5E5", "svg.hashsalt": "explainer",
+    "axes.edgecolor": INK_MID, "axes.labelcolor": INK, "xtick.color": TICK,
+    "ytick.color": TICK, "axes.grid": False, "grid.color": GRID, "svg.hashsalt": "explainer",
     "figure.dpi": 100, "savefig.dpi": 144,
 }
+
+
+def picks(figure_events: pd.DataFrame, figure: str, role: str = "label") -> pd.DataFrame:
+    """The rows of ``data/figure_events.csv`` for one figure and role, in the file's order, labelled by
+    event id: which events a figure labels, includes, excludes or lists, with its labels and lanes."""
+    rows = figure_events[(figure_events["figure"].astype(str) == figure)
+                         & (figure_events["role"].astype(str) == role)]
+    return rows.set_axis(list(rows["event_id"]), axis=0)
 
 
 def figure(width: float = 8.0, height: float = 4.5, **kw):
@@ -63,9 +65,9 @@ def finish(fig, ax, title: str, source: str, as_of: str, subtitle: str | None = 
     t = fig.text(0.01, 1, title, fontsize=13, fontweight="bold", ha="left", va="top", gid="chart-title")
     fit_width(fig, t, min_size=9)
     if subtitle:
-        st = fig.text(0.01, 1, subtitle, fontsize=10, color="#444444", ha="left", va="top", gid="chart-subtitle")
+        st = fig.text(0.01, 1, subtitle, fontsize=10, color=INK_MID, ha="left", va="top", gid="chart-subtitle")
         fit_width(fig, st, min_size=7.5)
-    fig.text(0.01, 0.01, f"Source: {source}. As of {as_of}.", fontsize=8, color="#555555",
+    fig.text(0.01, 0.01, f"Source: {source}. As of {as_of}.", fontsize=8, color=INK_SOFT,
              ha="left", va="bottom", wrap=True)
     relayout(fig)
 
@@ -230,7 +232,7 @@ def ranked_bars(labels, values, *, highlight=None, annotations=None, title: str,
         note = f"  {value_fmt(values[i])}"
         if annotations is not None and annotations[i]:
             note += f" ({annotations[i]})"
-        notes.append(ax.text(values[i], y, note, va="center", fontsize=9, color="#222222"))
+        notes.append(ax.text(values[i], y, note, va="center", fontsize=9, color=INK))
     ax.set_xlim(0, top * 1.35)
     ax.set_xlabel(xlabel)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: value_fmt(v)))
@@ -262,7 +264,7 @@ def timeline(events: pd.DataFrame, *, date: str = "date", label: str = "label", 
     fig, ax = figure(width, 1.2 + 1.15 * len(lanes))
     for i, ln in enumerate(lanes):
         y = len(lanes) - 1 - i
-        ax.axhline(y, color="#EEEEEE", lw=1, zorder=0)
+        ax.axhline(y, color=RULE_FAINT, lw=1, zorder=0)
         sub = ev[ev[lane] == ln].reset_index(drop=True)
         for j, row in sub.iterrows():
             c = colors.get(ln, BASE)
@@ -275,7 +277,7 @@ def timeline(events: pd.DataFrame, *, date: str = "date", label: str = "label", 
             if j % label_every == 0 and row[label]:
                 dy = 0.22 if j % 2 == 0 else -0.22
                 ax.text(x0, y + dy, row[label], fontsize=7.5, ha="left",
-                        va="bottom" if dy > 0 else "top", rotation=0, color="#222222", zorder=4)
+                        va="bottom" if dy > 0 else "top", rotation=0, color=INK, zorder=4)
     ax.set_yticks(range(len(lanes)), [lane_labels.get(ln, ln) for ln in reversed(lanes)])
     ax.set_ylim(-0.7, len(lanes) - 0.3)
     ax.xaxis_date()
@@ -372,12 +374,6 @@ def quantize_png(png: bytes, colors: int = 48) -> bytes:
     buf = io.BytesIO()
     pal.save(buf, format="PNG", optimize=True)
     return buf.getvalue()
-
-
-def show_compact(fig, name: str, alt: str, caption: str | None = None, colors: int = 48, *,
-                 data: pd.DataFrame) -> Chart:
-    """:func:`show` with an explicit palette size (kept for the chapters that call it)."""
-    return show(fig, name, alt, caption, colors, data=data)
 
 
 # --------------------------------------------------------------------------- lane timeline, labels stacked
@@ -494,8 +490,8 @@ def lane_timeline(events: pd.DataFrame, *, lanes: dict, title: str, source: str,
         base = y_title - 0.9 - top
         ax.plot([x0 + 0.004 * (x1 - x0)], [y_title], "s", color=c, ms=7, zorder=4)
         ax.text(x0 + 0.02 * (x1 - x0), y_title, name, fontsize=fontsize + 1.2, fontweight="bold",
-                va="center", ha="left", color="#111111", zorder=4)
-        ax.plot([x0, x1], [base, base], color="#DDDDDD", lw=1, zorder=1)
+                va="center", ha="left", color=INK_STRONG, zorder=4)
+        ax.plot([x0, x1], [base, base], color=RULE, lw=1, zorder=1)
         for i, x, right, lv in layout[key]:
             row = ev.iloc[i]
             e = ends[i]
@@ -507,9 +503,9 @@ def lane_timeline(events: pd.DataFrame, *, lanes: dict, title: str, source: str,
             else:
                 ax.plot([x], [base], "o", color=c, ms=7, markeredgecolor="white", zorder=3)
             ly = base + 0.9 + (lv - 1) * 1.0
-            ax.plot([x, x], [base + 0.3, ly - 0.42], color="#999999", lw=0.7, zorder=1)
+            ax.plot([x, x], [base + 0.3, ly - 0.42], color=LEADER, lw=0.7, zorder=1)
             ax.text(x, ly, row[label], fontsize=fontsize, ha="right" if right else "left", va="center",
-                    color="#222222", zorder=4)
+                    color=INK, zorder=4)
         y = base - 0.7
     ax.set_xlim(x0, x1)
     ax.set_ylim(y + 0.1, 0.1)
@@ -517,7 +513,7 @@ def lane_timeline(events: pd.DataFrame, *, lanes: dict, title: str, source: str,
     ax.xaxis.set_major_locator(mdates.YearLocator(year_step))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_yticks([])
-    ax.grid(axis="x", color="#F0F0F0")
+    ax.grid(axis="x", color=GRID)
     ax.set_axisbelow(True)
     for s in ("left", "right", "top"):
         ax.spines[s].set_visible(False)

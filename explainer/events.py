@@ -14,15 +14,9 @@ import html
 import pandas as pd
 
 from .data import DataPackage, country_name, package
+from .style import CATEGORY_NAMES
 from .text import cite, expand_months, md_escape, when
 
-#: Category → label, in the schema's order (data/datapackage.json, timeline.category).
-CATEGORY_LABELS = {
-    "indictment": "Indictment", "designation": "Designation", "reward": "Reward",
-    "military": "Military", "deportation": "Deportation", "court": "Court ruling",
-    "venezuela": "In Venezuela", "regional": "Elsewhere in the region", "migration": "Migration",
-    "assessment": "Intelligence assessment",
-}
 
 
 def dates(row) -> str:
@@ -49,7 +43,7 @@ def filter_form(events: pd.DataFrame) -> str:
     return (
         '<form class="tl-filters" id="tl-filters" role="search" aria-label="Filter the events" hidden>\n'
         '<div class="tl-field"><label for="tl-cat">Category</label>'
-        f'<select id="tl-cat" name="category">{_options(CATEGORY_LABELS, cats.value_counts(), "All categories")}'
+        f'<select id="tl-cat" name="category">{_options(CATEGORY_NAMES, cats.value_counts(), "All categories")}'
         '</select></div>\n'
         '<div class="tl-field"><label for="tl-iso">Country</label>'
         f'<select id="tl-iso" name="country">{_options(countries, isos.value_counts(), "All countries")}'
@@ -75,7 +69,7 @@ def timeline_markdown(pkg: DataPackage | None = None) -> str:
             note = f" {md_escape(expand_months(r['note']))}" if isinstance(r["note"], str) and r["note"] else ""
             out.append(
                 f":::{{container}} tl-event tl-cat-{cat} tl-iso-{iso.lower()}\n"
-                f"**{dates(r)}** · {CATEGORY_LABELS[cat]} · {md_escape(country_name(iso))}\n\n"
+                f"**{dates(r)}** · {CATEGORY_NAMES[cat]} · {md_escape(country_name(iso))}\n\n"
                 f"{md_escape(r['event'])}{note} {cite(r['source_keys'], required=True)} "
                 f"*({r['confidence']})*\n"
                 ":::\n")
