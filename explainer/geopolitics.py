@@ -2,7 +2,7 @@
 
 * :func:`us_actions` picks the dated US government actions out of ``timeline.csv`` and puts each on a
   lane (designation, indictment, reward, military, deportation, court); :func:`actions_chart` draws them
-  with :func:`explainer.charts.timeline` and adds short, non-overlapping labels.
+  with the book's timeline engine, :func:`explainer.charts.timeline`.
 * :func:`strikes_chart` draws the cumulative tallies of ``strikes.csv`` (deaths as a min–max band, the
   strike counts written above each tally, the strikes the administration tied to the gang marked).
 * :func:`grouped_table` writes a two-column Markdown table, readable on a phone, whose rows cite their
@@ -20,19 +20,16 @@ from .text import and_list, calendar_months, cite, format_date, md_escape, span
 
 #: The lanes of the US-actions chart, top to bottom, with their labels and colours (Okabe–Ito).
 LANES = ["designation", "indictment", "reward", "military", "deportation", "court"]
-LANE_LABELS = {c: style.lane_label(c) for c in LANES}
 LANE_COLORS = {c: style.CATEGORY_COLORS[c] for c in LANES}
 
 #: The chart's name. Which events it labels (and on which side of the dot), and which rows it includes
 #: or excludes against its rule (US government actions from 2024 on), are rows of data/figure_events.csv.
 ACTIONS_FIGURE = "us-actions-2024-2026"
-LABEL_OFFSET = 0.24  # lane units between a dot and its label
-LABEL_SIZE = 9.5
 CROWDED_DAYS = 10  # strike tallies closer than this get their label written to the side
 
 
 def us_actions(timeline: pd.DataFrame, figure_events: pd.DataFrame, start: str = "2024-01-01") -> pd.DataFrame:
-    """US government actions from ``start`` on, one row per event, with ``label`` and ``label_side``.
+    """US government actions from ``start`` on, one row per event, with its chart ``label`` (or "").
 
     The rule: events in the United States on one of the :data:`LANES`, except comparator rewards (rows
     whose note starts with "Comparator"); the chart's ``include`` and ``exclude`` rows of
@@ -50,52 +47,24 @@ def us_actions(timeline: pd.DataFrame, figure_events: pd.DataFrame, start: str =
     out["category"] = out["category"].astype(str)
     labels = charts.picks(figure_events, ACTIONS_FIGURE)
     out["label"] = [labels["label"].get(e, "") for e in out["event_id"]]
-    out["label_side"] = [str(labels["label_side"].get(e, "")) for e in out["event_id"]]
     return out
 
 
-def lane_y(category: str) -> int:
-    """The y position :func:`explainer.charts.timeline` gives a lane when ``lanes=LANES``."""
-    return len(LANES) - 1 - LANES.index(category)
-
-
 def actions_chart(actions: pd.DataFrame, *, title: str, source: str, as_of: str,
-                  subtitle: str | None = None, width: float = 8.0, height: float = 6.4):
-    """The US-actions timeline: dots on lanes by category, short labels that do not collide.
-
-    Labels in the last quarter of the time range are right-aligned so they stay inside the frame.
-    """
-    dots = actions.assign(label="")  # the dots come from charts.timeline; labels are placed here
-    fig = charts.timeline(dots, lane="category", lanes=LANES, lane_labels=LANE_LABELS, colors=LANE_COLORS,
-                          title=title, source=source, as_of=as_of, subtitle=subtitle, width=width)
-    ax = fig.axes[0]
-    lo, hi = actions["date"].min(), actions["date"].max()
-    pad = pd.Timedelta(days=20)
-    ax.set_xlim(mdates.date2num(lo - pad), mdates.date2num(hi + pad))
-    right_edge = lo + (hi - lo) * 0.78
-    for _, row in actions.iterrows():
-        text, side = row["label"], row["label_side"]
-        if not text:
-            continue
-        dy = LABEL_OFFSET if side == "above" else -LABEL_OFFSET
-        ha = "right" if row["date"] > right_edge else "left"
-        ax.text(mdates.date2num(row["date"]), lane_y(row["category"]) + dy, text, fontsize=LABEL_SIZE,
-                ha=ha, va="bottom" if dy > 0 else "top", color=charts.INK, zorder=4,
-                gid=f"label:{row['event_id']}")
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[1, 7]))
-    ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=[4, 10]))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    ax.tick_params(axis="y", labelsize=10)
-    ax.tick_params(axis="x", labelsize=10)
-    fig.set_size_inches(width, height)
-    charts.relayout(fig)
-    return fig
+                  subtitle: str | None = None, width: float = 8.0):
+    """The US-actions timeline: one lane per kind of action, every action a dot, the chosen ones named
+    (labels from ``figure_events``), drawn by the book's timeline engine."""
+    pad = pd.Timedelta(days=25)
+    return charts.timeline(actions, lanes={c: style.CATEGORY_NAMES[c] for c in LANES}, lane="category",
+                           colors=LANE_COLORS, title=title, subtitle=subtitle, source=source, as_of=as_of,
+                           width=width, fontsize=9, start=actions["date"].min() - pad,
+                           stop=actions["date"].max() + pad)
 
 
 def actions_alt(actions: pd.DataFrame) -> str:
     """Alt text for :func:`actions_chart`: the span, the count per lane and the labelled events."""
     counts = actions["category"].value_counts()
-    lanes = "; ".join(f"{LANE_LABELS[c].replace(chr(10), ' ').lower()} {int(counts.get(c, 0))}"
+    lanes = "; ".join(f"{style.CATEGORY_NAMES[c].lower()} {int(counts.get(c, 0))}"
                       for c in LANES)
     named = [f"{label} ({format_date(d)})" for label, d in zip(actions["label"], actions["date"]) if label]
     return (f"Timeline of {len(actions)} US government actions from {format_date(actions['date'].min())} "

@@ -5,11 +5,9 @@
 * :func:`offer_note` turns such a row into the short annotation used on the bar chart.
 * :func:`leadership_timeline` picks the US legal actions against Tren de Aragua's leadership out of
   ``timeline.csv``, with the short chart labels of ``figure_events.csv``.
-* :func:`vertical_timeline` draws those events down a date axis, labels on the right, without overlaps.
 """
 from __future__ import annotations
 
-import matplotlib.dates as mdates
 import pandas as pd
 
 from . import charts, style
@@ -114,70 +112,6 @@ def leadership_timeline(timeline: pd.DataFrame, figure_events: pd.DataFrame) -> 
     sub["label"] = events["label"]
     sub["category"] = sub["category"].astype(str)
     return sub.sort_values(["date", "event_id"]).reset_index(drop=True)
-
-
-def vertical_timeline(events: pd.DataFrame, *, title: str, source: str, as_of: str,
-                      subtitle: str | None = None, lanes: dict | None = None, colors: dict | None = None,
-                      width: float = 6.4, height: float | None = None, highlight: str | None = None):
-    """Events down a vertical date axis (earliest at the top), one dot per event coloured by
-    ``category``, each label on the right with its date, spread so no two labels overlap and joined
-    to its dot by a thin leader line. ``highlight`` is an event id drawn larger, its label in bold."""
-    lanes = lanes or LANES
-    colors = colors or LANE_COLORS
-    ev = events.sort_values("date", kind="stable").reset_index(drop=True)
-    n = len(ev)
-    height = height or max(4.0, 0.42 * n + 1.9)
-    fig, ax = charts.figure(width, height)
-    ys = [mdates.date2num(pd.Timestamp(d)) for d in ev["date"]]
-    lo, hi = min(ys), max(ys)
-    span = max(hi - lo, 1.0)
-    # Label slots one text line apart, in date units: the axis height in inches sets the scale.
-    axes_h_in = max(height - 1.7, 1.0)
-    extent = span
-    for _ in range(4):
-        gap = extent / axes_h_in * 0.24
-        label_y = charts.spread_positions(ys, gap)
-        extent = max(max(label_y), hi) - min(min(label_y), lo) + 1.6 * gap
-    top, bottom = min(min(label_y), lo) - gap * 0.8, max(max(label_y), hi) + gap * 0.8
-    ax.axvline(0, color=style.AXIS, lw=1.5, zorder=1)
-    seen: dict[float, int] = {}
-    for i, row in ev.iterrows():
-        c = colors.get(row["category"], charts.BASE)
-        big = highlight is not None and row.get("event_id") == highlight
-        k = seen.get(ys[i], 0)  # events on the same day sit side by side
-        seen[ys[i]] = k + 1
-        x0 = 0.045 * k
-        ax.plot([x0], [ys[i]], "o", color=c, ms=10 if big else 7, markeredgecolor="white", zorder=3 + k)
-        ax.plot([x0 + 0.02, 0.13, 0.17], [ys[i], label_y[i], label_y[i]], color=style.LEADER, lw=0.6,
-                zorder=2)
-        precision = row["date_precision"] if "date_precision" in ev.columns else "day"
-        weight = "bold" if big else "normal"
-        ax.text(0.19, label_y[i], format_date(row["date"], precision, short=True), va="center", ha="left",
-                fontsize=9, color=style.INK_SOFT, fontweight=weight)
-        ax.text(0.74, label_y[i], charts.mpl_escape(row["label"]), va="center", ha="left", fontsize=10,
-                color=style.INK_STRONG, fontweight=weight)
-    ax.set_xlim(-0.2, 2.85)
-    ax.set_ylim(bottom, top)  # earliest at the top
-    first, last = pd.Timestamp(mdates.num2date(top)).year, pd.Timestamp(mdates.num2date(bottom)).year
-    for y in range(first, last + 2):
-        yv = mdates.date2num(pd.Timestamp(f"{y}-01-01"))
-        if top < yv < bottom:
-            ax.plot([-0.03, 0.0], [yv, yv], color=style.RULE_STRONG, lw=1, zorder=1)
-            ax.text(-0.05, yv, str(y), ha="right", va="center", fontsize=9, color=style.TICK,
-                    fontweight="bold")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for s in ("left", "bottom", "top", "right"):
-        ax.spines[s].set_visible(False)
-    from matplotlib.lines import Line2D
-
-    used = [k for k in lanes if k in set(ev["category"])]
-    handles = [Line2D([0], [0], marker="o", color="w", markerfacecolor=colors[k], markersize=8,
-                      label=lanes[k]) for k in used]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncol=len(handles),
-              frameon=False, fontsize=9, handletextpad=0.3, columnspacing=1.2, borderaxespad=0.2)
-    charts.finish(fig, ax, title, source, as_of, subtitle)
-    return fig
 
 
 # --------------------------------------------------------------------------- the chapter's prose

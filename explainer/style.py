@@ -6,8 +6,6 @@ blindness.
 """
 from __future__ import annotations
 
-import textwrap
-
 #: Okabe–Ito, plus two greys.
 PALETTE = {
     "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
@@ -48,7 +46,3 @@ CATEGORIES = {
 CATEGORY_NAMES = {c: name for c, (name, _) in CATEGORIES.items()}
 CATEGORY_COLORS = {c: color for c, (_, color) in CATEGORIES.items()}
 
-
-def lane_label(category: str, width: int = 14) -> str:
-    """A category's name on as many lines as a narrow lane title needs ("Designations\\nand sanctions")."""
-    return "\n".join(textwrap.wrap(CATEGORY_NAMES[category], width))

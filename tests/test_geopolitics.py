@@ -6,6 +6,7 @@ from markdown_it import MarkdownIt
 
 from explainer import data
 from explainer import geopolitics as geo
+from explainer import style
 from explainer.data import format_date
 from conftest import figure_events
 
@@ -53,10 +54,10 @@ def test_us_actions_keeps_only_us_actions_on_the_six_lanes():
     picks = figure_events(geo.ACTIONS_FIGURE, [
         {"event_id": "e-2025-04-07-nic-memo", "role": "exclude", "note": "An assessment."},
         {"event_id": "e-2026-01-03-maduro-captured", "role": "include", "note": "A US action abroad."},
-        {"event_id": "e-2026-01-03-maduro-captured", "label": "Maduro captured", "label_side": "below"}])
+        {"event_id": "e-2026-01-03-maduro-captured", "label": "Maduro captured"}])
     out = geo.us_actions(t, picks, start="2024-01-01")
     assert out["event_id"].tolist() == ["e-a", "e-2026-01-03-maduro-captured"]
-    assert out.loc[1, "label"] == "Maduro captured" and out.loc[1, "label_side"] == "below"
+    assert out.loc[1, "label"] == "Maduro captured"
     assert out.loc[0, "label"] == ""
     assert geo.us_actions(t, picks.iloc[[0]], start="2024-01-01")["event_id"].tolist() == ["e-a"]
 
@@ -75,7 +76,6 @@ def test_every_short_label_names_a_charted_action(actions, fig_events):
     """A renamed or dropped event must not leave a label that silently disappears from the chart."""
     labels = fig_events[(fig_events["figure"] == geo.ACTIONS_FIGURE) & (fig_events["role"] == "label")]
     assert set(labels["event_id"]) <= set(actions["event_id"])
-    assert set(labels["label_side"].astype(str)) <= {"above", "below"}
 
 
 # --------------------------------------------------------------------------- chart 1
@@ -83,18 +83,15 @@ def _label_texts(fig):
     return [t for t in fig.axes[0].texts if (t.get_gid() or "").startswith("label:")]
 
 
-def test_actions_chart_labels_sit_on_their_lanes(actions):
+def test_actions_chart_names_the_labelled_actions_and_draws_every_one(actions):
     fig = geo.actions_chart(actions, title="t", source="s", as_of="a")
     ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_yticklabels()] == [
-        geo.LANE_LABELS[c] for c in reversed(geo.LANES)]
+    texts = {t.get_text() for t in ax.texts}
+    assert {style.CATEGORY_NAMES[c] for c in geo.LANES} <= texts  # every lane is titled
     labels = _label_texts(fig)
-    assert len(labels) == int((actions["label"] != "").sum()) > 10
-    by_id = actions.set_index("event_id")
-    for t in labels:
-        event_id = t.get_gid().removeprefix("label:")
-        x, y = t.get_position()
-        assert abs(abs(y - geo.lane_y(by_id.loc[event_id, "category"])) - geo.LABEL_OFFSET) < 1e-9
+    labelled = actions[actions["label"] != ""]
+    assert len(labelled) > 10
+    assert {t.get_gid().removeprefix("label:") for t in labels} == set(labelled["event_id"])
     dots = [ln for ln in ax.lines if ln.get_marker() == "o"]
     assert len(dots) == len(actions)
     matplotlib.pyplot.close(fig)

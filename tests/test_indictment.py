@@ -114,7 +114,7 @@ def test_leadership_timeline_names_unknown_ids():
                                                   [{"event_id": "e-1999-01-01-nothing", "label": "x"}]))
 
 
-def test_vertical_timeline_draws_every_event_without_overlap():
+def test_the_vertical_timeline_draws_every_event_without_overlap():
     ev = pd.DataFrame({
         "event_id": ["a", "b", "c", "d"],
         "date": pd.to_datetime(["2025-12-18", "2025-12-18", "2025-12-19", "2024-07-11"]),
@@ -122,7 +122,8 @@ def test_vertical_timeline_draws_every_event_without_overlap():
         "category": ["indictment", "reward", "designation", "reward"],
         "label": ["Charges $5M", "Reward", "Sanction", "First"],
     })
-    fig = ind.vertical_timeline(ev, title="T", source="S", as_of="1 March 2026", highlight="a")
+    fig = charts.timeline(ev, lanes=ind.LANES, lane="category", colors=ind.LANE_COLORS, vertical=True,
+                          title="T", source="S", as_of="1 March 2026", highlight="a")
     ax = fig.axes[0]
     dots = [ln for ln in ax.lines if ln.get_marker() == "o"]
     assert len(dots) == 4

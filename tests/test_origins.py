@@ -62,8 +62,8 @@ def _history_frame():
     })
 
 
-def test_lane_timeline_draws_a_span_and_labels_that_do_not_overlap():
-    fig = charts.lane_timeline(_history_frame(), lanes={"a": "Lane A", "b": "Lane B", "c": "Lane C"},
+def test_timeline_draws_a_span_and_labels_that_do_not_overlap():
+    fig = charts.timeline(_history_frame(), lanes={"a": "Lane A", "b": "Lane B", "c": "Lane C"},
                                title="t", source="s", as_of="1 January 2026",
                                start="2004-07-01", stop="2026-07-01")
     ax = fig.axes[0]
@@ -89,9 +89,9 @@ def test_lane_timeline_draws_a_span_and_labels_that_do_not_overlap():
     charts.plt.close(fig)
 
 
-def test_lane_timeline_rejects_unknown_lanes():
+def test_timeline_rejects_unknown_lanes():
     with pytest.raises(ValueError, match="not listed"):
-        charts.lane_timeline(_history_frame(), lanes={"a": "A"}, title="t", source="s", as_of="x")
+        charts.timeline(_history_frame(), lanes={"a": "A"}, title="t", source="s", as_of="x")
 
 
 # --------------------------------------------------------------------------- maps: small-area helpers
