@@ -5,6 +5,7 @@
 * writes every chapter as a Jupyter notebook to ``<site>/notebooks/<name>.ipynb`` (converted from the
   MyST Markdown source with jupytext, with a first cell that installs the book's helper package when
   the notebook runs outside the repository, e.g. on Colab), and links it at the foot of the chapter;
+  the chapter's links to other pages (Markdown links, ``{doc}`` and ``{ref}``) point to the built pages;
 * removes the theme's JavaScript/CSS source maps from the site (developer-only, ≈3.4 MB);
 * adds Open Graph tags (title, description, image) and a social card to every page, for link previews;
 * puts the data's "as of" date in every page's footer;
@@ -39,13 +40,82 @@ if importlib.util.find_spec("explainer") is None:
 '''
 
 
-def to_notebook(md: Path, repo_url: str):
-    """The chapter as a plain notebook, with the set-up cell first."""
+#: A Markdown link (not an image) and the MyST roles that link pages: ``{doc}`` and ``{ref}``.
+_MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
+_XREF = re.compile(r"\{(?P<role>doc|ref)\}`(?:(?P<text>[^`<]*?)\s*<(?P<target>[^`>]+)>|(?P<bare>[^`]+))`")
+
+
+def site_links(text: str, md: Path, srcdir: Path, labels: dict, titles: dict, base: str = "../") -> str:
+    """A chapter's Markdown with its links into the book turned into links to the built site, as seen
+    from ``<site>/notebooks/``: ``[x](page.md#a)`` and ``[x](label)`` become ``[x](../chapters/page.html#a)``;
+    ``{doc}`` and ``{ref}`` roles (plain text in Jupyter) become Markdown links. ``labels`` is Sphinx's
+    label → (docname, anchor, section title); ``titles`` docname → title. ``base`` is the site as seen
+    from the notebook (``"../"``, or the site's address)."""
+    here = md.resolve().parent.relative_to(Path(srcdir).resolve())
+
+    def docname(target: str) -> str | None:
+        path = target[1:] if target.startswith("/") else (here / target).as_posix()
+        parts = []
+        for part in path.split("/"):
+            if part == "..":
+                if not parts:
+                    return None
+                parts.pop()
+            elif part not in ("", "."):
+                parts.append(part)
+        return "/".join(parts).removesuffix(".md")
+
+    def page(target: str) -> str | None:
+        """The site address of a link target, or None to leave the link alone."""
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("//"):
+            return None
+        path, _, frag = target.partition("#")
+        if not path and frag in labels:
+            doc, anchor, _ = labels[frag]
+            return f"{base}{doc}.html#{anchor}"
+        if not path:
+            return None
+        if path in labels:
+            doc, anchor, _ = labels[path]
+            return f"{base}{doc}.html#{anchor}"
+        doc = docname(path)
+        if doc is None:
+            return None
+        if path.endswith(".md") or doc in titles:
+            return f"{base}{doc}.html" + (f"#{frag}" if frag else "")
+        return f"{base}{doc}" + (f"#{frag}" if frag else "")  # a file of the site (data, downloads)
+
+    def link(m):
+        href = page(m["target"])
+        return m.group(0) if href is None else f"[{m['text']}]({href})"
+
+    def xref(m):
+        target = (m["target"] or m["bare"]).strip()
+        if m["role"] == "ref":
+            if target not in labels:
+                return m.group(0)
+            doc, anchor, title = labels[target]
+            return f"[{m['text'] or title}]({base}{doc}.html#{anchor})"
+        doc = docname(target)
+        if doc not in titles:
+            return m.group(0)
+        return f"[{m['text'] or titles[doc]}]({base}{doc}.html)"
+
+    return _MD_LINK.sub(link, _XREF.sub(xref, text))
+
+
+def to_notebook(md: Path, repo_url: str, links=None):
+    """The chapter as a plain notebook, with the set-up cell first. ``links``, if given, rewrites each
+    Markdown cell's text (see :func:`site_links`)."""
     import jupytext
     import nbformat
 
     nb = jupytext.read(md)
     nb.metadata.pop("jupytext", None)
+    if links is not None:
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                cell.source = links(cell.source)
     setup = nbformat.v4.new_code_cell(SETUP_CELL.format(repo=repo_url))
     setup.metadata["tags"] = ["remove-cell"]
     nb.cells.insert(0, setup)
@@ -140,8 +210,12 @@ def _build_finished(app, exception):
     nb_dir = out / "notebooks"
     nb_dir.mkdir(exist_ok=True)
     repo = (app.config.html_theme_options or {}).get("repository_url", "")
+    labels = app.env.domaindata["std"]["labels"]
+    titles = {doc: t.astext() for doc, t in app.env.titles.items()}
+    base = app.config.html_baseurl.rstrip("/") + "/" if app.config.html_baseurl else "../"
     for p in code_pages(src):
-        nbformat.write(to_notebook(p, repo), nb_dir / f"{p.stem}.ipynb")
+        nb = to_notebook(p, repo, links=lambda text, p=p: site_links(text, p, src, labels, titles, base))
+        nbformat.write(nb, nb_dir / f"{p.stem}.ipynb")
     # The theme ships source maps (≈3.4 MB) that only browser developer tools ever request.
     for p in (out / "_static").rglob("*.map"):
         p.unlink()
