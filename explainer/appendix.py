@@ -51,7 +51,8 @@ def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "..
         rows.append(("Licence", _md_escape(res_lic)))
         rows.append(("SHA-256", f"`{sha}`"))
         rows.append(("Size", f"{res.get('bytes', 0):,} bytes"))
-        rows.append(("Download", f"[{res['path']}]({link_prefix}{res['path']})"))
+        # a plain link to the published file (a Markdown link to a local file would copy it to _downloads/)
+        rows.append(("Download", f'<a href="{link_prefix}{res["path"]}" download>{res["path"]}</a>'))
         out.append("| Property | Value |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows) + "\n")
         if "schema" in res:
             keys = sorted({k for ks in pkg.load(name)["source_keys"] for k in ks})

@@ -41,7 +41,7 @@ def test_data_sources_page_lists_every_table_with_checksum():
     for res in pkg.descriptor["resources"]:
         assert f"`{res['path']}`" in md
         assert res["hash"].removeprefix("sha256:") in md
-        assert f"(../data/{res['path']})" in md
+        assert f'href="../data/{res["path"]}" download' in md
     assert "Venezuelan refugees" in md or "migration" in md
 
 

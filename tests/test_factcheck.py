@@ -190,10 +190,17 @@ def test_verdict_table_has_one_row_per_claim(claims):
 
 
 # ---------------------------------------------------------------- chapters, glossary, corrections
-def test_factcheck_chapter_parses_markdown_outputs_as_myst():
-    text = (ROOT / "chapters" / "factcheck.md").read_text(encoding="utf-8")
-    front = text.split("---", 2)[1]
-    assert re.search(r"mystnb:\s*\n\s+render_markdown_format:\s*myst", front)
+def test_markdown_outputs_are_parsed_as_myst_in_every_chapter():
+    """The claim cards and list tables are MyST: set once for the book, never per file (a JupyterLab save
+    must not be able to change how a chapter renders)."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert config["sphinx"]["config"]["nb_render_markdown_format"] == "myst"
+    for md in [ROOT / "intro.md", *(ROOT / "chapters").glob("*.md")]:
+        text = md.read_text(encoding="utf-8")
+        front = text.split("---", 2)[1] if text.startswith("---") else ""
+        assert "render_markdown_format" not in front, md.name
 
 
 def test_glossary_defines_every_term_in_plain_language():
