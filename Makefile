@@ -59,9 +59,15 @@ serve: book
 	@echo "Serving on http://127.0.0.1:8000/ (Ctrl+C to stop)"
 	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory $(HTML)
 
-lab: $(STAMP)
+LAB_STAMP := $(VENV)/.lab-installed
+$(LAB_STAMP): $(STAMP) requirements-lab.txt
 	$(BIN)/python -m pip install --quiet -r requirements-lab.txt -c constraints.txt
-	$(BIN)/jupyter lab --ip 127.0.0.1 chapters/
+	touch $@
+
+# JupyterLab on the chapters, installed once. The chapters open as notebooks (jupytext; jupytext.toml says
+# how they are saved). Jupyter refuses to run as root unless told, as in a container.
+lab: $(LAB_STAMP)
+	$(BIN)/jupyter lab --ip 127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root) chapters/
 
 checksums: $(STAMP)  ## record new SHA-256 checksums after a reviewed data change
 	$(BIN)/python -m explainer.data --write-hashes
