@@ -7,7 +7,7 @@
   from ``data/corrections.csv`` and the note links to the correction's entry in the corrections log,
   so a correction note cannot exist without a logged correction.
 * ``{repo}`new correction <issues/new?template=correction.md>``` — a link into the book's repository
-  (its address is set once: ``explainer.publish.book_urls``). A build that knows no repository shows the
+  (its address is set once: ``_ext/publish.py``, ``book_urls``). A build that knows no repository shows the
   text without a link.
 """
 from __future__ import annotations

@@ -1,9 +1,17 @@
 """Helpers for the Tren de Aragua explainer book.
 
 * :mod:`explainer.data`    — load and validate the data package (typed DataFrames, clear errors)
+* :mod:`explainer.text`    — the house style in words: dates, money, counts, lists, escaping, citations
+* :mod:`explainer.toc`     — the book's pages, from ``_toc.yml``
 * :mod:`explainer.charts`  — the house chart style and one function per kind of chart
 * :mod:`explainer.maps`    — folium maps: choropleths, escaped popups, legends, titled iframes
-* :mod:`explainer.offline` — Sphinx extension that serves the maps' JavaScript from the book itself
+* :mod:`explainer.offline` — the maps' JavaScript and CSS, vendored with checksums
+* one module per chapter (``indictment``, ``origins``, ``spread``, ``geopolitics``, ``claims``) with the
+  selections its figures and prose draw on, and :mod:`explainer.appendix` for the generated pages
+* build tools, never imported by a chapter: :mod:`explainer.checks` (``python -m explainer.checks``, the
+  prose ⇄ data checker) and :mod:`explainer.cache` (the execution cache guard)
+
+The Sphinx extensions of the build live outside the package, in ``_ext/``.
 """
 from __future__ import annotations
 

@@ -5,16 +5,15 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from . import toc
 from .data import CONFIDENCE, ROOT, DataPackage, package
 from .text import bibliography
 from .text import md_escape as _md_escape
 
 
 def chapters_using(table: str, root: Path = ROOT) -> list[str]:
-    """Chapter files that load ``table`` (``data.load("table")``)."""
-    pat = re.compile(r"""load\(\s*["']%s["']\s*\)""" % re.escape(table))
-    files = [root / "intro.md", *sorted((root / "chapters").glob("*.md"))]
-    return [p.stem for p in files if p.exists() and pat.search(p.read_text(encoding="utf-8"))]
+    """Docnames of the pages that draw on ``table`` (load it, or bind prose to its rows), in book order."""
+    return [name for name, p in zip(toc.docnames(root), toc.pages(root)) if table in toc.tables_used(p)]
 
 
 def confidence_counts(pkg: DataPackage | None = None) -> dict[str, Counter]:
@@ -23,12 +22,10 @@ def confidence_counts(pkg: DataPackage | None = None) -> dict[str, Counter]:
             if "confidence" in pkg.load(t)}
 
 
-def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "../data/",
-                          chapter_titles: dict[str, str] | None = None) -> str:
+def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "../data/") -> str:
     """The "Data and sources" appendix as Markdown: one section per table."""
     pkg = pkg or package()
     bib = bibliography(pkg.bib_path)
-    chapter_titles = chapter_titles or CHAPTER_TITLES
     lic = ", ".join(x.get("title", x["name"]) for x in pkg.descriptor.get("licenses", []))
     out = []
     for res in pkg.descriptor["resources"]:
@@ -45,13 +42,13 @@ def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "..
                 rows.append(("Confidence", ", ".join(f"{c}: {counts[c]}" for c in CONFIDENCE if counts[c])))
             rows.append(("Columns", ", ".join(f"`{f['name']}`" for f in res["schema"]["fields"])))
         used = chapters_using(name, pkg.root.parent)
-        links = [f"[{_md_escape(chapter_titles.get(c, c))}]({'../intro' if c == 'intro' else c}.md)" for c in used]
+        links = [_chapter_link(c, pkg.root.parent) for c in used]
         rows.append(("Used in", ", ".join(links) or "the maps" if name == "boundaries" else ", ".join(links) or "—"))
         res_lic = ", ".join(x.get("title", x["name"]) for x in res.get("licenses", [])) or lic
         rows.append(("Licence", _md_escape(res_lic)))
         rows.append(("SHA-256", f"`{sha}`"))
         rows.append(("Size", f"{res.get('bytes', 0):,} bytes"))
-        # a plain link to the published file (a Markdown link to a local file would copy it to _downloads/)
+        # raw HTML: a Markdown link to a local file would become a copy under _downloads/<hash>/
         rows.append(("Download", f'<a href="{link_prefix}{res["path"]}" download>{res["path"]}</a>'))
         out.append("| Property | Value |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows) + "\n")
         if "schema" in res:
@@ -68,19 +65,14 @@ def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "..
     return "\n".join(out)
 
 
-CHAPTER_TITLES = {
-    "intro": "Introduction", "indictment": "The indictment and the reward", "origins": "Origins",
-    "spread": "Regional spread", "geopolitics": "Geopolitics", "factcheck": "Fact-check",
-    "methods": "Methods", "glossary": "Glossary", "data-sources": "Data and sources",
-    "whats-new": "What's new", "corrections": "Corrections log",
-}
 KIND_LABELS = {"correction": "Correction", "clarification": "Clarification", "update": "Update"}
 
 
-def _chapter_link(chapter: str) -> str:
-    """A MyST ``{doc}`` link to a page, valid from any page (outputs rendered as MyST)."""
-    docname = "/intro" if chapter == "intro" else f"/chapters/{chapter}"
-    return f"{{doc}}`{CHAPTER_TITLES.get(chapter, chapter)} <{docname}>`"
+def _chapter_link(chapter: str, root: Path = ROOT) -> str:
+    """A MyST ``{doc}`` link to a page (a docname, or a chapter's file stem), valid from any page."""
+    docname = chapter if "/" in chapter or chapter == "intro" else f"chapters/{chapter}"
+    title = re.sub(r"[`<>]", "", toc.short_title(root / f"{docname}.md"))  # role text is literal
+    return f"{{doc}}`{title} </{docname}>`"
 
 
 def _sources(keys, bib) -> str:
@@ -136,3 +128,48 @@ def whats_new_markdown(pkg: DataPackage | None = None, limit: int | None = None)
                        f"({_sources(r['source_keys'], bib)})")
         out.append("")
     return "\n".join(out)
+
+
+def data_sources_values(pkg: DataPackage | None = None) -> dict[str, object]:
+    """The counts the "Data and sources" page states, by glue name."""
+    from .data import bib_keys
+
+    pkg = pkg or package()
+    totals = {c: sum(counts[c] for counts in confidence_counts(pkg).values()) for c in CONFIDENCE}
+    return dict(n_tables=len(pkg.tables), n_rows=sum(len(pkg.load(t)) for t in pkg.tables),
+                n_sources=len(bib_keys(pkg.bib_path)), n_primary=totals["primary"],
+                n_corroborated=totals["corroborated"], n_single=totals["single-source"],
+                n_contested=totals["contested"], n_unverified=totals["unverified"])
+
+
+def methods_values(pkg: DataPackage | None = None) -> dict[str, object]:
+    """The counts and dates the Methods chapter states, by glue name."""
+    from .data import bib_keys
+    from .text import format_date
+
+    pkg = pkg or package()
+    tables = {name: pkg.load(name) for name in pkg.tables}
+    mig, strikes, timeline = tables["migration"], tables["strikes"], tables["timeline"]
+    bra = mig[(mig["geo"] == "BRA") & (mig["snapshot"] == "2025-11")].sort_values("count", ascending=False)
+    contested_strike = strikes[strikes["killed_min"] != strikes["killed_max"]].iloc[0]
+    return dict(
+        n_tables=len(tables), n_rows=f"{sum(len(t) for t in tables.values()):,}", n_sources=len(bib_keys(pkg.bib_path)),
+        bra_high=f"{bra.iloc[0]['count']:,}", bra_low=f"{bra.iloc[1]['count']:,}",
+        strike_low=int(contested_strike["killed_min"]), strike_high=int(contested_strike["killed_max"]),
+        strike_date=format_date(contested_strike["as_of"]),
+        ice_post=format_date(timeline.loc["e-2026-02-18-ice-wanted-post", "date"]),
+        maduro_motion=format_date(timeline.loc["e-2026-02-26-maduro-motion-to-dismiss", "date"]),
+        strike_last=format_date(strikes["as_of"].max()),
+        r4v_last=format_date(mig.loc[mig["geo"] == "LAC", "as_of"].max(), "month"),
+        audit_month=format_date(tables["corrections"]["published"].min(), "month"),
+    )
+
+
+def confidence_list(pkg: DataPackage | None = None) -> str:
+    """Each table's rows by confidence label, as a Markdown list."""
+    pkg = pkg or package()
+    items = []
+    for name, counts in confidence_counts(pkg).items():
+        parts = ", ".join(f"{counts[label]} {label}" for label in CONFIDENCE if counts[label])
+        items.append(f"- **{name}** ({len(pkg.load(name)):,} rows): {parts}")
+    return "\n".join(items)

@@ -32,8 +32,7 @@ CACHE_DIR = Path("_build") / ".jupyter_cache"
 STAMP_NAME = "explainer-inputs.sha256"
 #: Modules of the package that only Sphinx or the build use; no chapter imports them (a test checks),
 #: so editing them re-renders pages but re-executes no chapter.
-BUILD_ONLY = ("explainer/cache.py", "explainer/publish.py", "explainer/bibstyle.py", "explainer/checks.py",
-              "explainer/slim.py", "explainer/icons.py")
+BUILD_ONLY = ("explainer/cache.py", "explainer/checks.py")
 #: Files outside the package that chapters read at run time, or that decide what they run with.
 RUNTIME_FILES = ("references.bib", "requirements.txt", "constraints.txt", "pyproject.toml")
 #: MyST-NB's reader for MyST Markdown notebooks (the one the Sphinx build uses).
@@ -92,12 +91,12 @@ def execute(root: Path = ROOT, paths: list[Path] | None = None) -> list[str]:
     from jupyter_cache.cache.db import NbProjectRecord
     from jupyter_cache.executors import load_executor
 
-    from .publish import notebook_sources
+    from .toc import code_pages
 
     conf = _execution_config(root)
     if conf.get("execute_notebooks", "cache") != "cache":
         return []
-    paths = notebook_sources(root) if paths is None else paths
+    paths = code_pages(root) if paths is None else paths
     cache = get_cache(str(root / CACHE_DIR))
     uris = []
     for p in paths:

@@ -4,7 +4,8 @@
 newest dated row in the data, then fails, naming file and line, when:
 
 * a chapter states an "as of" date (the ``{asof}`` role) older than the newest dated row of a table it
-  draws on (``data.load("table")`` in its code) — the chapter has fallen behind its data;
+  draws on (``data.load("table")`` in its code, or a ``% fact: table:key`` line) — the chapter has
+  fallen behind its data;
 * a stated "as of" date is later than the data's own as-of date (a date the sources do not reach);
 * a chapter that draws on dated tables states no "as of" date at all;
 * a ``{correction}`` note names a correction that ``data/corrections.csv`` does not hold, or a logged
@@ -19,13 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from . import toc
 from .data import ROOT, DataError, DataPackage, format_date
 
 ASOF_ROLE = re.compile(r"\{asof\}`(?P<date>[^`]*)`")
 CORRECTION_ROLE = re.compile(r"\{correction\}`(?P<id>[^`]*)`")
-LOAD = re.compile(r"""load\(\s*["'](?P<table>[a-z_]+)["']\s*\)""")
 #: Tables whose dates are editorial (publication dates), not dates of facts.
 EDITORIAL_TABLES = {"corrections", "updates"}
 
@@ -38,22 +38,6 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
-
-
-def chapter_files(root: Path = ROOT) -> list[Path]:
-    """The book's pages in table-of-contents order, read from ``_toc.yml``."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(node):
-        for key in ("parts", "chapters", "sections"):
-            for item in node.get(key, []) or []:
-                if "file" in item:
-                    files.append(item["file"])
-                walk(item)
-
-    walk(toc)
-    return [root / f"{f}.md" for f in files]
 
 
 def newest_dates(pkg: DataPackage) -> dict[str, tuple[dt.date, str]]:
@@ -91,10 +75,10 @@ def check_as_of(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Findi
     pkg = pkg or DataPackage(root / "data", root / "references.bib")
     newest = newest_dates(pkg)
     findings = []
-    for path in chapter_files(root):
+    for path in toc.pages(root):
         text = path.read_text(encoding="utf-8")
         rel = path.relative_to(root).as_posix()
-        tables = sorted({m["table"] for m in LOAD.finditer(text)} & set(newest))
+        tables = sorted(toc.tables_used(path) & set(newest))
         stated = []
         for m in ASOF_ROLE.finditer(text):
             line = _line(text, m.start())
@@ -127,7 +111,7 @@ def check_corrections(root: Path = ROOT, pkg: DataPackage | None = None) -> list
     table = pkg.load("corrections")
     logged = dict(zip(table["correction_id"].astype(str), table["chapter"].astype(str)))
     findings, noted = [], set()
-    for path in chapter_files(root):
+    for path in toc.pages(root):
         text = path.read_text(encoding="utf-8")
         rel = path.relative_to(root).as_posix()
         for m in CORRECTION_ROLE.finditer(text):
@@ -150,7 +134,6 @@ def check_corrections(root: Path = ROOT, pkg: DataPackage | None = None) -> list
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]
 _M = "|".join(MONTHS)
-FACT_MARKER = re.compile(r"^%\s*fact:\s*(?P<refs>.+)$")
 ROLE = re.compile(r"\{[\w:.-]+\}`[^`]*`")
 INLINE_CODE = re.compile(r"`[^`]*`")
 LINK_TARGET = re.compile(r"\]\([^)]*\)")
@@ -231,9 +214,9 @@ def prose_blocks(path: Path, root: Path = ROOT) -> list[Block]:
                 continue
         if fences and not fences[-1][1]:
             continue
-        if FACT_MARKER.match(s):
+        if toc.FACT_MARKER.match(s):
             close()
-            for ref in FACT_MARKER.match(s)["refs"].split():
+            for ref in toc.FACT_MARKER.match(s)["refs"].split():
                 table, _, key = ref.partition(":")
                 if blocks:
                     blocks[-1].refs.append((table, key, no))
@@ -306,11 +289,7 @@ class RowIndex:
         self.rows: dict[tuple[str, str], dict] = {}
         for name in pkg.tables:
             res = pkg.resources[name]
-            pk = res["schema"].get("primaryKey")
-            pk = [pk] if isinstance(pk, str) else list(pk or [])
-            df = pkg.load(name)
-            for _, r in df.iterrows():
-                key = "/".join(_key_part(r[c]) for c in pk)
+            for key, r in pkg.load(name).iterrows():
                 self.rows[(name, key)] = self._holdings(res, r)
 
     def _holdings(self, res, r) -> dict:
@@ -361,20 +340,13 @@ def _num(v: float) -> str:
     return str(int(v)) if v == int(v) else f"{v:g}"
 
 
-def _key_part(v) -> str:
-    if isinstance(v, tuple):
-        return ";".join(v)
-    if isinstance(v, pd.Timestamp):
-        return v.date().isoformat()
-    return str(v)
-
 
 def check_prose(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Finding]:
     """Every date and number in the chapters' prose is stated by a data row named next to it."""
     pkg = pkg or DataPackage(root / "data", root / "references.bib")
     index = RowIndex(pkg)
     findings = []
-    for path in chapter_files(root):
+    for path in toc.pages(root):
         for block in prose_blocks(path, root):
             lits = literals(block.text)
             for table, key, line in block.refs:

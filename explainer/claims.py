@@ -2,8 +2,8 @@
 
 * **Claim cards.** :func:`card` renders one row of ``data/claims.csv`` as a MyST admonition: the article's
   words, the verdict, the confidence label, the explanation and real ``{cite:p}`` citations of the row's
-  sources. A chapter displays the cards with ``IPython.display.Markdown`` and sets
-  ``mystnb: render_markdown_format: myst`` in its front matter, so the citations are parsed as MyST.
+  sources. A chapter displays the cards with ``IPython.display.Markdown``; the book parses Markdown outputs as
+  MyST (``nb_render_markdown_format`` in ``_config.yml``), so the citations work.
 * **Counts and charts.** :func:`counts` and :func:`count_bars` (verdicts, confidence labels).
 * **The ledger.** Chapters say which checked claim a passage makes with a MyST comment on its own line::
 
@@ -23,7 +23,6 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from . import charts
-from .data import ROOT
 from .text import cite
 from .text import expand_months as prose_dates
 from .text import md_escape
@@ -152,10 +151,6 @@ _MARKER = re.compile(r"^%\s*claims?\s*:\s*(.*?)\s*$")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
-def chapter_files(root: Path = ROOT) -> list[Path]:
-    """The book's prose files: intro.md and chapters/*.md."""
-    return [p for p in [root / "intro.md", *sorted((root / "chapters").glob("*.md"))] if p.exists()]
-
 
 def claim_refs(paths) -> dict[str, list[tuple[Path, int]]]:
     """Claim id → [(file, line), …] for every ``% claim: <id> …`` marker outside fenced code."""
@@ -211,3 +206,98 @@ def check_ledger(claims: pd.DataFrame, refs: dict[str, list[tuple[Path, int]]],
     for cid in sorted(set(pending) - ids):
         problems.append(f"the not-yet-referenced set names {cid!r}, which is not in claims.csv")
     return problems
+
+
+# --------------------------------------------------------------------------- the chapter
+#: The article's topics, in the order the chapter checks them.
+TOPICS = {
+    "identity": "Who he is", "charges": "The charges", "reward": "The reward", "origins": "Origins",
+    "spread": "Where it operates", "activities": "What it does", "geopolitics": "The framing",
+}
+#: The places the article names.
+SEED_COUNTRIES = ["COL", "PER", "ECU", "CHL", "USA"]
+#: The activities the article names: presence.csv activity → words.
+SEED_ACTIVITIES = {"drug-trafficking": "drug trafficking", "human-trafficking": "human trafficking",
+                   "extortion": "extortion", "kidnapping": "kidnapping", "illegal-mining": "illegal mining"}
+EVIDENCE_WORDS = {
+    "origin": "origin", "convictions": "court convictions",
+    "prosecutions": "charges or arrests; no conviction documented",
+    "official-claim": "official claims only", "contested": "contested", "unverified": "unverified",
+}
+
+
+def omitted_countries(presence: pd.DataFrame) -> list[str]:
+    """Countries with convictions or prosecutions that the article does not name."""
+    strong = presence[presence["evidence_level"].isin(["convictions", "prosecutions"])]
+    return [c for c in strong["country_iso3"] if c not in SEED_COUNTRIES]
+
+
+def by_topic(claims: pd.DataFrame) -> pd.DataFrame:
+    """The article's claims in the chapter's order of topics."""
+    order = {t: i for i, t in enumerate(TOPICS)}
+    seed = claims[claims["origin"] == "seed"]
+    return seed.sort_values("topic", key=lambda c: c.astype(str).map(order), kind="stable")
+
+
+def countries_table(presence: pd.DataFrame) -> str:
+    """The article's places, and the ones it leaves out, against the presence table (Markdown)."""
+    from .data import country_name
+
+    rows = ["| Country | What the book's data record | Sources |", "|---|---|---|"]
+    for code in SEED_COUNTRIES + omitted_countries(presence):
+        r = presence.loc[code]
+        named = "" if code in SEED_COUNTRIES else " (**not named** in the article)"
+        rows.append(f"| {md_escape(country_name(code))}{named} | {EVIDENCE_WORDS[str(r['evidence_level'])]} "
+                    f"| {cite(r['source_keys'])} |")
+    return "\n".join(rows)
+
+
+def activities_table(presence: pd.DataFrame) -> str:
+    """For each activity the article names, the countries where the presence table records it (Markdown)."""
+    from .data import country_name
+
+    rows = ["| Activity named in the article | Countries where the book's data record it |", "|---|---|"]
+    for key, label in SEED_ACTIVITIES.items():
+        where = [country_name(c) for c, a in zip(presence["country_iso3"], presence["activities"]) if key in a]
+        rows.append(f"| {label} | {len(where)}: {md_escape(', '.join(where))} |")
+    return "\n".join(rows)
+
+
+def prose_values(claims: pd.DataFrame, rewards: pd.DataFrame, timeline: pd.DataFrame,
+                 presence: pd.DataFrame) -> dict[str, object]:
+    """Every count, amount and date the chapter's prose states, by glue name, from the data."""
+    from .data import country_name
+    from .text import and_list, format_date, usd, when
+
+    seed = claims[claims["origin"] == "seed"]
+    vcount = dict(counts(seed["verdict"], VERDICTS))
+    guerrero = rewards[rewards["person"].str.contains("Guerrero Flores")].sort_values("announced")
+    first, restated = guerrero.iloc[0], guerrero[guerrero["event"] == "reiterated"].iloc[0]
+    larger = rewards[rewards["amount_usd"] > first["amount_usd"]]
+    largest = rewards.loc[rewards["amount_usd"].idxmax()]
+    tda = rewards["organization"] == "Tren de Aragua"
+    july_2024 = rewards[tda & (rewards["announced"] == first["announced"])]
+    matched = rewards[tda & (rewards["event"] == "increase") & (rewards["amount_usd"] == first["amount_usd"])].iloc[0]
+    omitted = omitted_countries(presence)
+    unsealed = timeline.loc["e-2025-12-18-sdny-guerrero-unsealed", "date"]
+    superseding = timeline.loc["e-2026-01-03-maduro-superseding-indictment", "date"]
+    values = dict(
+        n_claims=len(seed), n_supported=vcount["supported"], n_partly=vcount["partly"],
+        n_incorrect=vcount["incorrect"], n_opinion=vcount["opinion"],
+        reward=usd(first["amount_usd"]), reward_first=format_date(first["announced"]),
+        reward_restated=format_date(restated["announced"]),
+        n_larger=len(larger), n_larger_people=larger["person"].nunique(),
+        largest=usd(largest["amount_usd"]), largest_person=largest["person"],
+        largest_date=format_date(largest["announced"]),
+        july_others=and_list(usd(v) for v in sorted(july_2024["amount_usd"], reverse=True)[1:]),
+        matched_person=matched["person"], matched_date=format_date(matched["announced"]),
+        omitted=and_list(country_name(c) for c in omitted), n_omitted=len(omitted),
+        unsealed=format_date(unsealed), superseding=format_date(superseding),
+        days_later=(superseding - unsealed).days, n_book=int((claims["origin"] == "book").sum()),
+    )
+    for name, event_id in [("tco", "e-2024-07-11-tda-tco-designation"), ("fto", "e-2025-02-20-tda-fto-designation"),
+                           ("aea", "e-2025-03-14-proclamation-10903-signed"),
+                           ("sanctions", "e-2025-07-17-ofac-six-leaders"),
+                           ("first_strike", "e-2025-09-02-first-boat-strike")]:
+        values[name] = when(timeline.loc[event_id])
+    return values

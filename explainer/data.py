@@ -232,10 +232,20 @@ class DataPackage:
                 raise KeyError(f"no table {name!r} in {self.descriptor_path}; tables: {self.tables}")
             df = self._validate(name)
             self._check_foreign_keys(name, df)
+            if self.resources[name]["schema"].get("primaryKey"):
+                # rows are labelled by their key (table.loc["e-2025-12-18-…"]); the key columns stay columns
+                df.index = pd.Index([self.key(name, r) for _, r in df.iterrows()], dtype=object)
             self._cache[name] = df
         if verify_hash:
             self.check_hash(name)
         return df.copy()
+
+    def key(self, name: str, row) -> str:
+        """The primary key of a row of table ``name`` as one string: the values of the key's columns joined
+        by "/" (lists by ";", dates as ISO days). It is the row's label in the loaded table and the key a
+        ``% fact: table:key`` marker names."""
+        pk = self.resources[name]["schema"].get("primaryKey") or []
+        return "/".join(key_part(row[c]) for c in ([pk] if isinstance(pk, str) else pk))
 
     def check(self, verify_hash: bool = True) -> dict[str, list[Problem]]:
         """Validate every table; return table → its problems (an empty dict when all are valid)."""
@@ -485,6 +495,15 @@ def _parse(typ: str, raw: str):
             return None, ["not a boolean (expected true or false)"]
         return raw == "true", []
     return raw, []
+
+
+def key_part(v) -> str:
+    """One column's part of a row key: lists joined by ";", dates as ISO days."""
+    if isinstance(v, (tuple, list)):
+        return ";".join(map(str, v))
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat()
+    return str(v)
 
 
 # --------------------------------------------------------------------------- convenience

@@ -315,16 +315,7 @@ def cooperation_rows(timeline: pd.DataFrame, event_ids: list[str] = COOPERATION_
     return rows.reset_index(drop=True)
 
 
-# --------------------------------------------------------------------------- prose checks
-def event_date(timeline: pd.DataFrame, event_id: str) -> str:
-    """The date of one timeline event in house style, at the precision the data records."""
-    t = timeline.set_index("event_id") if "event_id" in timeline.columns else timeline
-    if event_id not in t.index:
-        raise KeyError(f"timeline.csv has no event {event_id!r}")
-    row = t.loc[event_id]
-    return format_date(row["date"], row["date_precision"])
-
-
+# --------------------------------------------------------------------------- helpers
 def months_between(actions: pd.DataFrame, column: str = "date") -> int:
     """Calendar months from the first to the last date (Jul 2024 → Feb 2026 is 19)."""
     return calendar_months(actions[column].min(), actions[column].max())
@@ -341,3 +332,54 @@ def markdown(text: str):
     from IPython.display import Markdown
 
     return Markdown(text)
+
+
+# --------------------------------------------------------------------------- the chapter's prose
+def actions_listing(actions: pd.DataFrame) -> pd.DataFrame:
+    """The US actions grouped by kind (in lane order), then by date, each with its date in prose style."""
+    return actions.assign(
+        when=[format_date(d, p) for d, p in zip(actions["date"], actions["date_precision"])],
+        kind=[KIND_NAMES[c] for c in actions["category"]],
+        lane=[LANES.index(c) for c in actions["category"]],
+    ).sort_values(["lane", "date"], kind="stable")
+
+
+def prose_values(timeline: pd.DataFrame, strikes: pd.DataFrame, rewards: pd.DataFrame) -> dict[str, object]:
+    """Every date, amount and count the chapter's prose states, and its two tables, by glue name."""
+    from .text import usd
+
+    ev = timeline.loc
+    actions = us_actions(timeline)
+    tda_2024 = [rewards.loc[r] for r in ["r-guerrero-flores-2024", "r-romero-2024", "r-mosquera-serrano-2024"]]
+    tallies = strike_tallies(strikes).set_index("as_of")
+    first, oct_, nov = tallies.loc["2025-09-02"], tallies.loc["2025-10-24"], tallies.loc["2025-11-06"]
+    southcom, year_end = tallies.loc["2025-12-29"], tallies.loc["2025-12-31"]
+    jan, latest = tallies.loc["2026-01-26"], tallies.iloc[-1]
+    coop = cooperation_rows(timeline)
+    return dict(
+        n_actions=len(actions),
+        actions_from=format_date(actions["date"].min()),
+        actions_to=format_date(actions["date"].max()),
+        days_to_maduro=(ev["e-2026-01-03-maduro-superseding-indictment"]["date"]
+                        - ev["e-2025-12-18-sdny-guerrero-unsealed"]["date"]).days,
+        total_2024=usd(sum(r["amount_usd"] for r in tda_2024)),
+        reward_guerrero=usd(tda_2024[0]["amount_usd"]),
+        reward_romero=usd(tda_2024[1]["amount_usd"]),
+        reward_mosquera=usd(tda_2024[2]["amount_usd"]),
+        reward_mosquera_dec=usd(rewards.loc["r-mosquera-serrano-increase-2025", "amount_usd"]),
+        maduro_jan=usd(rewards.loc["r-maduro-jan-2025", "amount_usd"]),
+        maduro_aug=usd(rewards.loc["r-maduro-aug-2025", "amount_usd"]),
+        first_killed=first["killed"],
+        oct_strikes=oct_["strikes"], oct_killed=oct_["killed"],
+        nov_strikes=nov["strikes"], nov_killed_ap=str(nov["killed_min"]), nov_killed_afp=str(nov["killed_max"]),
+        southcom_strikes=southcom["strikes"], southcom_killed=southcom["killed"],
+        end_strikes=year_end["strikes"], end_killed=year_end["killed"],
+        jan_strikes=jan["strikes"], jan_killed=str(jan["killed_min"]), jan_presumed=str(jan["killed_max"]),
+        latest_killed=str(latest["killed_min"]), latest_date=format_date(latest.name),
+        n_coop_countries=coop["country"].nunique(),
+        ecuador_gap=calendar_months(ev["e-2023-09-27-ecuador-minister-no-evidence"]["date"],
+                                    ev["e-2025-01-01-ecuador-terrorist-designation"]["date"]),
+        actions_table=markdown(grouped_table(actions_listing(actions), group="kind",
+                                             headers=("Kind and date", "What happened"))),
+        coop_table=markdown(grouped_table(coop, group="country", headers=("Country and date", "What happened"))),
+    )

@@ -195,3 +195,64 @@ def vertical_timeline(events: pd.DataFrame, *, title: str, source: str, as_of: s
               frameon=False, fontsize=9, handletextpad=0.3, columnspacing=1.2, borderaxespad=0.2)
     charts.finish(fig, ax, title, source, as_of, subtitle)
     return fig
+
+
+# --------------------------------------------------------------------------- the chapter's prose
+GUERRERO = "Héctor Rusthenford Guerrero Flores"
+MOSQUERA = "Giovanni Vicente Mosquera Serrano"
+ROMERO = "Yohan José Romero"
+
+
+def lead_up(legal: pd.DataFrame, day) -> tuple[int, int]:
+    """Calendar months from the first action in ``legal`` to ``day``, and the number of actions before it."""
+    start = legal["date"].min()
+    return (day.year - start.year) * 12 + day.month - start.month, int((legal["date"] < day).sum())
+
+
+def prose_values(timeline: pd.DataFrame, rewards: pd.DataFrame) -> dict[str, object]:
+    """Every date, amount and count the chapter's prose states, by glue name, from the data."""
+    from .text import usd, when
+
+    ev = timeline.loc
+    unsealed = ev["e-2025-12-18-sdny-guerrero-unsealed"]
+    offers = rewards[rewards["person"] == GUERRERO].sort_values("announced")
+    first = offers.iloc[0]
+    restated = offers[(offers["event"] == "reiterated") & (offers["announced"] < unsealed["date"])].iloc[0]
+    july24 = rewards[(rewards["announced"] == first["announced"]) & (rewards["organization"] == TDA)]
+    mosquera = rewards[rewards["person"] == MOSQUERA].sort_values("announced")
+    mosquera_raise = mosquera[mosquera["event"] == "increase"].iloc[0]
+    latest = latest_offers(rewards)
+    cmp = compare_to(latest, GUERRERO)
+    top3 = latest[latest["person"].isin(cmp["larger"])].head(3)
+    months_before, n_before = lead_up(leadership_timeline(timeline), unsealed["date"])
+    return dict(
+        unsealed=when(unsealed),
+        reward=usd(first["amount_usd"]),
+        reward_first=format_date(first["announced"]),
+        reward_restated=format_date(restated["announced"]),
+        total_2024=usd(july24["amount_usd"].sum()),
+        romero_2024=usd(rewards[rewards["person"] == ROMERO].sort_values("announced").iloc[0]["amount_usd"]),
+        mosquera_2024=usd(mosquera.iloc[0]["amount_usd"]),
+        mosquera_tmw=format_date(rewards.loc["r-mosquera-serrano-fbi-2025", "announced"]),
+        mosquera_raise=format_date(mosquera_raise["announced"]),
+        fto=when(ev["e-2025-02-20-tda-fto-designation"]),
+        mosquera_superseding=when(ev["e-2025-04-08-mosquera-serrano-superseding"]),
+        chuqui=when(ev["e-2025-04-23-chuqui-terrorism-charges"]),
+        rico_first=when(ev["e-2025-04-21-sdny-first-rico"]),
+        n_people=len(latest),
+        n_larger=len(cmp["larger"]),
+        n_no_longer_sought=int(latest["outcome"].notna().sum()),
+        n_equal=len(cmp["equal"]),
+        top3=", ".join(f"{p} ({usd(a)})" for p, a in zip(top3["person"][:-1], top3["amount_usd"][:-1]))
+        + f" and {top3['person'].iloc[-1]} ({usd(top3['amount_usd'].iloc[-1])})",
+        maduro_50_date=format_date(rewards.loc["r-maduro-aug-2025", "announced"]),
+        maduro_superseding=when(ev["e-2026-01-03-maduro-superseding-indictment"]),
+        days_to_maduro=(ev["e-2026-01-03-maduro-superseding-indictment"]["date"] - unsealed["date"]).days,
+        ice=when(ev["e-2026-02-18-ice-wanted-post"]),
+        cucaracho=when(ev["e-2026-02-24-cucaracho-arrested"]),
+        soles_fto=when(ev["e-2025-11-24-cartel-soles-fto"]),
+        peru_date=when(ev["e-2023-09-25-peru-reward"]),
+        venezuela_date=when(ev["e-2023-09-01-venezuela-reward"]),
+        months_before=months_before,
+        n_before=n_before,
+    )

@@ -123,3 +123,63 @@ def place_popup(row, bib: dict, about: str | None = None, about_keys=()) -> str:
     if about_keys:
         src += "; text, " + "; ".join(source_names(about_keys, bib))
     return maps.popup_html(str(row["place"]), lines, source=src)
+
+
+def distances_km(places: pd.DataFrame) -> tuple[int, int]:
+    """Straight-line distances from Tocorón prison to Maracay and to Caracas, rounded to 5 km."""
+    tocoron, maracay, caracas = [(places.at[p, "lat"], places.at[p, "lon"]) for p in PLACE_IDS]
+    return (5 * round(maps.distance_km(tocoron, maracay) / 5), 5 * round(maps.distance_km(tocoron, caracas) / 5))
+
+
+# --------------------------------------------------------------------------- the chapter's prose
+def prose_values(timeline: pd.DataFrame, rewards: pd.DataFrame, places: pd.DataFrame,
+                 estimates: pd.DataFrame) -> dict[str, object]:
+    """Every date, amount, count and distance the chapter's prose states, by glue name, from the data."""
+    from .text import format_date, usd, when
+
+    ev = timeline.loc
+
+    def year(event_id):
+        return str(ev[event_id]["date"].year)
+
+    def offer(reward_id):
+        r = rewards.loc[reward_id]
+        return usd(r["amount_usd"]), format_date(r["announced"], r["announced_precision"])
+
+    founding = ev["e-2005-01-01-tda-founding-range"]  # a contested span in the data, not a single year
+    km_maracay, km_caracas = distances_km(places)
+    causa, members, core = (estimates.loc[e] for e in ("est-causa-fee-2023", "est-members-risquez",
+                                                        "est-core-members-2020"))
+    values = dict(
+        causa_low=f"{causa['low']:.0f}", causa_high=f"{causa['high']:.0f}",
+        members=f"{members['low']:,.0f}", core=f"{core['low']:,.0f}", core_year=f"{core['as_of'].year}",
+        found_start=str(founding["date"].year), found_end=str(founding["end_date"].year),
+        km_maracay=f"{km_maracay} km", km_caracas=f"{km_caracas} km",
+        pranato_year=year("e-2010-01-01-guerrero-jailed-tocoron"),
+        ice_month=format_date(ev["e-2026-02-18-ice-wanted-post"]["date"], "month"),
+    )
+    for name, event_id in [("built", "e-1982-01-01-tocoron-prison-built"),
+                           ("born", "e-1983-01-01-guerrero-flores-born"),
+                           ("charged", "e-2005-01-01-guerrero-charged-police-killing"),
+                           ("jailed", "e-2010-01-01-guerrero-jailed-tocoron"),
+                           ("works_halted", "e-2011-01-01-railway-works-halted"),
+                           ("escaped", "e-2012-01-01-guerrero-escapes-tocoron"),
+                           ("recaptured", "e-2013-01-01-guerrero-recaptured"),
+                           ("sentenced", "e-2018-01-01-guerrero-sentenced")]:
+        values[name] = year(event_id)
+    for name, event_id in [("rosita", "e-2025-12-03-ofac-11-affiliates-rosita"),
+                           ("raid", "e-2023-09-20-tocoron-raid"), ("detained", "e-2023-09-23-tocoron-88-detained"),
+                           ("peru_reward", "e-2023-09-25-peru-reward"),
+                           ("fbi_list", "e-2025-06-24-mosquera-fbi-ten-most-wanted"),
+                           ("colorado_rico", "e-2025-12-18-colorado-rico-leaders"),
+                           ("larry_changa", "e-2024-07-01-larry-changa-arrest"),
+                           ("larry_extradition", "e-2025-08-01-larry-changa-extradition-approved"),
+                           ("sdtx", "e-2025-12-18-sdtx-leaders-indicted"),
+                           ("unsealed", "e-2025-12-18-sdny-guerrero-unsealed"),
+                           ("ice", "e-2026-02-18-ice-wanted-post")]:
+        values[name] = when(ev[event_id])
+    values["reward_guerrero"], values["reward_guerrero_date"] = offer("r-guerrero-flores-2024")
+    values["reward_romero"] = offer("r-romero-2024")[0]
+    values["reward_mosquera_2024"] = offer("r-mosquera-serrano-2024")[0]
+    values["reward_mosquera_2025"], values["reward_mosquera_2025_date"] = offer("r-mosquera-serrano-increase-2025")
+    return values

@@ -25,7 +25,7 @@ from . import maps
 from .charts import spread_positions
 from .data import country_name
 from .text import expand_months as prose_dates
-from .text import format_date as when
+from .text import format_date, when
 from .text import md_escape, source_names
 
 # --------------------------------------------------------------------------- symbol positions
@@ -118,10 +118,10 @@ def presence_popup(row) -> str:
     """Escaped popup for one presence row: evidence, first documented, notable event, date, sources."""
     lines = [
         ("Evidence", evidence_label(row["evidence_level"])),
-        ("First documented", when(row["first_documented"], row["first_documented_precision"])
+        ("First documented", when(row, "first_documented")
          or "no dated evidence"),
         ("Notable event", prose_dates(str(row["notable_event"])) if not pd.isna(row["notable_event"]) else ""),
-        ("Date of event", when(row["event_date"], row["event_date_precision"])),
+        ("Date of event", when(row, "event_date")),
         ("Confidence", row["confidence"]),
     ]
     return maps.popup_html(row["country"], lines, source="; ".join(source_names(row["source_keys"])))
@@ -436,9 +436,9 @@ def presence_table_md(presence: pd.DataFrame, named: list[str], *, caption: str,
         code, level = r["country_iso3"], str(r["evidence_level"])
         named_cell = "named in the article" if code in named else "**not in the article**"
         event = "" if pd.isna(r["notable_event"]) else prose_dates(str(r["notable_event"]))
-        date = when(r["event_date"], r["event_date_precision"])
+        date = when(r, "event_date")
         event_cell = (md_escape(event) + (f" ({date})" if date else "")) if event else "No event found."
-        first = when(r["first_documented"], r["first_documented_precision"]) or "none dated"
+        first = when(r, "first_documented") or "none dated"
         cite = "{cite:p}`" + ",".join(r["source_keys"]) + "`"
         first_line = f"    First report: {first}"
         if level == "origin":
@@ -448,3 +448,79 @@ def presence_table_md(presence: pd.DataFrame, named: list[str], *, caption: str,
         lines += [f"* - **{md_escape(r['country'])}**\\", *cell, f"  - {event_cell} {cite}"]
     lines.append("```")
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- the chapter's prose
+#: The countries named in the article the fact-check examines.
+SEED_COUNTRIES = ["COL", "PER", "ECU", "CHL", "USA"]
+#: The complete snapshot of the diaspora: one date for every country on the map.
+SNAPSHOT = "2024-07"
+
+
+def with_article(country: str) -> str:
+    return "the " + country if country in ("United States",) else country
+
+
+def host_countries(mig: pd.DataFrame, snapshot: str = SNAPSHOT) -> pd.DataFrame:
+    """The country rows of one snapshot of ``migration``, largest first."""
+    snap = mig[mig["snapshot"] == snapshot]
+    return snap[snap["scope"] == "country"].sort_values("count", ascending=False)
+
+
+def migration_row(mig: pd.DataFrame, geo: str, snapshot: str, source: str | None = None) -> pd.Series:
+    """The one row of ``migration`` for ``geo`` in ``snapshot`` (from ``source`` if several outlets
+    reported that snapshot). Raises KeyError unless exactly one row matches."""
+    r = mig[(mig["geo"] == geo) & (mig["snapshot"] == snapshot)]
+    if source:
+        r = r[r["source_keys"].map(lambda k: k[0] == source)]
+    if len(r) != 1:
+        raise KeyError(f"migration.csv has {len(r)} rows for {geo} in {snapshot} (source {source}); expected 1")
+    return r.iloc[0]
+
+
+def activity_counts(presence: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """The activity matrix (:func:`activity_table`) and how many countries report each activity, most first."""
+    acts = activity_table(presence)
+    return acts, acts.sum().sort_values(ascending=False)
+
+
+def prose_values(mig: pd.DataFrame, presence: pd.DataFrame) -> dict[str, object]:
+    """Every count, share and list of countries the chapter's prose states, by glue name, from the data."""
+    from .text import and_list, millions
+
+    countries = host_countries(mig)
+    world = migration_row(mig, "WLD", SNAPSHOT)
+    lac = migration_row(mig, "LAC", SNAPSHOT)
+    levels = presence["evidence_level"].astype(str)
+    strong = presence[levels.isin(["convictions", "prosecutions"])]
+    omitted = [c for c in strong["country_iso3"] if c not in SEED_COUNTRIES]
+    acts, counts = activity_counts(presence)
+    row = migration_row
+    return dict(
+        snap_as_of=format_date(countries["as_of"].iloc[0], "month"),
+        world_total=f"{world['count']:,}",
+        lac_total=millions(lac["count"]),
+        lac_share=f"{lac['count'] / world['count']:.0%}",
+        top_country=country_name(countries.iloc[0]["geo"]),
+        top_count=millions(countries.iloc[0]["count"]),
+        world_2025=millions(row(mig, "WLD", "2025-11")["count"], 1),
+        lac_2025=millions(row(mig, "LAC", "2025-11")["count"], 1),
+        n_abroad=int((levels != "origin").sum()),
+        conv_names=and_list(with_article(c) for c in presence.loc[levels == "convictions", "country"]),
+        n_conv=int((levels == "convictions").sum()),
+        n_pros=int((levels == "prosecutions").sum()),
+        n_weak=int(levels.isin(WEAK_LEVELS).sum()),
+        omitted_names=and_list(country_name(c) for c in omitted),
+        n_omitted=len(omitted),
+        esp_2025=f"{row(mig, 'ESP', '2025-11')['count']:,}",
+        usa_r4v=f"{row(mig, 'USA', '2023-05')['count']:,}",
+        usa_acs_23=f"{row(mig, 'USA', '2024-12')['count']:,}",
+        usa_acs_24=millions(row(mig, "USA", "2024-01")["count"], 0),
+        usa_pew=millions(row(mig, "USA", "2026-01")["count"], 1),
+        bra_lt10=f"{row(mig, 'BRA', '2025-11', 'lt10-2025-r4v')['count']:,}",
+        bra_folha=f"{row(mig, 'BRA', '2025-11', 'folha-jornalabc-2026-01')['count']:,}",
+        bra_pf=f"{row(mig, 'BRA', '2024-11')['count']:,}",
+        top_act_label=ACTIVITY_LABELS[counts.index[0]],
+        n_top_act=int(counts.iloc[0]),
+        n_act_countries=len(acts),
+    )

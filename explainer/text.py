@@ -49,6 +49,13 @@ _MONTH_RE = re.compile(rf"(?<![\d-])(\d{{1,2}}(?:-\d{{1,2}})? )({_A})\b"
 _RANGE_RE = re.compile(r"\b(%s)-(%s)\b" % ("|".join(MONTHS), "|".join(MONTHS)))
 
 
+def when(row, column: str = "date") -> str:
+    """A data row's date in prose, at the precision the row records for it ("18 December 2025",
+    "July 2024", "2018"): ``date`` with ``date_precision``, ``announced`` with ``announced_precision``…"""
+    precision = "date_precision" if column == "end_date" else f"{column}_precision"
+    return format_date(row[column], row[precision] if precision in row else "day")
+
+
 def expand_months(text: str) -> str:
     """Data notes abbreviate months; prose does not: '11 Jul 2024' → '11 July 2024',
     '30-31 Dec' → '30-31 December', 'Sep 2025' → 'September 2025'. Other words ('Mar', 'Dec' alone)

@@ -27,23 +27,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 
 
 def toc_pages() -> list[str]:
-    """Every page in _toc.yml, as paths without suffix (e.g. 'chapters/spread')."""
-    import yaml
+    """Every page in _toc.yml, as docnames (e.g. 'chapters/spread')."""
+    from explainer.toc import docnames
 
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]]
-
-    def walk(items):
-        for it in items or []:
-            if "file" in it:
-                pages.append(it["file"])
-            walk(it.get("sections"))
-            walk(it.get("chapters"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return pages
+    return docnames(ROOT)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.build]
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 #: Nothing is allow-listed: the theme's own violations are fixed by the templates in _templates/ and by
-#: explainer.publish (bibliography roles).
+#: _ext/publish.py (bibliography roles).
 ALLOWED: set[str] = set()
 
 

@@ -35,6 +35,25 @@ def test_table_loads_typed(pkg, table):
             assert isinstance(df[col].dtype, pd.CategoricalDtype), col
 
 
+@pytest.mark.parametrize("table", DataPackage().tables)
+def test_rows_are_labelled_by_their_primary_key(pkg, table):
+    """table.loc[key] finds a row by the same key a '% fact: table:key' marker names."""
+    df = pkg.load(table)
+    pk = pkg.resources[table]["schema"].get("primaryKey")
+    if not pk:
+        return
+    assert df.index.is_unique
+    cols = [pk] if isinstance(pk, str) else pk
+    for key, row in df.iterrows():
+        parts = key.split("/") if len(cols) > 1 else [key]
+        assert len(parts) == len(cols), key
+        for col, part in zip(cols, parts):
+            value = row[col]
+            shown = (";".join(value) if isinstance(value, tuple)
+                     else value.date().isoformat() if isinstance(value, pd.Timestamp) else str(value))
+            assert shown == part, (table, key, col)
+
+
 def test_frictionless_validates_the_package():
     from frictionless import Package, system
 

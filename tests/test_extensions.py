@@ -1,7 +1,10 @@
 """Units of the Sphinx extensions and build helpers: bibliography style, page fixes, appendix."""
 import pytest
 
-from explainer import appendix, bibstyle, publish
+import bibstyle
+import publish
+
+from explainer import appendix
 from explainer.data import DataPackage
 
 
@@ -41,21 +44,24 @@ def test_data_sources_page_lists_every_table_with_checksum():
     for res in pkg.descriptor["resources"]:
         assert f"`{res['path']}`" in md
         assert res["hash"].removeprefix("sha256:") in md
-        assert f'href="../data/{res["path"]}" download' in md
+        assert f'href="../data/{res["path"]}"' in md
     assert "Venezuelan refugees" in md or "migration" in md
 
 
 def test_chapters_using_finds_loaders(tmp_path):
     (tmp_path / "chapters").mkdir()
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: chapters/a\n")
     (tmp_path / "intro.md").write_text('x = data.load("timeline")\n')
     (tmp_path / "chapters" / "a.md").write_text("data.load('rewards'); data.load(\"timeline\")\n")
-    assert appendix.chapters_using("timeline", tmp_path) == ["intro", "a"]
-    assert appendix.chapters_using("rewards", tmp_path) == ["a"]
+    (tmp_path / "chapters" / "not-in-the-book.md").write_text('data.load("timeline")\n')
+    assert appendix.chapters_using("timeline", tmp_path) == ["intro", "chapters/a"]
+    assert appendix.chapters_using("rewards", tmp_path) == ["chapters/a"]
     assert appendix.chapters_using("places", tmp_path) == []
 
 
 def test_icons_become_inline_svg_with_their_classes_and_attributes():
-    from explainer import icons, slim
+    import icons
+    import slim
 
     page = ('<button><i aria-hidden="true" class="theme-switch fa-solid fa-sun fa-lg" data-mode="light"></i>'
             '</button><span class="fa-solid fa-bars"></span><i class="fas fa-pencil-alt"></i>')
@@ -71,7 +77,7 @@ def test_icons_become_inline_svg_with_their_classes_and_attributes():
 
 
 def test_slim_page_drops_the_icon_script_and_search_scripts_except_on_the_search_page():
-    from explainer import slim
+    import slim
 
     head = ('  <!-- So that users can add custom icons -->\n'
             '  <script defer src="../_static/scripts/fontawesome.js?digest=1"></script>\n'
@@ -89,7 +95,7 @@ def test_slim_page_drops_the_icon_script_and_search_scripts_except_on_the_search
 
 
 def test_unused_extension_assets_are_linked_only_where_used():
-    from explainer import slim
+    import slim
 
     plain = "<p class=\"x\">text</p>"
     cards = '<div class="sd-card sd-shadow-sm docutils">x</div>'
@@ -106,7 +112,9 @@ def test_unused_extension_assets_are_linked_only_where_used():
 def test_inline_charts_become_lazy_files_with_their_size():
     import base64
 
-    from explainer import charts, slim
+    import slim
+
+    from explainer import charts
 
     fig = charts.plt.figure(figsize=(3, 2), dpi=100)
     png = charts.png_bytes(fig)
@@ -124,7 +132,7 @@ def test_inline_charts_become_lazy_files_with_their_size():
 
 
 def test_theme_stylesheet_loses_only_font_awesome_rules():
-    from explainer import slim
+    import slim
 
     css = ('@charset "UTF-8";\n/*! lib */:root{--a:1}.fade{opacity:0}.fa,.fab{display:inline-block}'
            '.fa-sun:before{content:"\\f185"}.fa-lg{font-size:1.25em}.theme-switch .fa-lg{aspect-ratio:1/1}'

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import ROOT
 from explainer import claims as cl
-from explainer import data
+from explainer import data, toc
 from explainer.data import bib_keys
 
 #: Book claims whose chapter does not yet mark the passage that makes them (``% claim: <id>`` on its own
@@ -31,7 +31,7 @@ def claims():
 
 @pytest.fixture(scope="module")
 def refs():
-    return cl.claim_refs(cl.chapter_files())
+    return cl.claim_refs(toc.pages())
 
 
 # ---------------------------------------------------------------- the ledger
@@ -190,17 +190,14 @@ def test_verdict_table_has_one_row_per_claim(claims):
 
 
 # ---------------------------------------------------------------- chapters, glossary, corrections
-def test_markdown_outputs_are_parsed_as_myst_in_every_chapter():
-    """The claim cards and list tables are MyST: set once for the book, never per file (a JupyterLab save
-    must not be able to change how a chapter renders)."""
+def test_markdown_outputs_are_parsed_as_myst_everywhere():
+    """Generated tables and lists use roles ({cite:p}, {doc}); set once for the book, never per page."""
     import yaml
 
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     assert config["sphinx"]["config"]["nb_render_markdown_format"] == "myst"
-    for md in [ROOT / "intro.md", *(ROOT / "chapters").glob("*.md")]:
-        text = md.read_text(encoding="utf-8")
-        front = text.split("---", 2)[1] if text.startswith("---") else ""
-        assert "render_markdown_format" not in front, md.name
+    for page in toc.pages(ROOT):
+        assert "render_markdown_format" not in page.read_text(encoding="utf-8"), page
 
 
 def test_glossary_defines_every_term_in_plain_language():
@@ -218,7 +215,7 @@ def test_glossary_defines_every_term_in_plain_language():
 
 def test_every_term_link_in_the_book_resolves():
     used = set()
-    for p in cl.chapter_files():
+    for p in toc.pages():
         used |= {m.group(2) or m.group(1) for m in
                  re.finditer(r"\{term\}`([^`<]+?)(?:\s*<([^>]+)>)?`", p.read_text(encoding="utf-8"))}
     assert used, "no glossary links"

@@ -14,7 +14,8 @@ import yaml
 import browser
 from conftest import ROOT, PAGE_HEADER as HEADER
 from explainer import cache
-from explainer.publish import notebook_sources
+from explainer import toc
+from explainer.toc import code_pages
 
 RUNTIME_INPUTS = ["explainer", "data", *cache.RUNTIME_FILES]
 
@@ -93,7 +94,7 @@ def chapter_imports() -> set[str]:
 
     pkg = ROOT / "explainer"
     todo = set()
-    for md in notebook_sources(ROOT):
+    for md in code_pages(ROOT):
         nb = read_myst_markdown_notebook(md.read_text(encoding="utf-8"), path=str(md))
         code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
         todo |= _imports(ast.parse(code))
@@ -214,7 +215,7 @@ def test_ci_restore_executes_no_chapter(tmp_path):
     assert proc.returncode == 0, log[-3000:]
     assert "clearing the execution cache" not in log
     assert not re.search(r"Executing notebook|Executing \d+ chapter", log), log[-3000:]
-    assert log.count("Using cached notebook") == len(notebook_sources(ROOT))
+    assert log.count("Using cached notebook") == len(code_pages(ROOT))
 
 
 def test_bad_data_stops_make_book_before_any_chapter_runs(tmp_path):
@@ -339,3 +340,30 @@ def test_a_missing_chromium_path_is_one_line(monkeypatch, capsys):
 def test_found_browser_needs_nothing(monkeypatch):
     monkeypatch.delenv("CHROMIUM", raising=False)
     assert browser.provision(find=lambda: "/usr/bin/chromium", run=lambda *a, **k: pytest.fail("installed")) == 0
+
+
+# ---------------------------------------------------------------- chapters a reader can audit
+def _code_cells(page: Path):
+    """(tags, source, first line) of every code cell of a page."""
+    text = page.read_text(encoding="utf-8")
+    for m in re.finditer(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", text, re.S | re.M):
+        body = m.group(1)
+        tags = re.search(r"^:tags:\s*\[([^\]]*)\]", body, re.M)
+        source = "\n".join(line for line in body.splitlines() if not line.startswith(":"))
+        yield ({t.strip() for t in tags.group(1).split(",")} if tags else set(), source,
+               text.count("\n", 0, m.start()) + 1)
+
+
+@pytest.mark.parametrize("page", [p.relative_to(ROOT).as_posix() for p in toc.pages(ROOT)])
+def test_chapter_code_is_short_and_assert_free(page):
+    """Hidden set-up stays short (imports and loads; the rest lives in the chapter's module), and data
+    invariants live in the tests, not in asserts a reader meets in the notebook."""
+    for tags, source, line in _code_cells(ROOT / page):
+        lines = source.strip().splitlines()
+        if "remove-cell" in tags:
+            assert len(lines) <= 15, f"{page}:{line}: a remove-cell of {len(lines)} lines (at most 15)"
+        tree = ast.parse(source)
+        asserts = [n for n in ast.walk(tree) if isinstance(n, ast.Assert)]
+        assert not asserts, f"{page}:{line}: assert in chapter code"
+        helpers = [n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
+        assert not helpers, f"{page}:{line}: chapter-local helper(s) {helpers}; use the chapter's module"

@@ -11,9 +11,9 @@ import pytest
 from myst_nb.core.read import read_myst_markdown_notebook
 
 from conftest import ROOT, toc_pages
-from explainer.publish import notebook_sources
+from explainer.toc import code_pages
 
-CHAPTERS = notebook_sources(ROOT)
+CHAPTERS = code_pages(ROOT)
 BUILD = ROOT / "_build"
 
 

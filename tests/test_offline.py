@@ -5,6 +5,8 @@ import re
 
 import folium
 
+import mapsite
+
 from explainer import offline
 from explainer.maps import MapFigure, base_map, choropleth
 
@@ -66,7 +68,7 @@ def test_titled_iframe_keeps_its_title():
 
 def test_maps_move_to_their_own_files_and_load_when_reached():
     body = "<p>text</p>" + _folium_page() + _folium_page().replace("Demo map", "Second map")
-    out, docs = offline.split_maps(body, "../maps")
+    out, docs = mapsite.split_maps(body, "../maps")
     assert len(docs) == 2 and "srcdoc" not in out
     for name, doc in docs.items():
         assert re.fullmatch(r"[0-9a-f]{16}\.html", name)
@@ -75,5 +77,5 @@ def test_maps_move_to_their_own_files_and_load_when_reached():
         assert f'data-src="../maps/{name}"' in out and f'<noscript><a href="../maps/{name}">' in out
     assert '<iframe title="Demo map" data-src="../maps/' in out and "Second map" in out
     assert "height:480px" in out
-    assert out.count(offline.LAZY_MAPS) == 1 and out.endswith(offline.LAZY_MAPS)
-    assert offline.split_maps("<p>no map</p>", "maps") == ("<p>no map</p>", {})
+    assert out.count(mapsite.LAZY_MAPS) == 1 and out.endswith(mapsite.LAZY_MAPS)
+    assert mapsite.split_maps("<p>no map</p>", "maps") == ("<p>no map</p>", {})

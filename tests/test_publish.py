@@ -171,7 +171,7 @@ def test_every_chart_offers_its_data_and_image(site):
 
 # --------------------------------------------------------------------------- citations, addresses, previews
 def test_book_urls_come_from_config_then_environment():
-    from explainer.publish import book_urls
+    from publish import book_urls
 
     assert book_urls("", "", env={}) == ("", "")
     assert book_urls("https://example.org/r/", "https://b.example.org/x", env={}) == \
@@ -186,7 +186,7 @@ def test_book_urls_come_from_config_then_environment():
 
 
 def test_citation_line_from_cff():
-    from explainer.publish import citation_line, read_cff
+    from publish import citation_line, read_cff
 
     cff = read_cff(ROOT)
     line = citation_line(cff, "https://book.example.org/")
@@ -196,7 +196,7 @@ def test_citation_line_from_cff():
 
 
 def test_page_description_is_the_first_paragraph_without_citations():
-    from explainer.publish import page_description
+    from publish import page_description
 
     body = ('<p>Short.</p><p>The gang grew out of a prison in Aragua state, according to court records '
             '<span id="id3">[<a href="bibliography.html#x">4</a>]</span>, and spread.</p>')
@@ -241,7 +241,7 @@ def test_every_chapter_carries_its_sources_for_print(site):
 
 @pytest.mark.build
 def test_every_page_says_how_to_cite_the_book(site):
-    from explainer.publish import read_cff
+    from publish import read_cff
 
     title = read_cff(ROOT)["title"]
     for p in html_pages(site):
@@ -256,7 +256,7 @@ def test_every_page_says_how_to_cite_the_book(site):
 def _configured_urls():
     import yaml
 
-    from explainer.publish import book_urls
+    from publish import book_urls
 
     cfg = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     return book_urls(cfg.get("repository", {}).get("url", ""), cfg.get("html", {}).get("baseurl", ""))

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import DOWNLOAD_DIRS, SPEED_BUDGET, page_references, toc_pages, transfer_kb
-from explainer import slim
+import slim
 
 pytestmark = pytest.mark.build
 

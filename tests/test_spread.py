@@ -58,11 +58,16 @@ def test_source_names_for_the_real_bibliography(presence):
         assert names and all(n and "{" not in n for n in names)
 
 
-def test_when_handles_precision_and_missing_dates():
-    assert spread.when(pd.Timestamp("2024-07-01"), "month") == "July 2024"
-    assert spread.when(pd.Timestamp("2024-02-21"), "day") == "21 February 2024"
-    assert spread.when(pd.NaT, "day") == ""
-    assert spread.when(None, None) == ""
+def test_when_uses_each_column_at_its_own_precision():
+    from explainer.text import when
+
+    row = pd.Series({"first_documented": pd.Timestamp("2024-07-01"), "first_documented_precision": "month",
+                     "event_date": pd.Timestamp("2024-02-21"), "event_date_precision": "day",
+                     "date": pd.NaT, "date_precision": "day", "end_date": pd.Timestamp("2015-01-01")})
+    assert when(row, "first_documented") == "July 2024"
+    assert when(row, "event_date") == "21 February 2024"
+    assert when(row) == ""
+    assert when(row, "end_date") == "1 January 2015"  # a span's end shares the span's precision
 
 
 # --------------------------------------------------------------------------- map 1

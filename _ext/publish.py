@@ -26,7 +26,8 @@ import shutil
 import textwrap
 from pathlib import Path
 
-from . import text
+from explainer import text
+from explainer.toc import code_pages
 
 DATA_SUFFIXES = {".csv", ".json", ".geojson", ".md"}
 DESCRIPTION = ("A sourced, reproducible explainer on the US charges against Tren de Aragua's alleged "
@@ -91,12 +92,6 @@ def read_cff(srcdir: Path) -> dict:
     return yaml.safe_load((Path(srcdir) / "CITATION.cff").read_text(encoding="utf-8"))
 
 
-def notebook_sources(srcdir: Path) -> list[Path]:
-    """Chapters with code cells (the ones worth running as notebooks)."""
-    return sorted(p for p in [srcdir / "intro.md", *(srcdir / "chapters").glob("*.md")]
-                  if p.exists() and "{code-cell}" in p.read_text(encoding="utf-8"))
-
-
 def to_notebook(md: Path, repo_url: str):
     """The chapter as a plain notebook, with the set-up cell first."""
     import jupytext
@@ -114,8 +109,8 @@ def social_card(title: str, as_of: str) -> bytes:
     """A 1200×630 PNG for link previews: the book's title and its data date (byte-reproducible)."""
     import matplotlib.pyplot as plt
 
-    from . import charts
-    from .bibstyle import pretty_date
+    from explainer import charts
+    from bibstyle import pretty_date
 
     main, _, sub = title.partition(":")
     with plt.rc_context(charts.RC):
@@ -187,7 +182,7 @@ def page_description(body: str, default: str = DESCRIPTION, limit: int = 200) ->
 # --------------------------------------------------------------------------- Sphinx hooks
 def _config_inited(app, config):
     """The book's addresses, its "as of" date and how to cite it, for every page."""
-    from .bibstyle import pretty_date
+    from bibstyle import pretty_date
 
     opts = dict(config.html_theme_options or {})
     repo, book = book_urls(opts.get("repository_url", ""), config.html_baseurl or "")
@@ -211,7 +206,7 @@ def _page_context(app, pagename, templatename, context, doctree):
         body = fix_aria(body)
         if stem != "bibliography":
             body += sources_list(body, context["pathto"]("chapters/bibliography"))
-        if any(p.stem == stem for p in notebook_sources(Path(app.srcdir))):
+        if any(p.stem == stem for p in code_pages(Path(app.srcdir))):
             href = context["pathto"](f"notebooks/{stem}.ipynb", 1)
             body += (f'<p class="explainer-notebook"><a href="{href}" download>Download this chapter as a '
                      f'Jupyter notebook</a> to run it yourself (JupyterLab, or Colab).</p>')
@@ -263,7 +258,7 @@ def _build_finished(app, exception):
     shutil.rmtree(nb_dir, ignore_errors=True)  # notebooks of chapters that no longer have code go too
     nb_dir.mkdir()
     ctx = app.config.html_context
-    for p in notebook_sources(src):
+    for p in code_pages(src):
         nbformat.write(to_notebook(p, ctx.get("repository_url", "")), nb_dir / f"{p.stem}.ipynb")
     # The theme ships source maps (≈3.4 MB) that only browser developer tools ever request.
     for p in (out / "_static").rglob("*.map"):

@@ -6,7 +6,7 @@ and removes the rest:
 
 * **icons**: the theme draws about twenty icons with Font Awesome's JavaScript (1.5 MB, 540 KB gzipped)
   and two icon fonts. Every ``<i class="fa-…">`` in a page becomes the same drawing as inline SVG
-  (:mod:`explainer.icons`), and ``_static/icons.css`` draws the admonition icons with SVG masks, so
+  (:mod:`icons` (``_ext/icons.py``)), and ``_static/icons.css`` draws the admonition icons with SVG masks, so
   neither the script nor the fonts are loaded, or published;
 * **unused scripts and styles**: Thebe (no live code), the copy buttons (the only code is hidden
   behind "Show code cell source"), sphinx-togglebutton and sphinx-design's tabs are linked only into
@@ -26,7 +26,7 @@ and removes the rest:
 * files that no page references (the above, the theme's translation catalogues and launch-button
   logos) are removed from the site.
 
-A Font Awesome icon with no drawing in :mod:`explainer.icons` is a build warning (which fails a ``-W``
+A Font Awesome icon with no drawing in :mod:`icons` (``_ext/icons.py``) is a build warning (which fails a ``-W``
 build): run ``scripts/extract_icons.py`` after adding it there.
 """
 from __future__ import annotations
@@ -39,7 +39,7 @@ import shutil
 import struct
 from pathlib import Path
 
-from .icons import ALIASES, ICONS
+from icons import ALIASES, ICONS
 
 
 def _has_class(*tokens: str):
@@ -298,7 +298,7 @@ def _build_finished(app, exception):
         text = p.read_text(encoding="utf-8")
         new, unknown = slim_page(text, search_page=rel.as_posix() == "search.html")
         for name in sorted(set(unknown)):
-            logger.warning("%s: icon fa-%s has no drawing in explainer/icons.py (run scripts/extract_icons.py)",
+            logger.warning("%s: icon fa-%s has no drawing in _ext/icons.py (run scripts/extract_icons.py)",
                            rel.as_posix(), name)
         if new != text:
             p.write_text(new, encoding="utf-8")
