@@ -13,7 +13,7 @@ JB_FLAGS := -W --keep-going
 SOURCES := $(shell find chapters explainer data _ext _static _templates -type f -not -path '*/__pycache__/*' 2>/dev/null) \
            _config.yml _toc.yml references.bib intro.md
 
-.PHONY: book test test-fast lint serve lab clean checksums bench bench-reader venv rebuild browser
+.PHONY: book test test-fast lint serve lab clean checksums bench bench-reader venv rebuild browser pdf
 .DEFAULT_GOAL := book
 
 venv: $(STAMP)
@@ -68,6 +68,12 @@ $(LAB_STAMP): $(STAMP) requirements-lab.txt
 # how they are saved). Jupyter refuses to run as root unless told, as in a container.
 lab: $(LAB_STAMP)
 	$(BIN)/jupyter lab --ip 127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root) chapters/
+
+pdf: $(HTML)/book.pdf  ## the whole book as one PDF, printed by headless Chromium (the tests build it too)
+	@echo "The PDF edition is at $(CURDIR)/$(HTML)/book.pdf"
+
+$(HTML)/book.pdf: $(HTML)/index.html _ext/bookpdf.py | browser
+	$(BIN)/python _ext/bookpdf.py
 
 checksums: $(STAMP)  ## record new SHA-256 checksums after a reviewed data change
 	$(BIN)/python -m explainer.data --write-hashes

@@ -147,6 +147,15 @@ CITATION_LINK = re.compile(r'<a class="reference internal" href="[^"#]*bibliogra
                            r'title="([^"]*)">([^<]+)</a>')
 
 
+def unescape_citation_titles(body: str) -> str:
+    """A citation's hover text is its entry as plain text, where sphinxcontrib-bibtex leaves BibTeX's
+    escapes in (``US offers \\$12 mln``): take them out."""
+    def _sub(m):
+        return m.group(0).replace(m.group(2), re.sub(r"\\([&%_#$])", r"\1", m.group(2)))
+
+    return CITATION_LINK.sub(_sub, body)
+
+
 def cited_sources(body: str) -> list[tuple[str, str, str]]:
     """The sources a page cites, in the order of their numbers: (number, key, the entry as text)."""
     found = {key: (label, html.unescape(entry)) for key, entry, label in CITATION_LINK.findall(body)}
@@ -203,9 +212,13 @@ def _page_context(app, pagename, templatename, context, doctree):
     body = context.get("body")
     stem = pagename.rsplit("/", 1)[-1]
     if body:
-        body = fix_aria(body)
+        body = unescape_citation_titles(fix_aria(body))
         if stem != "bibliography":
             body += sources_list(body, context["pathto"]("chapters/bibliography"))
+        if pagename == app.config.root_doc:
+            href = context["pathto"]("book.pdf", 1)
+            body += (f'<p class="explainer-notebook"><a href="{href}">The whole book as a PDF</a>, to print or '
+                     f'read offline: every chapter with its figures and its sources.</p>')
         if any(p.stem == stem for p in code_pages(Path(app.srcdir))):
             href = context["pathto"](f"notebooks/{stem}.ipynb", 1)
             body += (f'<p class="explainer-notebook"><a href="{href}" download>Download this chapter as a '

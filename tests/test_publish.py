@@ -31,7 +31,10 @@ def test_every_page_within_budget(site):
 
 @pytest.mark.build
 def test_site_within_budget(site):
-    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    from conftest import DOWNLOAD_DIRS
+
+    total = sum(p.stat().st_size for p in site.rglob("*")
+                if p.is_file() and p.relative_to(site).parts[0] not in DOWNLOAD_DIRS)
     assert total <= SITE_BUDGET, f"{total:,} bytes"
 
 
@@ -298,3 +301,17 @@ def test_link_previews_name_the_page(site):
         image = re.search(r'<meta property="og:image" content="([^"]*)"', text).group(1)
         assert image.startswith(book) if book else image.endswith("social-card.png")
     assert len(descriptions) >= 8
+
+
+def test_a_chapter_lists_its_sources_by_number_with_bibtex_escapes_removed():
+    from publish import sources_list, unescape_citation_titles
+
+    link = '<a class="reference internal" href="bibliography.html#{k}" title="{t}">{n}</a>'
+    b = link.format(k="b-2024", t="US offers \\$12 mln. Outlet.", n=12)
+    body = unescape_citation_titles(b + link.format(k="a-2023", t="Other &amp; title.", n=3) + b)
+    assert "\\$" not in body
+    out = sources_list(body, "chapters/bibliography.html")
+    assert out.index('id="source-a-2023"') < out.index('id="source-b-2024"')
+    assert out.count("<li") == 2 and 'href="chapters/bibliography.html#b-2024"' in out
+    assert "US offers $12 mln" in out and "Other &amp; title." in out
+    assert sources_list("<p>No citations.</p>", "x") == ""
