@@ -34,13 +34,13 @@ $(HTML)/index.html: $(STAMP) $(SOURCES)
 	$(BIN)/python -m explainer.data
 	$(BIN)/python -m explainer.checks
 	$(BIN)/python -m explainer.cache
-	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	EXPLAINER_BOOK_BUILD=1 $(BIN)/jupyter-book build . $(JB_FLAGS)
 	touch $@
 
 rebuild: $(STAMP)  ## re-render every page (e.g. after changing a Sphinx extension or the theme)
 	$(BIN)/python -m explainer.data
 	$(BIN)/python -m explainer.cache
-	$(BIN)/jupyter-book build . $(JB_FLAGS) --all
+	EXPLAINER_BOOK_BUILD=1 $(BIN)/jupyter-book build . $(JB_FLAGS) --all
 
 # The browser comes first: with no Chromium (and no way to install one) nothing runs.
 test: lint browser book

@@ -2,9 +2,10 @@
 
 * copies ``data/`` (the CSV tables, ``datapackage.json`` and the boundaries) to ``<site>/data/`` so the
   "Data and sources" appendix can link each table for download;
-* writes every chapter as a Jupyter notebook to ``<site>/notebooks/<name>.ipynb`` (converted from the
-  MyST Markdown source with jupytext, with a first cell that installs the book's helper package when
-  the notebook runs outside the repository, e.g. on Colab), and links it at the foot of the chapter;
+* writes every chapter with code as a reader's notebook to ``<site>/notebooks/<name>.ipynb``, beside the
+  helper package's wheel, and links it at the foot of the chapter (:mod:`readers`: the executed chapter
+  with readable prose, and a first cell that installs the package from the book's site when it is
+  missing, e.g. on Colab);
 * removes the theme's JavaScript/CSS source maps from the site (developer-only, ≈3.4 MB);
 * adds Open Graph tags (the page's title and first sentences, the social card, absolute addresses when the
   book's address is known) and a social card with the book's title, for link previews;
@@ -33,17 +34,6 @@ DATA_SUFFIXES = {".csv", ".json", ".geojson", ".md"}
 DESCRIPTION = ("A sourced, reproducible explainer on the US charges against Tren de Aragua's alleged "
                "leader, the gang's origins and spread, and the politics around it.")
 
-SETUP_CELL = '''\
-# Set-up for running this chapter outside the book's repository (for example on Colab):
-# it fetches the book and installs its helper package. Inside the repository it does nothing.
-import importlib.util, os, subprocess, sys
-if importlib.util.find_spec("explainer") is None:
-    subprocess.run(["git", "clone", "--depth", "1", {repo!r}, "tda-book"], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", "tda-book/requirements.txt"],
-                   cwd="tda-book", check=True)
-    os.chdir("tda-book/chapters")
-    sys.path.insert(0, os.path.abspath(".."))
-'''
 
 
 def book_urls(repository: str = "", base: str = "", env=None) -> tuple[str, str]:
@@ -92,17 +82,54 @@ def read_cff(srcdir: Path) -> dict:
     return yaml.safe_load((Path(srcdir) / "CITATION.cff").read_text(encoding="utf-8"))
 
 
-def to_notebook(md: Path, repo_url: str):
-    """The chapter as a plain notebook, with the set-up cell first."""
-    import jupytext
-    import nbformat
+#: Pages with code that are not offered as notebooks: the build's own record (it reads the build's tools).
+NO_NOTEBOOK = {"status"}
 
-    nb = jupytext.read(md)
-    nb.metadata.pop("jupytext", None)
-    setup = nbformat.v4.new_code_cell(SETUP_CELL.format(repo=repo_url))
-    setup.metadata["tags"] = ["remove-cell"]
-    nb.cells.insert(0, setup)
-    return nb
+
+def reader_pages(srcdir: Path) -> list[Path]:
+    """The pages readers can download as notebooks."""
+    return [p for p in code_pages(srcdir) if p.stem not in NO_NOTEBOOK]
+
+
+def executed_notebook(cache, md: Path):
+    """The chapter with the outputs of the execution the book shows (from the execution cache)."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    nb = read_myst_markdown_notebook(md.read_text(encoding="utf-8"), path=str(md))
+    _, merged = cache.merge_match_into_notebook(nb)
+    return merged
+
+
+def write_reader_notebooks(src: Path, out: Path, book_url: str) -> None:
+    """Every reader notebook and the helper package's wheel, into ``<site>/notebooks/``."""
+    import nbformat
+    from readers import Context, build_wheel, reader_notebook
+
+    from explainer import data
+    from explainer.toc import docnames
+
+    nb_dir = out / "notebooks"
+    wheel = build_wheel(src, nb_dir).name
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(out.parent / ".jupyter_cache"))  # the executions the pages show
+    executed = out.parent / "jupyter_execute"  # and the values they glued
+    titles = {}
+    for name in docnames(src):
+        h1 = re.search(r"^#\s+(.+?)\s*$", (src / f"{name}.md").read_text(encoding="utf-8"), re.M)
+        titles[name] = h1.group(1) if h1 else name
+    corrections = {r.correction_id: data.format_date(r.published)
+                   for r in data.load("corrections").reset_index().itertuples()}
+    base = book_url or "../"
+    for md in reader_pages(src):
+        docname = md.relative_to(src).with_suffix("").as_posix()
+        nb = executed_notebook(cache, md)
+        glue_file = executed / f"{docname}.glue.json"
+        glue = json.loads(glue_file.read_text(encoding="utf-8")) if glue_file.exists() else {}
+        page = (out / f"{docname}.html").read_text(encoding="utf-8")
+        citations = {key: label for key, _, label in CITATION_LINK.findall(page)}
+        ctx = Context(base, glue, citations, titles, corrections, docname)
+        nbformat.write(reader_notebook(nb, ctx, wheel, book_url), nb_dir / f"{md.stem}.ipynb")
 
 
 def social_card(title: str, as_of: str) -> bytes:
@@ -219,7 +246,7 @@ def _page_context(app, pagename, templatename, context, doctree):
             href = context["pathto"]("book.pdf", 1)
             body += (f'<p class="explainer-notebook"><a href="{href}">The whole book as a PDF</a>, to print or '
                      f'read offline: every chapter with its figures and its sources.</p>')
-        if any(p.stem == stem for p in code_pages(Path(app.srcdir))):
+        if any(p.stem == stem for p in reader_pages(Path(app.srcdir))):
             href = context["pathto"](f"notebooks/{stem}.ipynb", 1)
             body += (f'<p class="explainer-notebook"><a href="{href}" download>Download this chapter as a '
                      f'Jupyter notebook</a> to run it yourself (JupyterLab, or Colab).</p>')
@@ -257,8 +284,6 @@ def published_cff(cff: dict, repo: str, book: str) -> str:
 def _build_finished(app, exception):
     if exception is not None or app.builder.format != "html":
         return
-    import nbformat
-
     src, out = Path(app.srcdir), Path(app.outdir)
     dest = out / "data"
     shutil.rmtree(dest, ignore_errors=True)
@@ -267,12 +292,9 @@ def _build_finished(app, exception):
             target = dest / p.relative_to(src / "data")
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(p, target)
-    nb_dir = out / "notebooks"
-    shutil.rmtree(nb_dir, ignore_errors=True)  # notebooks of chapters that no longer have code go too
-    nb_dir.mkdir()
     ctx = app.config.html_context
-    for p in code_pages(src):
-        nbformat.write(to_notebook(p, ctx.get("repository_url", "")), nb_dir / f"{p.stem}.ipynb")
+    shutil.rmtree(out / "notebooks", ignore_errors=True)  # notebooks of chapters that no longer have code go too
+    write_reader_notebooks(src, out, ctx.get("book_url", ""))
     # The theme ships source maps (≈3.4 MB) that only browser developer tools ever request.
     for p in (out / "_static").rglob("*.map"):
         p.unlink()

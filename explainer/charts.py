@@ -20,10 +20,12 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from .text import usd  # noqa: E402
+from .text import ROOT, usd  # noqa: E402
 
 #: Where chart PNGs are exported (EXPLAINER_FIGURES_DIR overrides it, e.g. for the determinism test).
-FIGURES_DIR = Path(os.environ.get("EXPLAINER_FIGURES_DIR", Path(__file__).resolve().parent.parent / "figures"))
+#: Outside the repository (an installed copy), they go to ``figures/`` in the working directory.
+FIGURES_DIR = Path(os.environ.get("EXPLAINER_FIGURES_DIR") or (
+    ROOT / "figures" if ROOT.name != "book" else Path("figures")))
 
 #: Okabe–Ito palette (safe for the common forms of colour blindness).
 PALETTE = {

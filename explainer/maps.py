@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -169,7 +170,12 @@ class MapFigure:
         return doc.replace("<head>", f"<head>\n<title>{esc(self.title)}</title>", 1)
 
     def _repr_html_(self) -> str:
-        srcdoc = html.escape(self.document(), quote=True)
+        doc = self.document()
+        if not os.environ.get("EXPLAINER_BOOK_BUILD"):  # in Jupyter: the map carries its own code
+            from .offline import inline_assets
+
+            doc = inline_assets(doc)
+        srcdoc = html.escape(doc, quote=True)
         cap = f"<figcaption>{esc(self.caption)}</figcaption>" if self.caption else ""
         return (f'<figure class="explainer-map"><iframe title="{esc(self.title)}" srcdoc="{srcdoc}" '
                 f'style="width:100%;height:{int(self.height)}px;border:1px solid #ccc" '
