@@ -51,7 +51,7 @@ def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "..
         # raw HTML: a Markdown link to a local file would become a copy under _downloads/<hash>/
         rows.append(("Download", f'<a href="{link_prefix}{res["path"]}" download>{res["path"]}</a>'))
         out.append("| Property | Value |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows) + "\n")
-        if "schema" in res:
+        if "schema" in res and "source_keys" in pkg.load(name):
             keys = sorted({k for ks in pkg.load(name)["source_keys"] for k in ks})
             out.append(f"<details><summary>Sources of this table ({len(keys)})</summary>\n")
             for k in keys:
@@ -136,7 +136,7 @@ def data_sources_values(pkg: DataPackage | None = None) -> dict[str, object]:
 
     pkg = pkg or package()
     totals = {c: sum(counts[c] for counts in confidence_counts(pkg).values()) for c in CONFIDENCE}
-    return dict(n_tables=len(pkg.tables), n_rows=sum(len(pkg.load(t)) for t in pkg.tables),
+    return dict(n_tables=len(pkg.fact_tables), n_rows=sum(len(pkg.load(t)) for t in pkg.fact_tables),
                 n_sources=len(bib_keys(pkg.bib_path)), n_primary=totals["primary"],
                 n_corroborated=totals["corroborated"], n_single=totals["single-source"],
                 n_contested=totals["contested"], n_unverified=totals["unverified"])
@@ -148,7 +148,7 @@ def methods_values(pkg: DataPackage | None = None) -> dict[str, object]:
     from .text import format_date
 
     pkg = pkg or package()
-    tables = {name: pkg.load(name) for name in pkg.tables}
+    tables = {name: pkg.load(name) for name in pkg.fact_tables}
     mig, strikes, timeline = tables["migration"], tables["strikes"], tables["timeline"]
     bra = mig[(mig["geo"] == "BRA") & (mig["snapshot"] == "2025-11")].sort_values("count", ascending=False)
     contested_strike = strikes[strikes["killed_min"] != strikes["killed_max"]].iloc[0]

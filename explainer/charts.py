@@ -20,6 +20,8 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from .style import AXIS, BASE, FOCUS, GRID, INK, INK_MID, INK_SOFT, INK_STRONG, LEADER, MUTED, PALETTE  # noqa: E402,F401
+from .style import RULE, RULE_STRONG, TICK  # noqa: E402
 from .text import ROOT, usd  # noqa: E402
 
 #: Where chart PNGs are exported (EXPLAINER_FIGURES_DIR overrides it, e.g. for the determinism test).
@@ -27,24 +29,24 @@ from .text import ROOT, usd  # noqa: E402
 FIGURES_DIR = Path(os.environ.get("EXPLAINER_FIGURES_DIR") or (
     ROOT / "figures" if ROOT.name != "book" else Path("figures")))
 
-#: Okabe–Ito palette (safe for the common forms of colour blindness).
-PALETTE = {
-    "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
-    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
-    "grey": "#8C8C8C", "light": "#D9D9D9",
-}
-HIGHLIGHT = PALETTE["vermillion"]
-BASE = PALETTE["blue"]
-MUTED = "#9DB7CF"
+HIGHLIGHT = FOCUS
 
 RC = {
     "figure.facecolor": "white", "axes.facecolor": "white", "savefig.facecolor": "white",
     "font.family": "DejaVu Sans", "font.size": 10, "axes.titlesize": 13, "axes.titleweight": "bold",
     "axes.titlelocation": "left", "axes.spines.top": False, "axes.spines.right": False,
-    "axes.edgecolor": "#444444", "axes.labelcolor": "#222222", "xtick.color": "#333333",
-    "ytick.color": "#333333", "axes.grid": False, "grid.color": "#E5E5E5", "svg.hashsalt": "explainer",
+    "axes.edgecolor": INK_MID, "axes.labelcolor": INK, "xtick.color": TICK,
+    "ytick.color": TICK, "axes.grid": False, "grid.color": GRID, "svg.hashsalt": "explainer",
     "figure.dpi": 100, "savefig.dpi": 144,
 }
+
+
+def picks(figure_events: pd.DataFrame, figure: str, role: str = "label") -> pd.DataFrame:
+    """The rows of ``data/figure_events.csv`` for one figure and role, in the file's order, labelled by
+    event id: which events a figure labels, includes, excludes or lists, with its labels and lanes."""
+    rows = figure_events[(figure_events["figure"].astype(str) == figure)
+                         & (figure_events["role"].astype(str) == role)]
+    return rows.set_axis(list(rows["event_id"]), axis=0)
 
 
 def figure(width: float = 8.0, height: float = 4.5, **kw):
@@ -65,9 +67,9 @@ def finish(fig, ax, title: str, source: str, as_of: str, subtitle: str | None = 
     t = fig.text(0.01, 1, title, fontsize=13, fontweight="bold", ha="left", va="top", gid="chart-title")
     fit_width(fig, t, min_size=9)
     if subtitle:
-        st = fig.text(0.01, 1, subtitle, fontsize=10, color="#444444", ha="left", va="top", gid="chart-subtitle")
+        st = fig.text(0.01, 1, subtitle, fontsize=10, color=INK_MID, ha="left", va="top", gid="chart-subtitle")
         fit_width(fig, st, min_size=7.5)
-    fig.text(0.01, 0.01, f"Source: {source}. As of {as_of}.", fontsize=8, color="#555555",
+    fig.text(0.01, 0.01, f"Source: {source}. As of {as_of}.", fontsize=8, color=INK_SOFT,
              ha="left", va="bottom", wrap=True)
     relayout(fig)
 
@@ -232,7 +234,7 @@ def ranked_bars(labels, values, *, highlight=None, annotations=None, title: str,
         note = f"  {value_fmt(values[i])}"
         if annotations is not None and annotations[i]:
             note += f" ({annotations[i]})"
-        notes.append(ax.text(values[i], y, note, va="center", fontsize=9, color="#222222"))
+        notes.append(ax.text(values[i], y, note, va="center", fontsize=9, color=INK))
     ax.set_xlim(0, top * 1.35)
     ax.set_xlabel(xlabel)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: value_fmt(v)))
@@ -245,46 +247,6 @@ def ranked_bars(labels, values, *, highlight=None, annotations=None, title: str,
                   loc="lower right", frameon=False)
     finish(fig, ax, title, source, as_of, subtitle)
     fit_texts_in_axes(fig, ax, notes)
-    return fig
-
-
-def timeline(events: pd.DataFrame, *, date: str = "date", label: str = "label", lane: str = "category",
-             end: str | None = None, lanes: list[str] | None = None, lane_labels: dict | None = None,
-             title: str, source: str, as_of: str, subtitle: str | None = None,
-             colors: dict | None = None, width: float = 9.0, label_every: int = 1):
-    """Events as dots on horizontal lanes; rows with an ``end`` date are drawn as spans (bars).
-
-    Labels alternate above and below the dots so neighbours do not collide.
-    """
-    ev = events.sort_values(date).reset_index(drop=True)
-    lanes = lanes or list(dict.fromkeys(ev[lane]))
-    lane_labels = lane_labels or {}
-    cols = list(PALETTE.values())
-    colors = colors or {ln: cols[(i + 5) % 8] for i, ln in enumerate(lanes)}
-    fig, ax = figure(width, 1.2 + 1.15 * len(lanes))
-    for i, ln in enumerate(lanes):
-        y = len(lanes) - 1 - i
-        ax.axhline(y, color="#EEEEEE", lw=1, zorder=0)
-        sub = ev[ev[lane] == ln].reset_index(drop=True)
-        for j, row in sub.iterrows():
-            c = colors.get(ln, BASE)
-            x0 = mdates.date2num(pd.Timestamp(row[date]))
-            if end and pd.notna(row.get(end)):
-                x1 = mdates.date2num(pd.Timestamp(row[end]))
-                ax.barh(y, x1 - x0, left=x0, height=0.28, color=c, alpha=0.45, edgecolor=c, zorder=2)
-            else:
-                ax.plot([x0], [y], "o", color=c, ms=7, zorder=3, markeredgecolor="white")
-            if j % label_every == 0 and row[label]:
-                dy = 0.22 if j % 2 == 0 else -0.22
-                ax.text(x0, y + dy, row[label], fontsize=7.5, ha="left",
-                        va="bottom" if dy > 0 else "top", rotation=0, color="#222222", zorder=4)
-    ax.set_yticks(range(len(lanes)), [lane_labels.get(ln, ln) for ln in reversed(lanes)])
-    ax.set_ylim(-0.7, len(lanes) - 0.3)
-    ax.xaxis_date()
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.spines["left"].set_visible(False)
-    ax.tick_params(axis="y", length=0)
-    finish(fig, ax, title, source, as_of, subtitle)
     return fig
 
 
@@ -376,13 +338,7 @@ def quantize_png(png: bytes, colors: int = 48) -> bytes:
     return buf.getvalue()
 
 
-def show_compact(fig, name: str, alt: str, caption: str | None = None, colors: int = 48, *,
-                 data: pd.DataFrame) -> Chart:
-    """:func:`show` with an explicit palette size (kept for the chapters that call it)."""
-    return show(fig, name, alt, caption, colors, data=data)
-
-
-# --------------------------------------------------------------------------- lane timeline, labels stacked
+# --------------------------------------------------------------------------- the timeline engine
 def text_width_in(text: str, fontsize: float, weight: str = "normal") -> float:
     """Width in inches of ``text`` set in the house font at ``fontsize`` points."""
     from matplotlib.font_manager import FontProperties
@@ -442,16 +398,32 @@ def stack_levels(intervals, anchors, gap: float = 0.0) -> list[int]:
     return levels
 
 
-def lane_timeline(events: pd.DataFrame, *, lanes: dict, title: str, source: str, as_of: str,
-                  date: str = "date", end: str = "end", label: str = "label", lane: str = "lane",
-                  subtitle: str | None = None, colors: dict | None = None, width: float = 8.5,
-                  start=None, stop=None, fontsize: float = 8.5, year_step: int = 2):
-    """Events on horizontal lanes (``lanes``: key → title, top to bottom). Each event is a dot, or a
-    hatched bar from ``date`` to ``end`` when the row has an end (a span: e.g. a date that sources
-    dispute). Labels sit above their lane, joined to their dot by a thin leader line, stacked in as
-    many rows as needed so that none overlap (:func:`stack_levels`); a label that would run past the
-    right edge is set to the left of its dot."""
-    ev = events.sort_values(date).reset_index(drop=True)
+def timeline(events: pd.DataFrame, *, lanes: dict, title: str, source: str, as_of: str,
+             date: str = "date", end: str = "end", label: str = "label", lane: str = "lane",
+             subtitle: str | None = None, colors: dict | None = None, width: float = 8.5,
+             start=None, stop=None, fontsize: float = 8.5, year_step: int = 2, highlight: str | None = None,
+             vertical: bool = False):
+    """The book's one timeline engine: events on lanes (``lanes``: key → title, in order), each a dot
+    coloured by its lane, its label joined to it by a thin leader line so that no two labels overlap.
+    ``highlight`` names an ``event_id`` drawn larger, its label in bold.
+
+    Across (the default): one horizontal lane per key, top to bottom. A row with an ``end`` is a hatched
+    bar from ``date`` to ``end`` (a span: e.g. a date that sources dispute). Labels sit above their lane,
+    stacked in as many rows as needed (:func:`stack_levels`); a label that would run past the right edge
+    is set to the left of its dot; an event with an empty label is a dot alone. Spans shorter than four
+    years get month ticks, longer ones a tick every ``year_step`` years.
+
+    ``vertical=True``, for few events with long labels: one date axis down the page (earliest at the
+    top), labels on the right after their short date, spread apart (:func:`spread_positions`), and the
+    lanes as a colour legend.
+    """
+    if vertical:
+        return _vertical_timeline(events, lanes=lanes, title=title, source=source, as_of=as_of, date=date,
+                                  label=label, lane=lane, subtitle=subtitle, colors=colors, width=width,
+                                  fontsize=fontsize, highlight=highlight)
+    ev = events.sort_values([date] + (["event_id"] if "event_id" in events else []),
+                            kind="stable").reset_index(drop=True)
+    ev[label] = ev[label].fillna("").astype(str)
     cols = [PALETTE[k] for k in ("blue", "vermillion", "green", "purple", "orange", "sky", "black")]
     colors = colors or {k: cols[i % len(cols)] for i, k in enumerate(lanes)}
     unknown = sorted(set(ev[lane]) - set(lanes))
@@ -472,6 +444,8 @@ def lane_timeline(events: pd.DataFrame, *, lanes: dict, title: str, source: str,
         xs = {i: mdates.date2num(pd.Timestamp(ev.at[i, date])) for i in idx}
         items = []
         for i in idx:
+            if not ev.at[i, label]:
+                continue  # a dot alone: nothing to place
             x, w = xs[i], text_width_in(ev.at[i, label], fontsize) * per_in
             # set the label right of its dot unless it would run off the chart, or unless setting
             # it left of the dot spans fewer of the lane's other dots
@@ -484,44 +458,112 @@ def lane_timeline(events: pd.DataFrame, *, lanes: dict, title: str, source: str,
             items.append((i, x, span, right))
         lev = stack_levels([t[2] for t in items], [t[1] for t in items], gap=pad)
         layout[key] = [(t[0], t[1], t[3], lv) for t, lv in zip(items, lev)]
+        layout[key] += [(i, xs[i], False, None) for i in idx if not ev.at[i, label]]
     # 2. vertical positions, in rows of text (top lane first)
-    rows_total = sum(max([t[3] for t in layout[k]], default=0) + 2.6 for k in lanes)
+    rows_total = sum(max([t[3] or 0 for t in layout[k]], default=0) + 2.6 for k in lanes)
     row_in = fontsize / 72 * 1.9
     fig, ax = figure(width, rows_total * row_in + 1.9)
     y = 0.0
     for key, name in lanes.items():
         c = colors.get(key, BASE)
-        top = max([t[3] for t in layout[key]], default=0)
+        top = max([t[3] or 0 for t in layout[key]], default=0)
         y_title = y - 0.6
         base = y_title - 0.9 - top
         ax.plot([x0 + 0.004 * (x1 - x0)], [y_title], "s", color=c, ms=7, zorder=4)
         ax.text(x0 + 0.02 * (x1 - x0), y_title, name, fontsize=fontsize + 1.2, fontweight="bold",
-                va="center", ha="left", color="#111111", zorder=4)
-        ax.plot([x0, x1], [base, base], color="#DDDDDD", lw=1, zorder=1)
+                va="center", ha="left", color=INK_STRONG, zorder=4)
+        ax.plot([x0, x1], [base, base], color=RULE, lw=1, zorder=1)
         for i, x, right, lv in layout[key]:
             row = ev.iloc[i]
             e = ends[i]
+            big = highlight is not None and row.get("event_id") == highlight
             if e is not None:
                 xe = mdates.date2num(e)
                 ax.barh(base, xe - x, left=x, height=0.55, color=c, alpha=0.25, edgecolor=c, lw=1.2,
                         hatch="////", zorder=2)
                 ax.plot([x, xe], [base, base], "|", color=c, ms=12, mew=2, zorder=3)
             else:
-                ax.plot([x], [base], "o", color=c, ms=7, markeredgecolor="white", zorder=3)
+                ax.plot([x], [base], "o", color=c, ms=10 if big else 7, markeredgecolor="white", zorder=3)
+            if lv is None:
+                continue
             ly = base + 0.9 + (lv - 1) * 1.0
-            ax.plot([x, x], [base + 0.3, ly - 0.42], color="#999999", lw=0.7, zorder=1)
-            ax.text(x, ly, row[label], fontsize=fontsize, ha="right" if right else "left", va="center",
-                    color="#222222", zorder=4)
+            ax.plot([x, x], [base + 0.3, ly - 0.42], color=LEADER, lw=0.7, zorder=1)
+            ax.text(x, ly, mpl_escape(row[label]), fontsize=fontsize, ha="right" if right else "left",
+                    va="center", color=INK_STRONG if big else INK, zorder=4,
+                    fontweight="bold" if big else "normal", gid=f"label:{row.get('event_id', i)}")
         y = base - 0.7
     ax.set_xlim(x0, x1)
     ax.set_ylim(y + 0.1, 0.1)
     ax.xaxis_date()
-    ax.xaxis.set_major_locator(mdates.YearLocator(year_step))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    if x1 - x0 < 4 * 365:
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[1, 7]))
+        ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=[4, 10]))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    else:
+        ax.xaxis.set_major_locator(mdates.YearLocator(year_step))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_yticks([])
-    ax.grid(axis="x", color="#F0F0F0")
+    ax.grid(axis="x", color=GRID)
     ax.set_axisbelow(True)
     for s in ("left", "right", "top"):
         ax.spines[s].set_visible(False)
+    finish(fig, ax, title, source, as_of, subtitle)
+    return fig
+
+
+def _vertical_timeline(events: pd.DataFrame, *, lanes: dict, title: str, source: str, as_of: str, date: str,
+                       label: str, lane: str, subtitle: str | None, colors: dict | None, width: float,
+                       fontsize: float, highlight: str | None):
+    """:func:`timeline` down a vertical date axis (see there)."""
+    from matplotlib.lines import Line2D
+
+    from .text import format_date
+
+    colors = colors or {k: c for k, c in zip(lanes, PALETTE.values())}
+    ev = events.sort_values(date, kind="stable").reset_index(drop=True)
+    height = max(4.0, 0.42 * len(ev) + 1.9)
+    fig, ax = figure(width, height)
+    ys = [mdates.date2num(pd.Timestamp(d)) for d in ev[date]]
+    lo, hi = min(ys), max(ys)
+    # Label slots one text line apart, in date units: the axis height in inches sets the scale.
+    axes_h_in, extent = max(height - 1.7, 1.0), max(hi - lo, 1.0)
+    for _ in range(4):
+        gap = extent / axes_h_in * 0.24
+        label_y = spread_positions(ys, gap)
+        extent = max(max(label_y), hi) - min(min(label_y), lo) + 1.6 * gap
+    top, bottom = min(min(label_y), lo) - gap * 0.8, max(max(label_y), hi) + gap * 0.8
+    ax.axvline(0, color=AXIS, lw=1.5, zorder=1)
+    seen: dict[float, int] = {}
+    for i, row in ev.iterrows():
+        c = colors.get(row[lane], BASE)
+        big = highlight is not None and row.get("event_id") == highlight
+        k = seen.get(ys[i], 0)  # events on the same day sit side by side
+        seen[ys[i]] = k + 1
+        x0 = 0.045 * k
+        ax.plot([x0], [ys[i]], "o", color=c, ms=10 if big else 7, markeredgecolor="white", zorder=3 + k)
+        ax.plot([x0 + 0.02, 0.13, 0.17], [ys[i], label_y[i], label_y[i]], color=LEADER, lw=0.6, zorder=2)
+        precision = row["date_precision"] if "date_precision" in ev.columns else "day"
+        weight = "bold" if big else "normal"
+        ax.text(0.19, label_y[i], format_date(row[date], precision, short=True), va="center", ha="left",
+                fontsize=fontsize, color=INK_SOFT, fontweight=weight)
+        ax.text(0.74, label_y[i], mpl_escape(row[label]), va="center", ha="left", fontsize=fontsize + 1,
+                color=INK_STRONG, fontweight=weight, gid=f"label:{row.get('event_id', i)}")
+    ax.set_xlim(-0.2, 2.85)
+    ax.set_ylim(bottom, top)  # earliest at the top
+    first, last = pd.Timestamp(mdates.num2date(top)).year, pd.Timestamp(mdates.num2date(bottom)).year
+    for y in range(first, last + 2):
+        yv = mdates.date2num(pd.Timestamp(f"{y}-01-01"))
+        if top < yv < bottom:
+            ax.plot([-0.03, 0.0], [yv, yv], color=RULE_STRONG, lw=1, zorder=1)
+            ax.text(-0.05, yv, str(y), ha="right", va="center", fontsize=fontsize, color=TICK, fontweight="bold")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for s in ("left", "bottom", "top", "right"):
+        ax.spines[s].set_visible(False)
+    used = [k for k in lanes if k in set(ev[lane])]
+    handles = [Line2D([0], [0], marker="o", color="w", markerfacecolor=colors[k], markersize=8, label=lanes[k])
+               for k in used]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncol=len(handles), frameon=False,
+              fontsize=fontsize, handletextpad=0.3, columnspacing=1.2, borderaxespad=0.2)
     finish(fig, ax, title, source, as_of, subtitle)
     return fig

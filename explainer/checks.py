@@ -9,7 +9,9 @@ newest dated row in the data, then fails, naming file and line, when:
 * a stated "as of" date is later than the data's own as-of date (a date the sources do not reach);
 * a chapter that draws on dated tables states no "as of" date at all;
 * a ``{correction}`` note names a correction that ``data/corrections.csv`` does not hold, or a logged
-  correction has no note in its chapter.
+  correction has no note in its chapter;
+* a date or number in the prose is not stated by a data row named next to it (see below), or a chart
+  label in ``data/figure_events.csv`` states a number its timeline row does not.
 """
 from __future__ import annotations
 
@@ -366,9 +368,31 @@ def check_prose(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Findi
     return findings
 
 
+def check_labels(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Finding]:
+    """Every date and number a chart label states (``data/figure_events.csv``) is stated by the timeline
+    row the label belongs to."""
+    pkg = pkg or DataPackage(root / "data", root / "references.bib")
+    if "figure_events" not in pkg.tables:
+        return []
+    index = RowIndex(pkg)
+    findings = []
+    rows = pkg.load("figure_events").reset_index(drop=True)
+    for i, r in rows.iterrows():
+        label = r["label"]
+        if pd.isna(label):
+            continue
+        for lit in literals(str(label)):
+            if ("timeline", r["event_id"]) in index.rows and not index.holds("timeline", r["event_id"], lit):
+                findings.append(Finding("data/figure_events.csv", i + 2,
+                                        f"label '{label}' states '{lit.text}', which timeline:{r['event_id']} "
+                                        "does not"))
+    return findings
+
+
 def run(root: Path = ROOT) -> list[Finding]:
     pkg = DataPackage(root / "data", root / "references.bib")
-    return check_as_of(root, pkg) + check_corrections(root, pkg) + check_prose(root, pkg)
+    return (check_as_of(root, pkg) + check_corrections(root, pkg) + check_prose(root, pkg)
+            + check_labels(root, pkg))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -135,7 +135,7 @@ def count_bars(labels, values, colors, *, title: str, xlabel: str, source: str, 
     ax.barh(ys, values, color=colors, height=0.62)
     ax.set_yticks(ys, labels)
     for y, v in zip(ys, values):
-        ax.text(v, y, f"  {v}", va="center", fontsize=10, color="#222222")
+        ax.text(v, y, f"  {v}", va="center", fontsize=10, color=charts.INK)
     ax.set_xlim(0, max(values + [1]) * 1.2)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(xlabel)

@@ -180,6 +180,12 @@ class DataPackage:
     def tables(self) -> list[str]:
         return [r["name"] for r in self.descriptor["resources"] if "schema" in r]
 
+    @property
+    def fact_tables(self) -> list[str]:
+        """The tables of sourced facts: every table but the editorial ones (``"editorial": true``, such as
+        the figures' choice of events), whose rows point at sourced rows instead."""
+        return [n for n in self.tables if not self.resources[n].get("editorial")]
+
     def path(self, name: str) -> Path:
         return self.root / self.resources[name]["path"]
 

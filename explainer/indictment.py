@@ -3,42 +3,24 @@
 * :func:`latest_offers` reshapes ``rewards.csv`` (one row per offer or change) into one row per person:
   the latest "up to" amount and since when that amount has stood.
 * :func:`offer_note` turns such a row into the short annotation used on the bar chart.
-* :data:`LEADERSHIP_EVENTS` / :func:`leadership_timeline` pick the US legal actions against Tren de
-  Aragua's leadership out of ``timeline.csv``, with short chart labels.
-* :func:`vertical_timeline` draws those events down a date axis, labels on the right, without overlaps.
+* :func:`leadership_timeline` picks the US legal actions against Tren de Aragua's leadership out of
+  ``timeline.csv``, with the short chart labels of ``figure_events.csv``.
 """
 from __future__ import annotations
 
-import matplotlib.dates as mdates
 import pandas as pd
 
-from . import charts
+from . import charts, style
 from .data import format_date
 
 TDA = "Tren de Aragua"
 
-#: US actions against Tren de Aragua's leadership, by ``timeline.csv`` event id → short chart label.
-#: Labels restate the row's ``event`` text in a few words; allegations stay attributed in the prose.
-LEADERSHIP_EVENTS: dict[str, str] = {
-    "e-2024-07-11-tda-tco-designation": "TdA designated a TCO (Treasury sanctions)",
-    "e-2024-07-11-tda-rewards": "Rewards of $5M, $4M and $3M for three leaders",
-    "e-2025-01-01-mosquera-serrano-indicted-sdtx": "Texas: Mosquera Serrano indicted (cocaine)",
-    "e-2025-02-20-tda-fto-designation": "TdA designated a Foreign Terrorist Organization",
-    "e-2025-04-08-mosquera-serrano-superseding": "Texas: terrorism charge added for Mosquera Serrano",
-    "e-2025-06-24-mosquera-fbi-ten-most-wanted": "Mosquera Serrano on FBI Ten Most Wanted; $3M reward",
-    "e-2025-07-17-ofac-six-leaders": "Treasury sanctions Guerrero Flores and five others",
-    "e-2025-07-17-rewards-restated": "$5M and $4M rewards restated, not raised",
-    "e-2025-12-03-mosquera-reward-5m": "Mosquera Serrano reward raised to $5M",
-    "e-2025-12-18-sdny-guerrero-unsealed": "Manhattan: Guerrero Flores indictment unsealed",
-    "e-2025-12-18-sdtx-leaders-indicted": "Texas: Romero, Mosquera Serrano and 2 others indicted",
-    "e-2026-01-03-maduro-superseding-indictment": "Guerrero Flores named in Maduro indictment",
-    "e-2026-02-18-ice-wanted-post": "ICE 'wanted' notice: still at large",
-}
+#: The chart's name; its events and their short labels are rows of data/figure_events.csv.
+LEADERSHIP_FIGURE = "legal-timeline-tda-leadership"
 
 #: Lanes of the legal timeline, in display order, with their legend labels.
-LANES = {"indictment": "Charges", "designation": "Designations and sanctions", "reward": "Rewards"}
-LANE_COLORS = {"indictment": charts.PALETTE["vermillion"], "designation": charts.PALETTE["blue"],
-               "reward": charts.PALETTE["orange"]}
+LANES = {c: style.CATEGORY_NAMES[c] for c in ("indictment", "designation", "reward")}
+LANE_COLORS = {c: style.CATEGORY_COLORS[c] for c in LANES}
 
 
 # --------------------------------------------------------------------------- rewards
@@ -119,82 +101,17 @@ def short_name(person: str) -> str:
 
 
 # --------------------------------------------------------------------------- legal timeline
-def leadership_timeline(timeline: pd.DataFrame, events: dict[str, str] | None = None) -> pd.DataFrame:
-    """The rows of ``timeline`` listed in ``events`` (default :data:`LEADERSHIP_EVENTS`), with a
-    ``label`` column, sorted by date. Raises ``KeyError`` naming any event id not in the table."""
-    events = LEADERSHIP_EVENTS if events is None else events
-    tl = timeline.set_index("event_id") if "event_id" in timeline.columns else timeline
-    missing = [e for e in events if e not in tl.index]
+def leadership_timeline(timeline: pd.DataFrame, figure_events: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``timeline`` the chart shows (its rows of ``figure_events``), with their ``label``,
+    sorted by date. Raises ``KeyError`` naming any event id not in the timeline."""
+    events = charts.picks(figure_events, LEADERSHIP_FIGURE)
+    missing = [e for e in events.index if e not in timeline.index]
     if missing:
         raise KeyError(f"timeline.csv has no event(s) {missing}")
-    sub = tl.loc[list(events)].copy()
-    sub["label"] = [events[e] for e in sub.index]
+    sub = timeline.loc[list(events.index)].copy()
+    sub["label"] = events["label"]
     sub["category"] = sub["category"].astype(str)
-    return sub.reset_index().sort_values(["date", "event_id"]).reset_index(drop=True)
-
-
-def vertical_timeline(events: pd.DataFrame, *, title: str, source: str, as_of: str,
-                      subtitle: str | None = None, lanes: dict | None = None, colors: dict | None = None,
-                      width: float = 6.4, height: float | None = None, highlight: str | None = None):
-    """Events down a vertical date axis (earliest at the top), one dot per event coloured by
-    ``category``, each label on the right with its date, spread so no two labels overlap and joined
-    to its dot by a thin leader line. ``highlight`` is an event id drawn larger, its label in bold."""
-    lanes = lanes or LANES
-    colors = colors or LANE_COLORS
-    ev = events.sort_values("date", kind="stable").reset_index(drop=True)
-    n = len(ev)
-    height = height or max(4.0, 0.42 * n + 1.9)
-    fig, ax = charts.figure(width, height)
-    ys = [mdates.date2num(pd.Timestamp(d)) for d in ev["date"]]
-    lo, hi = min(ys), max(ys)
-    span = max(hi - lo, 1.0)
-    # Label slots one text line apart, in date units: the axis height in inches sets the scale.
-    axes_h_in = max(height - 1.7, 1.0)
-    extent = span
-    for _ in range(4):
-        gap = extent / axes_h_in * 0.24
-        label_y = charts.spread_positions(ys, gap)
-        extent = max(max(label_y), hi) - min(min(label_y), lo) + 1.6 * gap
-    top, bottom = min(min(label_y), lo) - gap * 0.8, max(max(label_y), hi) + gap * 0.8
-    ax.axvline(0, color="#BBBBBB", lw=1.5, zorder=1)
-    seen: dict[float, int] = {}
-    for i, row in ev.iterrows():
-        c = colors.get(row["category"], charts.BASE)
-        big = highlight is not None and row.get("event_id") == highlight
-        k = seen.get(ys[i], 0)  # events on the same day sit side by side
-        seen[ys[i]] = k + 1
-        x0 = 0.045 * k
-        ax.plot([x0], [ys[i]], "o", color=c, ms=10 if big else 7, markeredgecolor="white", zorder=3 + k)
-        ax.plot([x0 + 0.02, 0.13, 0.17], [ys[i], label_y[i], label_y[i]], color="#AAAAAA", lw=0.6,
-                zorder=2)
-        precision = row["date_precision"] if "date_precision" in ev.columns else "day"
-        weight = "bold" if big else "normal"
-        ax.text(0.19, label_y[i], format_date(row["date"], precision, short=True), va="center", ha="left",
-                fontsize=9, color="#555555", fontweight=weight)
-        ax.text(0.74, label_y[i], charts.mpl_escape(row["label"]), va="center", ha="left", fontsize=10,
-                color="#111111", fontweight=weight)
-    ax.set_xlim(-0.2, 2.85)
-    ax.set_ylim(bottom, top)  # earliest at the top
-    first, last = pd.Timestamp(mdates.num2date(top)).year, pd.Timestamp(mdates.num2date(bottom)).year
-    for y in range(first, last + 2):
-        yv = mdates.date2num(pd.Timestamp(f"{y}-01-01"))
-        if top < yv < bottom:
-            ax.plot([-0.03, 0.0], [yv, yv], color="#666666", lw=1, zorder=1)
-            ax.text(-0.05, yv, str(y), ha="right", va="center", fontsize=9, color="#333333",
-                    fontweight="bold")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for s in ("left", "bottom", "top", "right"):
-        ax.spines[s].set_visible(False)
-    from matplotlib.lines import Line2D
-
-    used = [k for k in lanes if k in set(ev["category"])]
-    handles = [Line2D([0], [0], marker="o", color="w", markerfacecolor=colors[k], markersize=8,
-                      label=lanes[k]) for k in used]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncol=len(handles),
-              frameon=False, fontsize=9, handletextpad=0.3, columnspacing=1.2, borderaxespad=0.2)
-    charts.finish(fig, ax, title, source, as_of, subtitle)
-    return fig
+    return sub.sort_values(["date", "event_id"]).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- the chapter's prose
@@ -209,7 +126,7 @@ def lead_up(legal: pd.DataFrame, day) -> tuple[int, int]:
     return (day.year - start.year) * 12 + day.month - start.month, int((legal["date"] < day).sum())
 
 
-def prose_values(timeline: pd.DataFrame, rewards: pd.DataFrame) -> dict[str, object]:
+def prose_values(timeline: pd.DataFrame, rewards: pd.DataFrame, figure_events: pd.DataFrame) -> dict[str, object]:
     """Every date, amount and count the chapter's prose states, by glue name, from the data."""
     from .text import usd, when
 
@@ -224,7 +141,7 @@ def prose_values(timeline: pd.DataFrame, rewards: pd.DataFrame) -> dict[str, obj
     latest = latest_offers(rewards)
     cmp = compare_to(latest, GUERRERO)
     top3 = latest[latest["person"].isin(cmp["larger"])].head(3)
-    months_before, n_before = lead_up(leadership_timeline(timeline), unsealed["date"])
+    months_before, n_before = lead_up(leadership_timeline(timeline, figure_events), unsealed["date"])
     return dict(
         unsealed=when(unsealed),
         reward=usd(first["amount_usd"]),

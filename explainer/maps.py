@@ -79,7 +79,6 @@ def bin_color(value, bins: list[float], colors: list[str] = BLUES) -> str:
 
 
 #: South and Central America, Mexico and the Caribbean, as (south-west, north-east) corners.
-LATIN_AMERICA = ((-55.0, -118.0), (32.0, -34.0))
 
 
 def base_map(location=(4, -68), zoom: int = 3, tiles: bool = False, bounds=None) -> folium.Map:

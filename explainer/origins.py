@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import maps
+from . import charts, maps
 from .charts import PALETTE
 from .text import source_names
 
@@ -31,25 +31,8 @@ LANE_CATEGORIES = {
 LANE_COLORS = {"gang": PALETTE["blue"], "leader": PALETTE["vermillion"], "abroad": PALETTE["green"],
                "us": PALETTE["purple"]}
 
-#: timeline.csv event id → (lane, short label). The chart prefixes each label with its date.
-HISTORY_EVENTS = {
-    "e-2005-01-01-tda-founding-range": ("gang", "Founding dates given by sources"),
-    "e-2011-01-01-railway-works-halted": ("gang", "Railway works stop"),
-    "e-2023-09-20-tocoron-raid": ("gang", "Tocorón retaken; leaders not found"),
-    "e-2010-01-01-guerrero-jailed-tocoron": ("leader", "Jailed in Tocorón"),
-    "e-2012-01-01-guerrero-escapes-tocoron": ("leader", "Escapes"),
-    "e-2013-01-01-guerrero-recaptured": ("leader", "Recaptured"),
-    "e-2018-01-01-guerrero-sentenced": ("leader", "Sentenced to 17 years"),
-    "e-2018-01-01-first-signs-abroad": ("abroad", "First signs in Colombia and Peru"),
-    "e-2024-07-01-larry-changa-arrest": ("abroad", "'Larry Changa' arrest (Colombia)"),
-    "e-2024-11-19-los-gallegos-verdict": ("abroad", "Chile convicts 34 (Los Gallegos)"),
-    "e-2025-11-07-spain-first-cell": ("abroad", "First cell broken up in Spain"),
-    "e-2024-07-11-tda-tco-designation": ("us", "Named a criminal organization (TCO)"),
-    "e-2025-02-20-tda-fto-designation": ("us", "Designated a terrorist group (FTO)"),
-    "e-2025-07-17-ofac-six-leaders": ("us", "Treasury sanctions him"),
-    "e-2025-12-18-sdny-guerrero-unsealed": ("us", "Indictment against him unsealed"),
-    "e-2026-01-03-maduro-superseding-indictment": ("us", "Named in Maduro indictment"),
-}
+#: The chart's name; its events, lanes and labels are rows of data/figure_events.csv.
+HISTORY_FIGURE = "origins-history-timeline"
 
 
 def span_end(value, precision: str = "day") -> pd.Timestamp:
@@ -76,19 +59,18 @@ def short_date(value, precision: str = "day", end=None) -> str:
     return f"{d.year}" if precision == "year" else f"{d:%b} {d.year}"
 
 
-def history_events(timeline: pd.DataFrame, events: dict | None = None) -> pd.DataFrame:
-    """The chart's rows of ``timeline`` (indexed by or with a column ``event_id``): columns
-    event_id, date, end (span end for drawing, or NaT), lane, label ('2012 · Escapes'), category,
-    confidence. Raises KeyError for an id not in the table, ValueError for a row whose category
-    does not belong in its lane."""
-    events = HISTORY_EVENTS if events is None else events
-    tl = timeline.set_index("event_id") if "event_id" in timeline.columns else timeline
-    missing = [e for e in events if e not in tl.index]
+def history_events(timeline: pd.DataFrame, figure_events: pd.DataFrame) -> pd.DataFrame:
+    """The chart's rows of ``timeline`` (labelled by event id): columns event_id, date, end (span end for
+    drawing, or NaT), lane, label ('2012 · Escapes'), category, confidence; which events, in which lane
+    and with which label, are the chart's rows of ``figure_events``. Raises KeyError for an id not in
+    the timeline, ValueError for a row whose category does not belong in its lane."""
+    events = charts.picks(figure_events, HISTORY_FIGURE)
+    missing = [e for e in events["event_id"] if e not in timeline.index]
     if missing:
         raise KeyError(f"timeline.csv has no event(s) {missing}")
     rows = []
-    for eid, (lane, text) in events.items():
-        r = tl.loc[eid]
+    for eid, lane, text in zip(events["event_id"], events["lane"].astype(str), events["label"]):
+        r = timeline.loc[eid]
         cat = str(r["category"])
         if lane not in LANE_CATEGORIES or cat not in LANE_CATEGORIES[lane]:
             raise ValueError(f"event {eid} has category {cat!r}, which does not belong in lane {lane!r}")

@@ -258,3 +258,12 @@ kernelspec: {display_name: Python 3, language: python, name: python3}
 ---
 # A page
 """
+
+
+def figure_events(figure: str, rows: list[dict]):
+    """A small data/figure_events table for one figure: rows of event_id and any of role (default
+    'label'), lane, label, country_iso3, note."""
+    import pandas as pd
+
+    cols = ["figure", "event_id", "role", "lane", "label", "country_iso3", "note"]
+    return pd.DataFrame([{"figure": figure, "role": "label", **r} for r in rows], columns=cols)

@@ -47,17 +47,6 @@ def test_show_rejects_empty_alt(alt):
         charts.show(_bars(), "x", alt=alt, data=pd.DataFrame({"a": [1]}))
 
 
-def test_timeline_draws_spans_and_points():
-    ev = pd.DataFrame({"date": pd.to_datetime(["2005-01-01", "2023-09-20", "2025-12-18"]),
-                       "end": pd.to_datetime(["2014-01-01", None, None]),
-                       "label": ["Founding", "Raid", "Charges"], "category": ["venezuela", "venezuela", "us"]})
-    fig = charts.timeline(ev, end="end", title="t", source="s", as_of="a")
-    ax = fig.axes[0]
-    assert len(ax.patches) == 1  # the founding span
-    assert sum(1 for ln in ax.lines if ln.get_marker() == "o") == 2
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["us", "venezuela"]
-
-
 def test_matrix_marks_true_cells():
     t = pd.DataFrame({"extortion": [True, True], "mining": [False, True]}, index=["COL", "VEN"])
     fig = charts.matrix(t, title="t", source="s", as_of="a")

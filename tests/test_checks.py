@@ -187,6 +187,29 @@ def test_the_prose_checker_catches_every_changed_date_and_number(book):
     assert not missed, missed[:10]
 
 
+def test_the_label_checker_catches_every_changed_number(book):
+    """Change each number a chart label states: each change is caught, naming the label's line."""
+    path = book / "data" / "figure_events.csv"
+    rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    col = rows[0].index("label")
+    pkg = DataPackage(book / "data")
+    index = checks.RowIndex(pkg)
+    event = rows[0].index("event_id")
+    mutated = []
+    for n, row in enumerate(rows[1:], start=2):
+        for lit in checks.literals(row[col]):
+            new = _mutation(lit, lambda x: index.holds("timeline", row[event], x))
+            row[col] = row[col].replace(lit.text, new, 1)
+            mutated.append(n)
+    assert len(mutated) >= 5, mutated  # rewards, sentences and convictions are stated on the charts
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    DataPackage(book / "data").write_hashes()
+    found = {f.line for f in checks.check_labels(book) if f.file == "data/figure_events.csv"}
+    assert found == set(mutated)
+
+
 def test_a_marker_must_name_a_real_row(book):
     path = book / "chapters" / "spread.md"
     text = path.read_text(encoding="utf-8")

@@ -6,7 +6,9 @@ from markdown_it import MarkdownIt
 
 from explainer import data
 from explainer import geopolitics as geo
+from explainer import style
 from explainer.data import format_date
+from conftest import figure_events
 
 
 @pytest.fixture(scope="module")
@@ -15,13 +17,18 @@ def timeline():
 
 
 @pytest.fixture(scope="module")
+def fig_events():
+    return data.load("figure_events")
+
+
+@pytest.fixture(scope="module")
 def strikes():
     return data.load("strikes")
 
 
 @pytest.fixture(scope="module")
-def actions(timeline):
-    return geo.us_actions(timeline)
+def actions(timeline, fig_events):
+    return geo.us_actions(timeline, fig_events)
 
 
 def _event(event_id, date, category, country="USA", note="", **kw):
@@ -43,24 +50,32 @@ def test_us_actions_keeps_only_us_actions_on_the_six_lanes():
         _event("e-2025-04-07-nic-memo", "2025-04-07", "deportation"),         # an assessment
         _event("e-2026-01-03-maduro-captured", "2026-01-03", "military", country="VEN"),
     ])
-    out = geo.us_actions(t, start="2024-01-01")
+    t.index = list(t["event_id"])  # labelled by event id, as data.load labels it
+    picks = figure_events(geo.ACTIONS_FIGURE, [
+        {"event_id": "e-2025-04-07-nic-memo", "role": "exclude", "note": "An assessment."},
+        {"event_id": "e-2026-01-03-maduro-captured", "role": "include", "note": "A US action abroad."},
+        {"event_id": "e-2026-01-03-maduro-captured", "label": "Maduro captured"}])
+    out = geo.us_actions(t, picks, start="2024-01-01")
     assert out["event_id"].tolist() == ["e-a", "e-2026-01-03-maduro-captured"]
-    assert out.loc[1, "label"] == geo.SHORT_LABELS["e-2026-01-03-maduro-captured"][0]
+    assert out.loc[1, "label"] == "Maduro captured"
     assert out.loc[0, "label"] == ""
+    assert geo.us_actions(t, picks.iloc[[0]], start="2024-01-01")["event_id"].tolist() == ["e-a"]
 
 
-def test_real_actions_are_us_and_on_lanes(actions):
+def test_real_actions_are_us_and_on_lanes(actions, fig_events):
     assert set(actions["category"]) <= set(geo.LANES)
-    assert not set(actions["event_id"]) & set(geo.NOT_ACTIONS)
+    excluded = fig_events[(fig_events["figure"] == geo.ACTIONS_FIGURE) & (fig_events["role"] == "exclude")]
+    assert len(excluded) and excluded["note"].notna().all()  # every exclusion says why
+    assert not set(actions["event_id"]) & set(excluded["event_id"])
     assert "e-2024-12-04-mencho-reward-15m" not in set(actions["event_id"])  # a comparator reward
     assert actions["date"].is_monotonic_increasing
     assert (actions["date"] >= pd.Timestamp("2024-01-01")).all()
 
 
-def test_every_short_label_names_a_charted_action(actions):
+def test_every_short_label_names_a_charted_action(actions, fig_events):
     """A renamed or dropped event must not leave a label that silently disappears from the chart."""
-    assert set(geo.SHORT_LABELS) <= set(actions["event_id"])
-    assert all(side in ("above", "below") for _, side in geo.SHORT_LABELS.values())
+    labels = fig_events[(fig_events["figure"] == geo.ACTIONS_FIGURE) & (fig_events["role"] == "label")]
+    assert set(labels["event_id"]) <= set(actions["event_id"])
 
 
 # --------------------------------------------------------------------------- chart 1
@@ -68,18 +83,15 @@ def _label_texts(fig):
     return [t for t in fig.axes[0].texts if (t.get_gid() or "").startswith("label:")]
 
 
-def test_actions_chart_labels_sit_on_their_lanes(actions):
+def test_actions_chart_names_the_labelled_actions_and_draws_every_one(actions):
     fig = geo.actions_chart(actions, title="t", source="s", as_of="a")
     ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_yticklabels()] == [
-        geo.LANE_LABELS[c] for c in reversed(geo.LANES)]
+    texts = {t.get_text() for t in ax.texts}
+    assert {style.CATEGORY_NAMES[c] for c in geo.LANES} <= texts  # every lane is titled
     labels = _label_texts(fig)
-    assert len(labels) == len(geo.SHORT_LABELS)
-    by_id = actions.set_index("event_id")
-    for t in labels:
-        event_id = t.get_gid().removeprefix("label:")
-        x, y = t.get_position()
-        assert abs(abs(y - geo.lane_y(by_id.loc[event_id, "category"])) - geo.LABEL_OFFSET) < 1e-9
+    labelled = actions[actions["label"] != ""]
+    assert len(labelled) > 10
+    assert {t.get_gid().removeprefix("label:") for t in labels} == set(labelled["event_id"])
     dots = [ln for ln in ax.lines if ln.get_marker() == "o"]
     assert len(dots) == len(actions)
     matplotlib.pyplot.close(fig)
@@ -183,14 +195,15 @@ def test_grouped_table_rejects_scattered_groups():
         geo.grouped_table(rows, group="country", headers=("a", "b"))
 
 
-def test_cooperation_rows(timeline):
-    rows = geo.cooperation_rows(timeline)
-    assert len(rows) == len(geo.COOPERATION_EVENTS)
+def test_cooperation_rows(timeline, fig_events):
+    rows = geo.cooperation_rows(timeline, fig_events)
+    assert len(rows) == int(((fig_events["figure"] == geo.COOPERATION_FIGURE) & (fig_events["role"] == "row")).sum())
     turko = rows[rows["event_id"] == "e-2024-12-30-el-turko-arrest-us"].iloc[0]
     assert turko["country"] == "Chile"  # arrested in the US, listed under the country that sought him
     geo.grouped_table(rows, group="country", headers=("a", "b"))  # grouped, so this does not raise
     with pytest.raises(KeyError, match="no-such-event"):
-        geo.cooperation_rows(timeline, ["no-such-event"])
+        geo.cooperation_rows(timeline, figure_events(geo.COOPERATION_FIGURE,
+                                                     [{"event_id": "no-such-event", "role": "row"}]))
 
 
 # --------------------------------------------------------------------------- prose checks

@@ -5,6 +5,7 @@ import pytest
 
 from explainer import charts, data
 from explainer import indictment as ind
+from conftest import figure_events
 
 
 def _rewards(rows):
@@ -97,8 +98,9 @@ def test_latest_offers_on_the_book_data():
 # --------------------------------------------------------------------------- timeline
 def test_leadership_events_exist_and_are_us_legal_actions():
     tl = data.load("timeline")
-    ev = ind.leadership_timeline(tl)
-    assert len(ev) == len(ind.LEADERSHIP_EVENTS)
+    fe = data.load("figure_events")
+    ev = ind.leadership_timeline(tl, fe)
+    assert len(ev) == int((fe["figure"] == ind.LEADERSHIP_FIGURE).sum())
     assert set(ev["category"]) <= set(ind.LANES)
     assert set(ev["country_iso3"].astype(str)) == {"USA"}
     assert ev["date"].is_monotonic_increasing
@@ -108,10 +110,11 @@ def test_leadership_events_exist_and_are_us_legal_actions():
 def test_leadership_timeline_names_unknown_ids():
     tl = data.load("timeline")
     with pytest.raises(KeyError, match="e-1999-01-01-nothing"):
-        ind.leadership_timeline(tl, {"e-1999-01-01-nothing": "x"})
+        ind.leadership_timeline(tl, figure_events(ind.LEADERSHIP_FIGURE,
+                                                  [{"event_id": "e-1999-01-01-nothing", "label": "x"}]))
 
 
-def test_vertical_timeline_draws_every_event_without_overlap():
+def test_the_vertical_timeline_draws_every_event_without_overlap():
     ev = pd.DataFrame({
         "event_id": ["a", "b", "c", "d"],
         "date": pd.to_datetime(["2025-12-18", "2025-12-18", "2025-12-19", "2024-07-11"]),
@@ -119,7 +122,8 @@ def test_vertical_timeline_draws_every_event_without_overlap():
         "category": ["indictment", "reward", "designation", "reward"],
         "label": ["Charges $5M", "Reward", "Sanction", "First"],
     })
-    fig = ind.vertical_timeline(ev, title="T", source="S", as_of="1 March 2026", highlight="a")
+    fig = charts.timeline(ev, lanes=ind.LANES, lane="category", colors=ind.LANE_COLORS, vertical=True,
+                          title="T", source="S", as_of="1 March 2026", highlight="a")
     ax = fig.axes[0]
     dots = [ln for ln in ax.lines if ln.get_marker() == "o"]
     assert len(dots) == 4

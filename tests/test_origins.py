@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from explainer import charts, maps, origins
+from conftest import figure_events
 
 
 # --------------------------------------------------------------------------- charts.stack_levels
@@ -61,8 +62,8 @@ def _history_frame():
     })
 
 
-def test_lane_timeline_draws_a_span_and_labels_that_do_not_overlap():
-    fig = charts.lane_timeline(_history_frame(), lanes={"a": "Lane A", "b": "Lane B", "c": "Lane C"},
+def test_timeline_draws_a_span_and_labels_that_do_not_overlap():
+    fig = charts.timeline(_history_frame(), lanes={"a": "Lane A", "b": "Lane B", "c": "Lane C"},
                                title="t", source="s", as_of="1 January 2026",
                                start="2004-07-01", stop="2026-07-01")
     ax = fig.axes[0]
@@ -88,9 +89,9 @@ def test_lane_timeline_draws_a_span_and_labels_that_do_not_overlap():
     charts.plt.close(fig)
 
 
-def test_lane_timeline_rejects_unknown_lanes():
+def test_timeline_rejects_unknown_lanes():
     with pytest.raises(ValueError, match="not listed"):
-        charts.lane_timeline(_history_frame(), lanes={"a": "A"}, title="t", source="s", as_of="x")
+        charts.timeline(_history_frame(), lanes={"a": "A"}, title="t", source="s", as_of="x")
 
 
 # --------------------------------------------------------------------------- maps: small-area helpers
@@ -157,12 +158,17 @@ def _timeline():
         "end_date": pd.to_datetime(["2015-01-01", None, None]),
         "category": ["venezuela", "venezuela", "indictment"],
         "confidence": ["contested", "corroborated", "primary"],
-    })
+    }, index=["e-span", "e-escape", "e-us"])  # labelled by event id, as data.load labels it
+
+
+def _picks(*rows):
+    return figure_events(origins.HISTORY_FIGURE, [{"event_id": e, "lane": lane, "label": label}
+                                                  for e, lane, label in rows])
 
 
 def test_history_events_builds_labels_lanes_and_spans():
-    ev = origins.history_events(_timeline(), {"e-span": ("gang", "Founding"), "e-escape": ("leader", "Escapes"),
-                                              "e-us": ("us", "Unsealed")})
+    ev = origins.history_events(_timeline(), _picks(("e-span", "gang", "Founding"),
+                                                    ("e-escape", "leader", "Escapes"), ("e-us", "us", "Unsealed")))
     assert list(ev["event_id"]) == ["e-span", "e-escape", "e-us"]
     assert list(ev["label"]) == ["2005–2015 · Founding", "2012 · Escapes", "Dec 2025 · Unsealed"]
     assert ev.loc[0, "end"] == pd.Timestamp("2016-01-01") and pd.isna(ev.loc[1, "end"])
@@ -170,16 +176,17 @@ def test_history_events_builds_labels_lanes_and_spans():
 
 def test_history_events_rejects_missing_ids_and_wrong_lanes():
     with pytest.raises(KeyError, match="e-nope"):
-        origins.history_events(_timeline(), {"e-nope": ("gang", "x")})
+        origins.history_events(_timeline(), _picks(("e-nope", "gang", "x")))
     with pytest.raises(ValueError, match="does not belong"):
-        origins.history_events(_timeline(), {"e-us": ("gang", "x")})
+        origins.history_events(_timeline(), _picks(("e-us", "gang", "x")))
 
 
 def test_the_chapter_events_exist_and_fit_their_lanes():
     from explainer import data
 
-    ev = origins.history_events(data.load("timeline"))
-    assert len(ev) == len(origins.HISTORY_EVENTS)
+    fe = data.load("figure_events")
+    ev = origins.history_events(data.load("timeline"), fe)
+    assert len(ev) == int((fe["figure"] == origins.HISTORY_FIGURE).sum())
     founding = ev[ev["event_id"] == "e-2005-01-01-tda-founding-range"].iloc[0]
     assert founding["confidence"] == "contested" and pd.notna(founding["end"])  # drawn as a span
     assert set(ev["lane"]) == set(origins.LANES)

@@ -93,7 +93,8 @@ def test_no_other_module_defines_these_helpers():
 
     jobs = {"format_date", "expand_months", "prose_dates", "usd", "usd_words", "md_escape", "and_list",
             "and_join", "cite", "bibliography", "source_names", "calendar_months", "span", "pretty_date",
-            "date_label", "spread_positions", "mpl_escape", "when", "event_date", "key_part", "chapter_files"}
+            "date_label", "spread_positions", "mpl_escape", "when", "event_date", "key_part", "chapter_files",
+            "timeline", "lane_timeline", "vertical_timeline"}
     pkg = Path(text.__file__).parent
     defined = {}
     for path in [*pkg.glob("*.py"), *(pkg.parent / "_ext").glob("*.py")]:
