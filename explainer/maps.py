@@ -11,13 +11,13 @@ import html
 import json
 import os
 from functools import lru_cache
-from pathlib import Path
 
 import folium
 
 from .charts import PALETTE, fmt_count
+from .text import ROOT
 
-GEO_PATH = Path(__file__).resolve().parent.parent / "data" / "geo" / "americas.geojson"
+GEO_PATH = ROOT / "data" / "geo" / "americas.geojson"
 
 #: Sequential blues (ColorBrewer "Blues", colour-blind safe), lightest first.
 BLUES = ["#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]

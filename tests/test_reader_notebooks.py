@@ -114,3 +114,23 @@ def test_every_reader_notebook_runs_on_its_own(site, fresh_python, tmp_path, mon
             except Exception as exc:  # noqa: BLE001  (collected: one report for all chapters)
                 failures[path.name] = str(exc).splitlines()[-3:]
     assert not failures, failures
+
+
+def test_myst_becomes_markdown_any_jupyter_renders():
+    from readers import Context, reader_markdown
+
+    ctx = Context("https://book.example.org/", glue={"n": {"data": {"text/plain": "'7,774,494'"}}},
+                  citations={"a-key": "12"}, titles={"chapters/spread": "Regional spread"},
+                  corrections={"c-1": "28 November 2026"}, docname="chapters/origins")
+    src = ("Counted {glue:text}`n` people {cite:p}`a-key,b-key` ({term}`R4V`, {doc}`spread`, "
+           "{asof}`2026-04-14`) {correction}`c-1`.\n% fact: migration:x\n\n"
+           ":::{admonition} In short\n:class: tip\nSome **text**.\n:::\n\n"
+           "```{list-table}\n:header-rows: 1\n\n* - A\n  - B\n* - 1\n  - 2\n```\n")
+    out = reader_markdown(src, ctx)
+    assert not ROLE_OR_DIRECTIVE.search(out), out
+    assert "Counted 7,774,494 people" in out
+    assert "[[12](https://book.example.org/chapters/bibliography.html#a-key), [b-key](" in out
+    assert "[R4V](https://book.example.org/chapters/glossary.html#term-R4V)" in out
+    assert "[Regional spread](https://book.example.org/chapters/spread.html)" in out
+    assert "14 April 2026" in out and "Corrected on 28 November 2026" in out
+    assert "> **In short**" in out and "| A | B |" in out and "| 1 | 2 |" in out
