@@ -3,7 +3,8 @@
 * :mod:`explainer.data`    — load and validate the data package (typed DataFrames, clear errors)
 * :mod:`explainer.text`    — the house style in words: dates, money, counts, lists, escaping, citations
 * :mod:`explainer.toc`     — the book's pages, from ``_toc.yml``
-* :mod:`explainer.charts`  — the house chart style and one function per kind of chart
+* :mod:`explainer.style`   — the palette, named colour roles and the timeline's category vocabulary
+* :mod:`explainer.charts`  — one function per kind of chart (one timeline engine), PNG and CSV out
 * :mod:`explainer.maps`    — folium maps: choropleths, escaped popups, legends, titled iframes
 * :mod:`explainer.offline` — the maps' JavaScript and CSS, vendored with checksums
 * one module per chapter (``indictment``, ``origins``, ``spread``, ``geopolitics``, ``claims``) with the

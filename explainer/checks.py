@@ -10,8 +10,9 @@ newest dated row in the data, then fails, naming file and line, when:
 * a chapter that draws on dated tables states no "as of" date at all;
 * a ``{correction}`` note names a correction that ``data/corrections.csv`` does not hold, or a logged
   correction has no note in its chapter;
-* a date or number in the prose is not stated by a data row named next to it (see below), or a chart
-  label in ``data/figure_events.csv`` states a number its timeline row does not.
+* a date or number in the prose is not stated by a data row named next to it (see below) — the same holds
+  for the titles, captions and alt text typed in a figure's code (rows named in ``# fact:`` comments) —
+  or a chart label in ``data/figure_events.csv`` states a number its timeline row does not.
 """
 from __future__ import annotations
 
@@ -239,6 +240,37 @@ def prose_blocks(path: Path, root: Path = ROOT) -> list[Block]:
     return blocks
 
 
+#: A string in a chapter's code that a reader sees (a title, caption or alt text): two words or more.
+READER_TEXT = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}")
+CODE_FACT = re.compile(r"^\s*#\s*fact:\s*(?P<refs>.+?)\s*$")
+CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", re.S | re.M)
+
+
+def code_blocks(path: Path, root: Path = ROOT) -> list[Block]:
+    """The reader-visible strings of a page's code cells (chart titles, captions, alt text, popups), each
+    a passage bound to the rows named by the cell's ``# fact: table:key`` comments."""
+    import ast
+
+    rel = path.relative_to(root).as_posix()
+    text = path.read_text(encoding="utf-8")
+    blocks = []
+    for m in CODE_CELL.finditer(text):
+        first = text.count("\n", 0, m.start()) + 2  # the line after the fence
+        lines = m.group(1).splitlines()
+        source = "\n".join("" if ln.startswith(":") else ln for ln in lines)  # cell options
+        refs = [(ref.partition(":")[0], ref.partition(":")[2], first + i)
+                for i, ln in enumerate(lines) if (f := CODE_FACT.match(ln)) for ref in f["refs"].split()]
+        try:
+            tree = ast.parse(source)
+        except SyntaxError as e:
+            blocks.append(Block(rel, first + (e.lineno or 1) - 1, "", []))
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and READER_TEXT.search(node.value):
+                blocks.append(Block(rel, first + node.lineno - 1, node.value, refs))
+    return blocks
+
+
 def _blank(m) -> str:
     return " " * len(m.group(0))
 
@@ -349,7 +381,7 @@ def check_prose(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Findi
     index = RowIndex(pkg)
     findings = []
     for path in toc.pages(root):
-        for block in prose_blocks(path, root):
+        for block in prose_blocks(path, root) + code_blocks(path, root):
             lits = literals(block.text)
             for table, key, line in block.refs:
                 if (table, key) not in index.rows:
@@ -359,8 +391,8 @@ def check_prose(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Findi
             for lit in lits:
                 if not refs:
                     findings.append(Finding(block.file, block.line, f"'{lit.text}' is not bound to the data: "
-                                            "glue it, or add a '% fact: table:key' line naming the row that "
-                                            "states it"))
+                                            "compute it, or name the row that states it in a '% fact: "
+                                            "table:key' line (in code: a '# fact: table:key' comment)"))
                 elif not any(index.holds(t, k, lit) for t, k in refs):
                     names = " ".join(f"{t}:{k}" for t, k in refs)
                     findings.append(Finding(block.file, block.line, f"'{lit.text}' is not in the row(s) named "

@@ -262,6 +262,13 @@ def js_text(escaped_html: str) -> str:
     return str(escaped_html).replace("`", "&#96;").replace("$", "&#36;")
 
 
+def area_name(text: str, lat: float, lon: float) -> folium.Marker:
+    """A sea's or country's name in italics, for orientation: not a marker (no popup, no Tab stop)."""
+    style = "font:italic 13px DejaVu Sans,Arial,sans-serif;color:#555;white-space:nowrap"
+    return folium.Marker([lat, lon], interactive=False, icon=folium.DivIcon(
+        html=f'<div style="{style}">{esc(text)}</div>', icon_size=(120, 18), icon_anchor=(60, 9)))
+
+
 def labelled_point(lat: float, lon: float, *, label: str, color: str, popup: str,
                    direction: str = "right", radius: int = 8) -> folium.CircleMarker:
     """A circle marker whose (escaped) ``label`` is always shown beside it, so the map is readable

@@ -187,6 +187,29 @@ def test_the_prose_checker_catches_every_changed_date_and_number(book):
     assert not missed, missed[:10]
 
 
+def test_the_checker_catches_every_changed_date_and_number_in_captions(book):
+    """Titles, captions and alt text typed in a figure's code are read like prose: change each literal
+    date or number in them and each change is caught."""
+    pkg = DataPackage(book / "data")
+    index = checks.RowIndex(pkg)
+    expected = []
+    for path in toc.pages(book):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for block in checks.code_blocks(path, book):
+            refs = [(t, k) for t, k, _ in block.refs if (t, k) in index.rows]
+            for lit in checks.literals(block.text):
+                new = _mutation(lit, lambda x: any(index.holds(t, k, x) for t, k in refs))
+                li = next((i for i in range(block.line - 1, len(lines)) if lit.text in lines[i]), None)
+                assert li is not None, f"{path.name}:{block.line}: keep '{lit.text}' on one source line"
+                lines[li] = lines[li].replace(lit.text, new, 1)
+                expected.append((path.relative_to(book).as_posix(), block.line, new))
+        path.write_text("\n".join(lines), encoding="utf-8")
+    assert len(expected) >= 10, expected  # captions state dates of strikes, snapshots and events
+    found = {(f.file, f.line, m) for f in checks.check_prose(book, pkg)
+             for m in re.findall(r"'([^']*)'", f.message)[:1]}
+    assert not [e for e in expected if e not in found], [e for e in expected if e not in found][:10]
+
+
 def test_the_label_checker_catches_every_changed_number(book):
     """Change each number a chart label states: each change is caught, naming the label's line."""
     path = book / "data" / "figure_events.csv"
