@@ -262,26 +262,25 @@ BUNDLE = ("data", "references.bib", "_toc.yml", "intro.md", "chapters")
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)
 
 
-def wheel_name(root: Path) -> str:
-    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return f"{project['name']}-{project['version']}-py3-none-any.whl"
-
-
 def _record_hash(data: bytes) -> str:
     return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
 def build_wheel(root: Path, out_dir: Path) -> Path:
-    """The helper package, with the book's files under ``explainer/book/``, as a wheel in ``out_dir``."""
-    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    """The helper package, with the book's files (from the book at ``root``) under ``explainer/book/``, as
+    a wheel in ``out_dir``."""
+    import explainer
+
+    package = Path(explainer.__file__).resolve().parent
+    project = tomllib.loads((package.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     name, version = project["name"], project["version"]
     files: dict[str, bytes] = {}
-    for p in sorted((root / "explainer").rglob("*")):
+    for p in sorted(package.rglob("*")):
         if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
-            files[p.relative_to(root).as_posix()] = p.read_bytes()
+            files["explainer/" + p.relative_to(package).as_posix()] = p.read_bytes()
     for item in BUNDLE:
         src = root / item
-        for p in sorted(src.rglob("*") if src.is_dir() else [src]):
+        for p in sorted(src.rglob("*") if src.is_dir() else [src] if src.exists() else []):
             if p.is_file() and "__pycache__" not in p.parts:
                 files[f"explainer/book/{p.relative_to(root).as_posix()}"] = p.read_bytes()
     info = f"{name}-{version}.dist-info"
