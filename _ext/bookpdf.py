@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from explainer.toc import docnames  # noqa: E402
 
 PDF_NAME = "book.pdf"
+TIMEOUT_MS = 600_000
 PRINT_NAME = "_book-print.html"  # the one page Chromium prints (removed afterwards)
 ARTICLE = re.compile(r'<article class="bd-article"[^>]*>(.*?)</article>', re.S)
 IFRAME = re.compile(r'<noscript>.*?</noscript>\s*<iframe\b([^>]*)\bdata-src="([^"]+)"([^>]*)>\s*</iframe>', re.S)
@@ -86,7 +87,8 @@ def rebase(body: str, docname: str, pages: set[str]) -> str:
 
 
 def map_pictures(site: Path, bodies: dict[str, str], browser) -> dict[str, str]:
-    """A PNG (as a data: URL) of every map document the pages show, drawn by ``browser`` at print width."""
+    """A PNG (as a data: URL) of every map document the pages show, drawn by ``browser`` (a Playwright
+    browser or context) at print width."""
     pictures: dict[str, str] = {}
     for docname, body in bodies.items():
         for m in IFRAME.finditer(body):
@@ -94,7 +96,8 @@ def map_pictures(site: Path, bodies: dict[str, str], browser) -> dict[str, str]:
             if src.name in pictures:
                 continue
             height = re.search(r"height:\s*(\d+)px", m.group(1) + m.group(3))
-            page = browser.new_page(viewport={"width": 900, "height": int(height.group(1)) if height else 500})
+            page = browser.new_page()
+            page.set_viewport_size({"width": 900, "height": int(height.group(1)) if height else 500})
             page.emulate_media(media="print")  # the map as printed: no zoom buttons or layer switches
             page.goto(src.as_uri(), wait_until="load")
             page.wait_for_timeout(300)
@@ -175,9 +178,11 @@ def build(site: Path, chromium: str | None = None) -> Path:
     with sync_playwright() as p:
         kwargs = {} if chromium == "playwright" else {"executable_path": chromium}
         browser = p.chromium.launch(args=["--no-sandbox", "--disable-gpu"], **kwargs)
+        browser_context = browser.new_context()
+        browser_context.set_default_timeout(TIMEOUT_MS)  # a busy machine takes minutes over 150 pages
         try:
-            doc.write_text(print_document(site, browser), encoding="utf-8")
-            page = browser.new_page()
+            doc.write_text(print_document(site, browser_context), encoding="utf-8")
+            page = browser_context.new_page()
             page.goto(doc.as_uri(), wait_until="load")
             page.emulate_media(media="print")
             page.pdf(path=str(out), format="A4", print_background=True, display_header_footer=True,
