@@ -22,11 +22,14 @@ def squash(text: str) -> str:
 @pytest.fixture(scope="module")
 def pdf(site):
     """The PDF edition, built first if it is missing or older than the site."""
+    import subprocess
+
     import bookpdf
 
     path = site / bookpdf.PDF_NAME
     if not path.exists() or path.stat().st_mtime < (site / "index.html").stat().st_mtime:
-        bookpdf.build(site)
+        # as `make pdf` does it: in its own process (the browser tests' Playwright runs in this one)
+        subprocess.run([sys.executable, str(ROOT / "_ext" / "bookpdf.py"), "--site", str(site)], check=True)
     from pypdf import PdfReader
 
     return PdfReader(str(path))
