@@ -5,7 +5,8 @@
 * writes every chapter with code as a reader's notebook to ``<site>/notebooks/<name>.ipynb``, beside the
   helper package's wheel, and links it at the foot of the chapter (:mod:`readers`: the executed chapter
   with readable prose, and a first cell that installs the package from the book's site when it is
-  missing, e.g. on Colab);
+  missing, e.g. on Colab); the chapter's links to other pages (Markdown links, ``{doc}`` and ``{ref}``)
+  point to the built pages;
 * removes the theme's JavaScript/CSS source maps from the site (developer-only, ≈3.4 MB);
 * adds Open Graph tags (the page's title and first sentences, the social card, absolute addresses when the
   book's address is known) and a social card with the book's title, for link previews;
@@ -82,6 +83,70 @@ def read_cff(srcdir: Path) -> dict:
     return yaml.safe_load((Path(srcdir) / "CITATION.cff").read_text(encoding="utf-8"))
 
 
+#: A Markdown link (not an image) and the MyST roles that link pages: ``{doc}`` and ``{ref}``.
+_MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
+_XREF = re.compile(r"\{(?P<role>doc|ref)\}`(?:(?P<text>[^`<]*?)\s*<(?P<target>[^`>]+)>|(?P<bare>[^`]+))`")
+
+
+def site_links(text: str, md: Path, srcdir: Path, labels: dict, titles: dict, base: str = "../") -> str:
+    """A chapter's Markdown with its links into the book turned into links to the built site, as seen
+    from ``<site>/notebooks/``: ``[x](page.md#a)`` and ``[x](label)`` become ``[x](../chapters/page.html#a)``;
+    ``{doc}`` and ``{ref}`` roles (plain text in Jupyter) become Markdown links. ``labels`` is Sphinx's
+    label → (docname, anchor, section title); ``titles`` docname → title. ``base`` is the site as seen
+    from the notebook (``"../"``, or the site's address)."""
+    here = md.resolve().parent.relative_to(Path(srcdir).resolve())
+
+    def docname(target: str) -> str | None:
+        path = target[1:] if target.startswith("/") else (here / target).as_posix()
+        parts = []
+        for part in path.split("/"):
+            if part == "..":
+                if not parts:
+                    return None
+                parts.pop()
+            elif part not in ("", "."):
+                parts.append(part)
+        return "/".join(parts).removesuffix(".md")
+
+    def page(target: str) -> str | None:
+        """The site address of a link target, or None to leave the link alone."""
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("//"):
+            return None
+        path, _, frag = target.partition("#")
+        if not path and frag in labels:
+            doc, anchor, _ = labels[frag]
+            return f"{base}{doc}.html#{anchor}"
+        if not path:
+            return None
+        if path in labels:
+            doc, anchor, _ = labels[path]
+            return f"{base}{doc}.html#{anchor}"
+        doc = docname(path)
+        if doc is None:
+            return None
+        if path.endswith(".md") or doc in titles:
+            return f"{base}{doc}.html" + (f"#{frag}" if frag else "")
+        return f"{base}{doc}" + (f"#{frag}" if frag else "")  # a file of the site (data, downloads)
+
+    def link(m):
+        href = page(m["target"])
+        return m.group(0) if href is None else f"[{m['text']}]({href})"
+
+    def xref(m):
+        target = (m["target"] or m["bare"]).strip()
+        if m["role"] == "ref":
+            if target not in labels:
+                return m.group(0)
+            doc, anchor, title = labels[target]
+            return f"[{m['text'] or title}]({base}{doc}.html#{anchor})"
+        doc = docname(target)
+        if doc not in titles:
+            return m.group(0)
+        return f"[{m['text'] or titles[doc]}]({base}{doc}.html)"
+
+    return _MD_LINK.sub(link, _XREF.sub(xref, text))
+
+
 #: Pages with code that are not offered as notebooks: the build's own record (it reads the build's tools).
 NO_NOTEBOOK = {"status"}
 
@@ -100,8 +165,9 @@ def executed_notebook(cache, md: Path):
     return merged
 
 
-def write_reader_notebooks(src: Path, out: Path, book_url: str) -> None:
-    """Every reader notebook and the helper package's wheel, into ``<site>/notebooks/``."""
+def write_reader_notebooks(src: Path, out: Path, book_url: str, labels: dict | None = None) -> None:
+    """Every reader notebook and the helper package's wheel, into ``<site>/notebooks/``. ``labels``:
+    Sphinx's label → (docname, anchor, title), for the chapters' links to sections (see :func:`site_links`)."""
     import nbformat
     from readers import Context, build_wheel, reader_notebook
 
@@ -124,6 +190,9 @@ def write_reader_notebooks(src: Path, out: Path, book_url: str) -> None:
     for md in reader_pages(src):
         docname = md.relative_to(src).with_suffix("").as_posix()
         nb = executed_notebook(cache, md)
+        for cell in nb.cells:  # links into the book first (labels need Sphinx), then the rest of MyST
+            if cell.cell_type == "markdown":
+                cell.source = site_links(cell.source, md, src, labels or {}, titles, base)
         glue_file = executed / f"{docname}.glue.json"
         glue = json.loads(glue_file.read_text(encoding="utf-8")) if glue_file.exists() else {}
         page = (out / f"{docname}.html").read_text(encoding="utf-8")
@@ -294,7 +363,7 @@ def _build_finished(app, exception):
             shutil.copy2(p, target)
     ctx = app.config.html_context
     shutil.rmtree(out / "notebooks", ignore_errors=True)  # notebooks of chapters that no longer have code go too
-    write_reader_notebooks(src, out, ctx.get("book_url", ""))
+    write_reader_notebooks(src, out, ctx.get("book_url", ""), app.env.domaindata["std"]["labels"])
     # The theme ships source maps (≈3.4 MB) that only browser developer tools ever request.
     for p in (out / "_static").rglob("*.map"):
         p.unlink()

@@ -62,13 +62,15 @@ CONDITIONAL = {
     "togglebutton.css": lambda body: any(t(body) for t in _TOGGLES),
     "design-tabs.js": _has_class("sd-tab-set"),
     "sphinx-design.min.css": lambda body: re.search(r'class="(?:[^"]* )?sd-', body) is not None,
+    "timeline.js": _has_class("tl-filters"),  # the full timeline's filters (chapters/timeline.md)
+    "timeline.css": _has_class("tl-filters"),
 }
 #: Inline configuration scripts of the assets above (dropped with them).
 CONDITIONAL_INLINE = {"THEBE_JS_URL": "sphinx-thebe.js", "toggleHint": "togglebutton.js",
                       "toggleOpenOnPrint": "togglebutton.js", "togglebuttonSelector": "togglebutton.js"}
 #: Scripts that only act once the page is parsed: loaded with ``defer`` so they never block the first paint.
 DEFER = ("doctools.js", "sphinx_highlight.js", "scripts/sphinx-book-theme.js", "togglebutton.js",
-         "design-tabs.js")
+         "design-tabs.js", "timeline.js")
 
 #: Files under the site's ``_static/`` that no page needs once this extension has run.
 REMOVED = ("scripts/fontawesome.js", "scripts/fontawesome.js.LICENSE.txt", "vendor/fontawesome",

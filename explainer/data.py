@@ -44,7 +44,7 @@ DATA_DIR = ROOT / "data"
 BIB_PATH = ROOT / "references.bib"
 
 #: Columns holding ``;``-separated lists.
-LIST_COLUMNS = {"source_keys", "activities"}
+LIST_COLUMNS = {"source_keys", "activities", "aliases"}
 #: Columns holding an ISO 3166-1 alpha-3 country code.
 ISO3_COLUMNS = {"country_iso3"}
 #: Non-country codes allowed in ``migration.geo`` (with scope region/world).
@@ -469,11 +469,12 @@ class DataPackage:
             ref_fields = [ref["fields"]] if isinstance(ref["fields"], str) else ref["fields"]
             target = self.load(ref["resource"], verify_hash=False) if ref.get("resource") else df
             allowed = set(map(tuple, target[ref_fields].astype(str).itertuples(index=False)))
+            missing = df[fields].isna().any(axis=1)  # an empty optional reference refers to nothing
             for i, key in enumerate(df[fields].astype(str).itertuples(index=False)):
-                if tuple(key) not in allowed and "<NA>" not in key:
+                if tuple(key) not in allowed and not missing.iloc[i]:
                     problems.append(Problem(self._display(name), i + 2, ",".join(fields),
-                                            f"no matching row in {ref['resource'] or name}",
-                                            "/".join(key)))
+                                            f"no matching row in {ref['resource'] or name} "
+                                            f"(column '{','.join(ref_fields)}')", "/".join(key)))
         if problems:
             raise DataError(problems)
 

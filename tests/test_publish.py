@@ -90,7 +90,7 @@ def test_downloaded_notebook_runs(site):
 
 
 @pytest.mark.build
-def test_open_graph_and_as_of_on_every_page(site):
+def test_open_graph_and_as_of_on_every_page(site):  # the "content last changed" line: test_lastchanged.py
     as_of = json.loads((ROOT / "data" / "datapackage.json").read_text())["asOf"]
     y, m, d = map(int, as_of.split("-"))
     import datetime as dt
@@ -103,7 +103,6 @@ def test_open_graph_and_as_of_on_every_page(site):
             continue  # index pages, the root redirect and the maps' documents (shown inside pages)
         assert 'property="og:title"' in text and 'property="og:image"' in text, p.name
         assert f"Data as of {pretty}" in text, p.name
-        assert "Last updated on" in text, p.name
     assert (site / "social-card.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -318,3 +317,22 @@ def test_a_chapter_lists_its_sources_by_number_with_bibtex_escapes_removed():
     assert out.count("<li") == 2 and 'href="chapters/bibliography.html#b-2024"' in out
     assert "US offers $12 mln" in out and "Other &amp; title." in out
     assert sources_list("<p>No citations.</p>", "x") == ""
+
+
+def test_notebook_links_point_to_the_built_pages():
+    from publish import site_links
+
+    labels = {"origins-founding": ("chapters/origins", "origins-founding", "How it began"),
+              "p-maduro": ("chapters/whos-who", "p-maduro", "Nicolás Maduro")}
+    titles = {"chapters/indictment": "The indictment", "chapters/methods": "Methods", "intro": "Home"}
+    md = ROOT / "chapters" / "origins.md"
+    text = ("See [below](origins-founding), [the case](indictment.md#charges), {ref}`Maduro <p-maduro>`, "
+            "{ref}`p-maduro`, {doc}`methods`, {doc}`Home </intro>`, [data](../data/x.csv), "
+            "[a source](https://example.org/a.md) and {cite:p}`key`.")
+    assert site_links(text, md, ROOT, labels, titles) == (
+        "See [below](../chapters/origins.html#origins-founding), [the case](../chapters/indictment.html#charges), "
+        "[Maduro](../chapters/whos-who.html#p-maduro), [Nicolás Maduro](../chapters/whos-who.html#p-maduro), "
+        "[Methods](../chapters/methods.html), [Home](../intro.html), [data](../data/x.csv), "
+        "[a source](https://example.org/a.md) and {cite:p}`key`.")
+    assert site_links("[s](chapters/spread.md)", ROOT / "intro.md", ROOT, {}, {}, "https://book.example/") == \
+        "[s](https://book.example/chapters/spread.html)"

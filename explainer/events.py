@@ -1,0 +1,76 @@
+"""The full timeline: every row of ``data/timeline.csv`` on one page, oldest first.
+
+:func:`timeline_markdown` writes the page body (MyST Markdown): a filter form (category, country, text),
+hidden until ``_static/timeline.js`` runs, so that without JavaScript the page is the plain list; a
+count that the script keeps up to date in a live region; then one section per year, one entry per event
+with its date at its precision, category, country, text, note, sources (citations that link into the
+bibliography) and confidence. Each entry carries its category and country as classes
+(``tl-cat-<category>``, ``tl-iso-<code>``), which is all the script reads.
+"""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from .data import DataPackage, country_name, package
+from .style import CATEGORY_NAMES
+from .text import cite, expand_months, md_escape, when
+
+
+
+def dates(row) -> str:
+    """The event's date at its precision (:func:`explainer.text.when`); a span shows both ends
+    ('2005–2015')."""
+    if pd.isna(row["end_date"]):
+        return when(row)
+    return f"{when(row)}–{when(row, 'end_date')}"
+
+
+def _options(values: dict[str, str], counts: pd.Series, everything: str) -> str:
+    opts = [f'<option value="">{html.escape(everything)}</option>']
+    opts += [f'<option value="{html.escape(k)}">{html.escape(v)} ({counts.get(k, 0)})</option>'
+             for k, v in values.items() if counts.get(k, 0)]
+    return "".join(opts)
+
+
+def filter_form(events: pd.DataFrame) -> str:
+    """The filters (real form controls with labels) and the live count, as raw HTML."""
+    cats = events["category"].astype(str)
+    isos = events["country_iso3"].astype(str)
+    countries = dict(sorted(((c, country_name(c)) for c in set(isos)), key=lambda kv: kv[1]))
+    n = len(events)
+    return (
+        '<form class="tl-filters" id="tl-filters" role="search" aria-label="Filter the events" hidden>\n'
+        '<div class="tl-field"><label for="tl-cat">Category</label>'
+        f'<select id="tl-cat" name="category">{_options(CATEGORY_NAMES, cats.value_counts(), "All categories")}'
+        '</select></div>\n'
+        '<div class="tl-field"><label for="tl-iso">Country</label>'
+        f'<select id="tl-iso" name="country">{_options(countries, isos.value_counts(), "All countries")}'
+        '</select></div>\n'
+        '<div class="tl-field"><label for="tl-q">Words in the text</label>'
+        '<input id="tl-q" name="q" type="search" autocomplete="off" spellcheck="false"></div>\n'
+        '<div class="tl-field"><button type="reset">Show all</button></div>\n'
+        '</form>\n'
+        f'<p class="tl-count" id="tl-count" role="status" aria-live="polite" data-total="{n}">'
+        f'All {n} events are listed.</p>\n'
+    )
+
+
+def timeline_markdown(pkg: DataPackage | None = None) -> str:
+    """The page body: filter form, count, then every event, oldest first, under its year."""
+    pkg = pkg or package()
+    events = pkg.load("timeline").sort_values(["date", "event_id"], kind="stable")
+    out = [filter_form(events)]
+    for year, group in events.groupby(events["date"].dt.year, sort=True):
+        out.append(f"(timeline-{year})=\n## {year}\n")
+        for _, r in group.iterrows():
+            cat, iso = str(r["category"]), str(r["country_iso3"])
+            note = f" {md_escape(expand_months(r['note']))}" if isinstance(r["note"], str) and r["note"] else ""
+            out.append(
+                f":::{{container}} tl-event tl-cat-{cat} tl-iso-{iso.lower()}\n"
+                f"**{dates(r)}** · {CATEGORY_NAMES[cat]} · {md_escape(country_name(iso))}\n\n"
+                f"{md_escape(r['event'])}{note} {cite(r['source_keys'], required=True)} "
+                f"*({r['confidence']})*\n"
+                ":::\n")
+    return "\n".join(out)

@@ -1,0 +1,151 @@
+"""Every internal link of the built site works: each ``href`` of every page (and every link of the
+downloadable notebooks that points into the site) names a file that exists and, with ``#anchor``, an
+element of that page with that id."""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.build
+
+#: Folders of the site that hold no pages of the book (the theme's and Sphinx's assets, page sources).
+NOT_PAGES = ("_static", "_sources", "_images")
+#: A Markdown link in a notebook cell: [text](target) (not an image).
+MD_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for key in ("id", "name" if tag == "a" else "id"):
+            if a.get(key):
+                self.ids.add(a[key])
+        if tag in ("a", "area") and a.get("href") is not None:
+            self.hrefs.append(a["href"])
+
+
+def parse(path: Path) -> _Page:
+    p = _Page()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def is_internal(href: str) -> bool:
+    parts = urlsplit(href)
+    return not (parts.scheme or parts.netloc or href.startswith(("//", "data:", "javascript:")))
+
+
+class Site:
+    """The built site's pages and their ids, parsed once."""
+
+    def __init__(self, root: Path):
+        self.root = root.resolve()
+        self._ids: dict[Path, set[str]] = {}
+
+    def ids(self, page: Path) -> set[str]:
+        if page not in self._ids:
+            self._ids[page] = parse(page).ids
+        return self._ids[page]
+
+    def problem(self, source: Path, href: str) -> str | None:
+        """Why ``href`` (found in ``source``) does not resolve, or None when it does."""
+        parts = urlsplit(href)
+        target = source if not parts.path else (source.parent / unquote(parts.path)).resolve()
+        if not parts.path and source.suffix != ".html":
+            return None  # a notebook's own anchors are Jupyter's business
+        if target.is_dir():
+            target = target / "index.html"
+        try:
+            target.relative_to(self.root)
+        except ValueError:
+            return "points outside the site"
+        if not target.is_file():
+            return "no such file"
+        frag = unquote(parts.fragment)
+        if frag and target.suffix == ".html" and frag not in self.ids(target):
+            return f"no element with id {frag!r} in {target.relative_to(self.root)}"
+        return None
+
+
+def pages(site: Path) -> list[Path]:
+    return [p for p in sorted(site.rglob("*.html")) if p.relative_to(site).parts[0] not in NOT_PAGES]
+
+
+def notebooks(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.ipynb") if p.relative_to(site).parts[0] not in NOT_PAGES)
+
+
+def notebook_links(path: Path) -> list[str]:
+    """The links of a notebook's Markdown cells that point into the site (relative links)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    out = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        text = re.sub(r"(?s)```.*?```", "", text)
+        out += [h for h in MD_LINK.findall(text) if is_internal(h)]
+        out += [h for h in re.findall(r'href="([^"]*)"', text) if is_internal(h)]
+    return out
+
+
+def test_every_internal_link_of_every_page_resolves(site):
+    s = Site(site)
+    broken, checked = [], 0
+    for page in pages(site):
+        for href in parse(page).hrefs:
+            if not is_internal(href) or href in ("", "#"):
+                continue
+            checked += 1
+            why = s.problem(page.resolve(), href)
+            if why:
+                broken.append(f"{page.relative_to(site)}: {href} ({why})")
+    assert not broken, f"{len(broken)} broken link(s) of {checked}:\n" + "\n".join(broken[:40])
+    assert checked > 1000, checked
+
+
+def test_every_notebook_link_into_the_site_resolves(site):
+    nbs = notebooks(site)
+    assert nbs, "no downloadable notebook in the site"
+    s = Site(site)
+    broken, checked = [], 0
+    for nb in nbs:
+        for href in notebook_links(nb):
+            checked += 1
+            why = s.problem(nb.resolve(), href)
+            if why:
+                broken.append(f"{nb.relative_to(site)}: {href} ({why})")
+    assert not broken, f"{len(broken)} broken link(s) of {checked}:\n" + "\n".join(broken[:40])
+    assert checked > 0
+
+
+# --------------------------------------------------------------------------- the checker itself
+def test_the_checker_finds_a_missing_page_and_a_missing_anchor(tmp_path):
+    (tmp_path / "a.html").write_text('<p id="here"><a href="b.html#there">x</a><a href="#here">y</a>'
+                                     '<a href="c.html">z</a><a href="https://example.org/">w</a></p>')
+    (tmp_path / "b.html").write_text('<h1 id="elsewhere">B</h1>')
+    s = Site(tmp_path)
+    a = (tmp_path / "a.html").resolve()
+    found = {h: s.problem(a, h) for h in parse(a).hrefs if is_internal(h)}
+    assert found["#here"] is None
+    assert "no element with id 'there'" in found["b.html#there"]
+    assert found["c.html"] == "no such file"
+    assert "https://example.org/" not in found
+
+
+def test_notebook_links_are_read_from_markdown_cells(tmp_path):
+    nb = {"cells": [{"cell_type": "markdown", "source": ["See [the log](../chapters/x.html#a) and ",
+                                                         "[a source](https://example.org/) ![img](i.png)"]},
+                    {"cell_type": "code", "source": "x = '[no](link.md)'"}]}
+    (tmp_path / "n.ipynb").write_text(json.dumps(nb))
+    assert notebook_links(tmp_path / "n.ipynb") == ["../chapters/x.html#a"]
