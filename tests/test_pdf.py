@@ -73,24 +73,25 @@ def test_pdf_pages_are_numbered(texts):
         assert re.search(rf"\b{i + 1}\s*/\s*{n}\b", texts[i]), i + 1
 
 
-def test_every_chapter_in_the_pdf_lists_the_sources_it_cites(site, texts):
-    """Between a chapter's title and the next chapter's, the PDF names every source the chapter cites."""
+def test_every_chapter_in_the_pdf_lists_the_sources_it_cites(site, pdf, texts):
+    """On a chapter's own pages (from its bookmark to the next chapter's), the PDF names every source the
+    chapter cites."""
     from explainer.text import bibliography
     from explainer.toc import docnames
 
     bib = bibliography()
     names = docnames(ROOT)
-    body = "".join(squash(t) for t in texts[2:])
-    starts = []
-    for name in names:
-        starts.append(body.find(squash(_page_title(site, name)), starts[-1] + 1 if starts else 0))
+    marks = {squash(o.title): pdf.get_destination_page_number(o) for o in pdf.outline if not isinstance(o, list)}
+    starts = [marks[squash(_page_title(site, n))] for n in names]
+    assert starts == sorted(starts), "chapters out of order"
     checked = 0
     for i, name in enumerate(names):
         if name.endswith("bibliography"):
             continue
         page = (site / f"{name}.html").read_text(encoding="utf-8")
         keys = set(re.findall(r'class="reference internal" href="[^"#]*bibliography\.html#([^"]+)"', page))
-        section = body[starts[i]:starts[i + 1] if i + 1 < len(names) else len(body)]
+        end = starts[i + 1] if i + 1 < len(names) else len(texts)
+        section = "".join(squash(t) for t in texts[starts[i]:end])
         missing = [k for k in keys if squash(bib[k]["title"])[:40] not in section]
         assert not missing, (name, missing[:5])
         checked += len(keys)
