@@ -13,7 +13,7 @@ JB_FLAGS := -W --keep-going
 SOURCES := $(shell find chapters explainer data _ext _static _templates -type f -not -path '*/__pycache__/*' 2>/dev/null) \
            _config.yml _toc.yml references.bib intro.md
 
-.PHONY: book test test-fast lint serve lab clean checksums bench bench-reader venv rebuild browser
+.PHONY: book test test-fast lint serve lab clean checksums bench bench-reader venv rebuild browser pdf
 .DEFAULT_GOAL := book
 
 venv: $(STAMP)
@@ -34,13 +34,13 @@ $(HTML)/index.html: $(STAMP) $(SOURCES)
 	$(BIN)/python -m explainer.data
 	$(BIN)/python -m explainer.checks
 	$(BIN)/python -m explainer.cache
-	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	EXPLAINER_BOOK_BUILD=1 $(BIN)/jupyter-book build . $(JB_FLAGS)
 	touch $@
 
 rebuild: $(STAMP)  ## re-render every page (e.g. after changing a Sphinx extension or the theme)
 	$(BIN)/python -m explainer.data
 	$(BIN)/python -m explainer.cache
-	$(BIN)/jupyter-book build . $(JB_FLAGS) --all
+	EXPLAINER_BOOK_BUILD=1 $(BIN)/jupyter-book build . $(JB_FLAGS) --all
 
 # The browser comes first: with no Chromium (and no way to install one) nothing runs.
 test: lint browser book
@@ -59,9 +59,21 @@ serve: book
 	@echo "Serving on http://127.0.0.1:8000/ (Ctrl+C to stop)"
 	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory $(HTML)
 
-lab: $(STAMP)
+LAB_STAMP := $(VENV)/.lab-installed
+$(LAB_STAMP): $(STAMP) requirements-lab.txt
 	$(BIN)/python -m pip install --quiet -r requirements-lab.txt -c constraints.txt
-	$(BIN)/jupyter lab --ip 127.0.0.1 chapters/
+	touch $@
+
+# JupyterLab on the chapters, installed once. The chapters open as notebooks (jupytext; jupytext.toml says
+# how they are saved). Jupyter refuses to run as root unless told, as in a container.
+lab: $(LAB_STAMP)
+	$(BIN)/jupyter lab --ip 127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root) chapters/
+
+pdf: $(HTML)/book.pdf  ## the whole book as one PDF, printed by headless Chromium (the tests build it too)
+	@echo "The PDF edition is at $(CURDIR)/$(HTML)/book.pdf"
+
+$(HTML)/book.pdf: $(HTML)/index.html _ext/bookpdf.py | browser
+	$(BIN)/python _ext/bookpdf.py
 
 checksums: $(STAMP)  ## record new SHA-256 checksums after a reviewed data change
 	$(BIN)/python -m explainer.data --write-hashes

@@ -6,6 +6,9 @@
 * ``{correction}`c-2026-11-28-slug``` — a "Corrected on …" note at the point of change. The date comes
   from ``data/corrections.csv`` and the note links to the correction's entry in the corrections log,
   so a correction note cannot exist without a logged correction.
+* ``{repo}`new correction <issues/new?template=correction.md>``` — a link into the book's repository
+  (its address is set once: ``_ext/publish.py``, ``book_urls``). A build that knows no repository shows the
+  text without a link.
 """
 from __future__ import annotations
 
@@ -54,7 +57,19 @@ def correction_role(name, rawtext, text, lineno, inliner, options=None, content=
     return [wrap], []
 
 
+def repo_role(name, rawtext, text, lineno, inliner, options=None, content=()):
+    import re
+
+    m = re.fullmatch(r"\s*(.*?)\s*<([^<>]*)>\s*", text, re.S)
+    label, path = (m.group(1), m.group(2)) if m else (text.strip(), "")
+    repo = inliner.document.settings.env.config.html_context.get("repository_url", "")
+    if not repo:
+        return [nodes.Text(label)], []
+    return [nodes.reference(rawtext, label, refuri=f"{repo}/{path.lstrip('/')}" if path else repo)], []
+
+
 def setup(app):
     app.add_role("asof", asof_role)
     app.add_role("correction", correction_role)
+    app.add_role("repo", repo_role)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -42,6 +42,10 @@ LAZY_MAPS = ("<script>(function(){var f=document.querySelectorAll('iframe[data-s
              "f.forEach(function(e){o.observe(e);});})();</script>")
 
 
+#: Printed, a map shows its countries and legend without its zoom buttons and layer switches.
+PRINT_STYLE = "<style>@media print{.leaflet-control-zoom,.leaflet-control-layers{display:none!important}}</style>"
+
+
 def split_maps(body: str, to_maps: str) -> tuple[str, dict[str, str]]:
     """Move every ``<iframe srcdoc="…">`` document out of ``body``.
 
@@ -54,6 +58,7 @@ def split_maps(body: str, to_maps: str) -> tuple[str, dict[str, str]]:
 
     def _sub(m):
         doc, _ = rewrite_html(html.unescape(m.group(2)), f"../{SITE_DIR}")
+        doc = doc.replace("</head>", PRINT_STYLE + "</head>", 1)
         name = hashlib.sha256(doc.encode("utf-8")).hexdigest()[:16] + ".html"
         docs[name] = doc
         title = re.search(r'\btitle="([^"]*)"', m.group(1) + m.group(3))

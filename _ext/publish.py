@@ -2,13 +2,19 @@
 
 * copies ``data/`` (the CSV tables, ``datapackage.json`` and the boundaries) to ``<site>/data/`` so the
   "Data and sources" appendix can link each table for download;
-* writes every chapter as a Jupyter notebook to ``<site>/notebooks/<name>.ipynb`` (converted from the
-  MyST Markdown source with jupytext, with a first cell that installs the book's helper package when
-  the notebook runs outside the repository, e.g. on Colab), and links it at the foot of the chapter;
-  the chapter's links to other pages (Markdown links, ``{doc}`` and ``{ref}``) point to the built pages;
+* writes every chapter with code as a reader's notebook to ``<site>/notebooks/<name>.ipynb``, beside the
+  helper package's wheel, and links it at the foot of the chapter (:mod:`readers`: the executed chapter
+  with readable prose, and a first cell that installs the package from the book's site when it is
+  missing, e.g. on Colab); the chapter's links to other pages (Markdown links, ``{doc}`` and ``{ref}``)
+  point to the built pages;
 * removes the theme's JavaScript/CSS source maps from the site (developer-only, ≈3.4 MB);
-* adds Open Graph tags (title, description, image) and a social card to every page, for link previews;
-* puts the data's "as of" date in every page's footer;
+* adds Open Graph tags (the page's title and first sentences, the social card, absolute addresses when the
+  book's address is known) and a social card with the book's title, for link previews;
+* puts the data's "as of" date and a "How to cite this book" line (from ``CITATION.cff``) in every page's
+  footer, and publishes ``CITATION.cff`` with the book's addresses filled in;
+* gives every chapter that cites sources a list of them, shown when the chapter is printed;
+* resolves the book's two addresses, the repository and the published site, from one place
+  (:func:`book_urls`): ``_config.yml``, overridden by the environment of the publishing workflow;
 * fixes two ARIA attributes written by docutils and MyST-NB (see :func:`fix_aria`).
 """
 from __future__ import annotations
@@ -16,28 +22,65 @@ from __future__ import annotations
 import html
 import io
 import json
+import os
 import re
 import shutil
 import textwrap
 from pathlib import Path
 
+from explainer import text
 from explainer.toc import code_pages
 
 DATA_SUFFIXES = {".csv", ".json", ".geojson", ".md"}
 DESCRIPTION = ("A sourced, reproducible explainer on the US charges against Tren de Aragua's alleged "
                "leader, the gang's origins and spread, and the politics around it.")
 
-SETUP_CELL = '''\
-# Set-up for running this chapter outside the book's repository (for example on Colab):
-# it fetches the book and installs its helper package. Inside the repository it does nothing.
-import importlib.util, os, subprocess, sys
-if importlib.util.find_spec("explainer") is None:
-    subprocess.run(["git", "clone", "--depth", "1", {repo!r}, "tda-book"], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", "tda-book/requirements.txt"],
-                   cwd="tda-book", check=True)
-    os.chdir("tda-book/chapters")
-    sys.path.insert(0, os.path.abspath(".."))
-'''
+
+
+def book_urls(repository: str = "", base: str = "", env=None) -> tuple[str, str]:
+    """The book's repository URL and its published address (each '' when unknown).
+
+    ``repository`` and ``base`` are ``_config.yml``'s ``repository.url`` and ``html.baseurl``. The
+    environment overrides them: ``EXPLAINER_REPOSITORY_URL`` and ``EXPLAINER_BOOK_URL``, or, in a GitHub
+    Actions run, the repository the workflow runs in (``GITHUB_SERVER_URL``/``GITHUB_REPOSITORY``) and its
+    GitHub Pages address. The published address ends with a slash.
+    """
+    env = os.environ if env is None else env
+    gh = env.get("GITHUB_REPOSITORY", "").strip()
+    repo = env.get("EXPLAINER_REPOSITORY_URL", "").strip()
+    if not repo and gh:
+        repo = f"{env.get('GITHUB_SERVER_URL', 'https://github.com').rstrip('/')}/{gh}"
+    book = env.get("EXPLAINER_BOOK_URL", "").strip()
+    if not book and gh:
+        owner, _, name = gh.partition("/")
+        pages = f"https://{owner.lower()}.github.io/"
+        book = pages if name.lower() == f"{owner.lower()}.github.io" else f"{pages}{name}/"
+    repo, book = (repo or repository or "").strip().rstrip("/"), (book or base or "").strip()
+    for what, url in (("repository", repo), ("book", book)):
+        if url and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", url):
+            raise ValueError(f"the {what} address must be an http(s) URL, not {url!r}")
+    return repo, (book.rstrip("/") + "/" if book else "")
+
+
+def citation_line(cff: dict, url: str = "") -> str:
+    """The book's citation in one line, from ``CITATION.cff``: authors (year). *Title*. Version. URL."""
+    authors = [a.get("name") or " ".join(filter(None, (a.get("given-names"), a.get("family-names"))))
+               for a in cff.get("authors", [])]
+    year = str(cff.get("date-released", ""))[:4]
+    parts = [f"{text.and_list(authors)} ({year})." if year else f"{text.and_list(authors)}.",
+             f"<em>{html.escape(cff['title'])}</em>."]
+    if cff.get("version"):
+        parts.append(f"Version {html.escape(str(cff['version']))}.")
+    url = url or cff.get("url", "")
+    if url:
+        parts.append(f'<a href="{html.escape(url, quote=True)}">{html.escape(url)}</a>')
+    return " ".join(parts)
+
+
+def read_cff(srcdir: Path) -> dict:
+    import yaml
+
+    return yaml.safe_load((Path(srcdir) / "CITATION.cff").read_text(encoding="utf-8"))
 
 
 #: A Markdown link (not an image) and the MyST roles that link pages: ``{doc}`` and ``{ref}``.
@@ -104,22 +147,58 @@ def site_links(text: str, md: Path, srcdir: Path, labels: dict, titles: dict, ba
     return _MD_LINK.sub(link, _XREF.sub(xref, text))
 
 
-def to_notebook(md: Path, repo_url: str, links=None):
-    """The chapter as a plain notebook, with the set-up cell first. ``links``, if given, rewrites each
-    Markdown cell's text (see :func:`site_links`)."""
-    import jupytext
-    import nbformat
+#: Pages with code that are not offered as notebooks: the build's own record (it reads the build's tools).
+NO_NOTEBOOK = {"status"}
 
-    nb = jupytext.read(md)
-    nb.metadata.pop("jupytext", None)
-    if links is not None:
-        for cell in nb.cells:
+
+def reader_pages(srcdir: Path) -> list[Path]:
+    """The pages readers can download as notebooks."""
+    return [p for p in code_pages(srcdir) if p.stem not in NO_NOTEBOOK]
+
+
+def executed_notebook(cache, md: Path):
+    """The chapter with the outputs of the execution the book shows (from the execution cache)."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    nb = read_myst_markdown_notebook(md.read_text(encoding="utf-8"), path=str(md))
+    _, merged = cache.merge_match_into_notebook(nb)
+    return merged
+
+
+def write_reader_notebooks(src: Path, out: Path, book_url: str, labels: dict | None = None) -> None:
+    """Every reader notebook and the helper package's wheel, into ``<site>/notebooks/``. ``labels``:
+    Sphinx's label → (docname, anchor, title), for the chapters' links to sections (see :func:`site_links`)."""
+    import nbformat
+    from readers import Context, build_wheel, reader_notebook
+
+    from explainer import data
+    from explainer.toc import docnames
+
+    nb_dir = out / "notebooks"
+    wheel = build_wheel(src, nb_dir).name
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(out.parent / ".jupyter_cache"))  # the executions the pages show
+    executed = out.parent / "jupyter_execute"  # and the values they glued
+    titles = {}
+    for name in docnames(src):
+        h1 = re.search(r"^#\s+(.+?)\s*$", (src / f"{name}.md").read_text(encoding="utf-8"), re.M)
+        titles[name] = h1.group(1) if h1 else name
+    corrections = {r.correction_id: data.format_date(r.published)
+                   for r in data.load("corrections").reset_index().itertuples()}
+    base = book_url or "../"
+    for md in reader_pages(src):
+        docname = md.relative_to(src).with_suffix("").as_posix()
+        nb = executed_notebook(cache, md)
+        for cell in nb.cells:  # links into the book first (labels need Sphinx), then the rest of MyST
             if cell.cell_type == "markdown":
-                cell.source = links(cell.source)
-    setup = nbformat.v4.new_code_cell(SETUP_CELL.format(repo=repo_url))
-    setup.metadata["tags"] = ["remove-cell"]
-    nb.cells.insert(0, setup)
-    return nb
+                cell.source = site_links(cell.source, md, src, labels or {}, titles, base)
+        glue_file = executed / f"{docname}.glue.json"
+        glue = json.loads(glue_file.read_text(encoding="utf-8")) if glue_file.exists() else {}
+        page = (out / f"{docname}.html").read_text(encoding="utf-8")
+        citations = {key: label for key, _, label in CITATION_LINK.findall(page)}
+        ctx = Context(base, glue, citations, titles, corrections, docname)
+        nbformat.write(reader_notebook(nb, ctx, wheel, book_url), nb_dir / f"{md.stem}.ipynb")
 
 
 def social_card(title: str, as_of: str) -> bytes:
@@ -160,45 +239,120 @@ def _strip_tags(s: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", s))
 
 
+CITATION_LINK = re.compile(r'<a class="reference internal" href="[^"#]*bibliography\.html#([^"]+)" '
+                           r'title="([^"]*)">([^<]+)</a>')
+
+
+def unescape_citation_titles(body: str) -> str:
+    """A citation's hover text is its entry as plain text, where sphinxcontrib-bibtex leaves BibTeX's
+    escapes in (``US offers \\$12 mln``): take them out."""
+    def _sub(m):
+        return m.group(0).replace(m.group(2), re.sub(r"\\([&%_#$])", r"\1", m.group(2)))
+
+    return CITATION_LINK.sub(_sub, body)
+
+
+def cited_sources(body: str) -> list[tuple[str, str, str]]:
+    """The sources a page cites, in the order of their numbers: (number, key, the entry as text)."""
+    found = {key: (label, html.unescape(entry)) for key, entry, label in CITATION_LINK.findall(body)}
+    return sorted(((label, key, entry) for key, (label, entry) in found.items()),
+                  key=lambda t: (not t[0].isdigit(), int(t[0]) if t[0].isdigit() else 0, t[0]))
+
+
+def sources_list(body: str, to_bibliography: str) -> str:
+    """A chapter's own reference list (shown when the chapter is printed; '' if it cites nothing)."""
+    items = cited_sources(body)
+    if not items:
+        return ""
+    lis = "".join(f'<li value="{label}" id="source-{key}"><a href="{to_bibliography}#{key}">[{label}]</a> '
+                  f'{html.escape(entry)}</li>' if label.isdigit() else
+                  f'<li id="source-{key}"><a href="{to_bibliography}#{key}">[{html.escape(label)}]</a> '
+                  f'{html.escape(entry)}</li>' for label, key, entry in items)
+    return (f'<section class="explainer-sources" aria-labelledby="explainer-sources-title">'
+            f'<h2 id="explainer-sources-title">Sources cited in this chapter</h2><ol>{lis}</ol></section>')
+
+
+def page_description(body: str, default: str = DESCRIPTION, limit: int = 200) -> str:
+    """A page's first paragraph as plain text (citations left out), cut at a word within ``limit``."""
+    for para in re.findall(r"<p>(.*?)</p>", body, re.S):
+        para = re.sub(r'\s*<span id="[^"]*">\[.*?\]</span>', "", para, flags=re.S)
+        plain = " ".join(_strip_tags(para).split())
+        if len(plain) >= 40:
+            if len(plain) > limit:
+                plain = plain[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+            return plain
+    return default
+
+
 # --------------------------------------------------------------------------- Sphinx hooks
 def _config_inited(app, config):
-    """Every page's footer says how current the data are (the data package's "as of" date)."""
+    """The book's addresses, its "as of" date and how to cite it, for every page."""
     from bibstyle import pretty_date
 
+    opts = dict(config.html_theme_options or {})
+    repo, book = book_urls(opts.get("repository_url", ""), config.html_baseurl or "")
+    opts["repository_url"] = repo
+    for key in ("use_repository_button", "use_issues_button", "use_edit_page_button"):
+        opts[key] = bool(repo)  # buttons only when there is a repository to lead to
+    config.html_baseurl = book
     as_of = json.loads((Path(app.srcdir) / "data" / "datapackage.json").read_text(encoding="utf-8"))["asOf"]
-    note = f'<p class="explainer-as-of">Data as of {pretty_date(as_of)}, the date of the newest source.</p>'
-    config.html_theme_options = dict(config.html_theme_options or {}, extra_footer=note)
-    config.html_context = dict(config.html_context or {}, book_as_of=as_of)
+    cite = citation_line(read_cff(app.srcdir), book or repo)
+    note = (f'<p class="explainer-as-of">Data as of {pretty_date(as_of)}, the date of the newest source.</p>'
+            f'<p class="explainer-cite">How to cite this book: {cite}</p>')
+    opts["extra_footer"] = note
+    config.html_theme_options = opts
+    config.html_context = dict(config.html_context or {}, book_as_of=as_of, book_url=book, repository_url=repo)
 
 
 def _page_context(app, pagename, templatename, context, doctree):
     body = context.get("body")
+    stem = pagename.rsplit("/", 1)[-1]
     if body:
-        body = fix_aria(body)
-        stem = pagename.rsplit("/", 1)[-1]
-        if any(p.stem == stem for p in code_pages(Path(app.srcdir))):
+        body = unescape_citation_titles(fix_aria(body))
+        if stem != "bibliography":
+            body += sources_list(body, context["pathto"]("chapters/bibliography"))
+        if pagename == app.config.root_doc:
+            href = context["pathto"]("book.pdf", 1)
+            body += (f'<p class="explainer-notebook"><a href="{href}">The whole book as a PDF</a>, to print or '
+                     f'read offline: every chapter with its figures and its sources.</p>')
+        if any(p.stem == stem for p in reader_pages(Path(app.srcdir))):
             href = context["pathto"](f"notebooks/{stem}.ipynb", 1)
             body += (f'<p class="explainer-notebook"><a href="{href}" download>Download this chapter as a '
                      f'Jupyter notebook</a> to run it yourself (JupyterLab, or Colab).</p>')
         context["body"] = body
-    title = _strip_tags(context.get("title") or app.config.project)
+    book_title = app.config.html_title or app.config.project
+    page_title = _strip_tags(context.get("title") or "")
+    title = book_title if pagename == app.config.root_doc or not page_title else f"{page_title} · {book_title}"
+    description = page_description(body or "")
     image = context["pathto"]("social-card.png", 1)
-    if app.config.html_baseurl:
-        image = app.config.html_baseurl.rstrip("/") + "/social-card.png"
-    context["metatags"] = context.get("metatags", "") + (
-        f'<meta property="og:type" content="article" />\n'
-        f'<meta property="og:title" content="{html.escape(title, quote=True)}" />\n'
-        f'<meta property="og:description" content="{html.escape(DESCRIPTION, quote=True)}" />\n'
-        f'<meta property="og:image" content="{html.escape(image, quote=True)}" />\n'
-        f'<meta name="description" content="{html.escape(DESCRIPTION, quote=True)}" />\n'
-        f'<meta name="twitter:card" content="summary_large_image" />\n')
+    base = app.config.html_baseurl
+    tags = [("property", "og:type", "article"), ("property", "og:title", title),
+            ("property", "og:description", description)]
+    if base:
+        image = base + "social-card.png"
+        tags.append(("property", "og:url", base + app.builder.get_target_uri(pagename)))
+    tags += [("property", "og:image", image), ("property", "og:image:width", "1200"),
+             ("property", "og:image:height", "630"), ("name", "description", description),
+             ("name", "twitter:card", "summary_large_image")]
+    context["metatags"] = context.get("metatags", "") + "".join(
+        f'<meta {attr}="{name}" content="{html.escape(value, quote=True)}" />\n' for attr, name, value in tags)
+
+
+def published_cff(cff: dict, repo: str, book: str) -> str:
+    """``CITATION.cff`` as published with the site: the book's addresses filled in when known."""
+    import yaml
+
+    cff = dict(cff)
+    if book:
+        cff["url"] = book
+    if repo:
+        cff["repository-code"] = repo
+    return yaml.safe_dump(cff, sort_keys=False, allow_unicode=True)
 
 
 def _build_finished(app, exception):
     if exception is not None or app.builder.format != "html":
         return
-    import nbformat
-
     src, out = Path(app.srcdir), Path(app.outdir)
     dest = out / "data"
     shutil.rmtree(dest, ignore_errors=True)
@@ -207,20 +361,16 @@ def _build_finished(app, exception):
             target = dest / p.relative_to(src / "data")
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(p, target)
-    nb_dir = out / "notebooks"
-    nb_dir.mkdir(exist_ok=True)
-    repo = (app.config.html_theme_options or {}).get("repository_url", "")
-    labels = app.env.domaindata["std"]["labels"]
-    titles = {doc: t.astext() for doc, t in app.env.titles.items()}
-    base = app.config.html_baseurl.rstrip("/") + "/" if app.config.html_baseurl else "../"
-    for p in code_pages(src):
-        nb = to_notebook(p, repo, links=lambda text, p=p: site_links(text, p, src, labels, titles, base))
-        nbformat.write(nb, nb_dir / f"{p.stem}.ipynb")
+    ctx = app.config.html_context
+    shutil.rmtree(out / "notebooks", ignore_errors=True)  # notebooks of chapters that no longer have code go too
+    write_reader_notebooks(src, out, ctx.get("book_url", ""), app.env.domaindata["std"]["labels"])
     # The theme ships source maps (≈3.4 MB) that only browser developer tools ever request.
     for p in (out / "_static").rglob("*.map"):
         p.unlink()
-    (out / "social-card.png").write_bytes(social_card(app.config.project,
-                                                      app.config.html_context.get("book_as_of", "")))
+    (out / "social-card.png").write_bytes(social_card(app.config.html_title or app.config.project,
+                                                      ctx.get("book_as_of", "")))
+    (out / "CITATION.cff").write_text(published_cff(read_cff(src), ctx.get("repository_url", ""),
+                                                    ctx.get("book_url", "")), encoding="utf-8")
 
 
 def setup(app):

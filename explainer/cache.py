@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import shutil
 import sys
@@ -110,6 +111,7 @@ def execute(root: Path = ROOT, paths: list[Path] | None = None) -> list[str]:
         return []
     logger = logging.getLogger("explainer.cache")
     logger.setLevel(logging.ERROR)  # jupyter-cache passes this level to multiprocessing's stderr log
+    os.environ["EXPLAINER_BOOK_BUILD"] = "1"  # maps load their code from the site, not inlined (maps.py)
     executor = load_executor("local-parallel" if len(todo) > 1 else "local-serial", cache, logger=logger)
     print(f"Executing {len(todo)} chapter(s){', in parallel' if len(todo) > 1 else ''}: "
           + ", ".join(Path(u).relative_to(root.resolve()).as_posix() for u in todo), file=sys.stderr)

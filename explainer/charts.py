@@ -22,10 +22,12 @@ import pandas as pd  # noqa: E402
 
 from .style import AXIS, BASE, FOCUS, GRID, INK, INK_MID, INK_SOFT, INK_STRONG, LEADER, MUTED, PALETTE  # noqa: E402,F401
 from .style import RULE, RULE_STRONG, TICK  # noqa: E402
-from .text import usd  # noqa: E402
+from .text import ROOT, usd  # noqa: E402
 
 #: Where chart PNGs are exported (EXPLAINER_FIGURES_DIR overrides it, e.g. for the determinism test).
-FIGURES_DIR = Path(os.environ.get("EXPLAINER_FIGURES_DIR", Path(__file__).resolve().parent.parent / "figures"))
+#: Outside the repository (an installed copy), they go to ``figures/`` in the working directory.
+FIGURES_DIR = Path(os.environ.get("EXPLAINER_FIGURES_DIR") or (
+    ROOT / "figures" if ROOT.name != "book" else Path("figures")))
 
 HIGHLIGHT = FOCUS
 

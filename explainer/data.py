@@ -37,9 +37,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .text import bibliography, format_date  # noqa: F401  (format_date: the house style, re-exported)
+from .text import ROOT, bibliography, format_date  # noqa: F401  (format_date: the house style, re-exported)
 
-ROOT = Path(__file__).resolve().parent.parent
+#: ROOT: the repository, or the book's files bundled in an installed copy of the package
 DATA_DIR = ROOT / "data"
 BIB_PATH = ROOT / "references.bib"
 

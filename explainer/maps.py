@@ -10,14 +10,15 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 from functools import lru_cache
-from pathlib import Path
 
 import folium
 
 from .charts import PALETTE, fmt_count
+from .text import ROOT
 
-GEO_PATH = Path(__file__).resolve().parent.parent / "data" / "geo" / "americas.geojson"
+GEO_PATH = ROOT / "data" / "geo" / "americas.geojson"
 
 #: Sequential blues (ColorBrewer "Blues", colour-blind safe), lightest first.
 BLUES = ["#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
@@ -235,7 +236,12 @@ class MapFigure:
         return doc.replace("<head>", f"<head>\n<title>{esc(self.title)}</title>", 1)
 
     def _repr_html_(self) -> str:
-        srcdoc = html.escape(self.document(), quote=True)
+        doc = self.document()
+        if not os.environ.get("EXPLAINER_BOOK_BUILD"):  # in Jupyter: the map carries its own code
+            from .offline import inline_assets
+
+            doc = inline_assets(doc)
+        srcdoc = html.escape(doc, quote=True)
         cap = f"<figcaption>{esc(self.caption)}</figcaption>" if self.caption else ""
         index = map_index(self.map)
         items = "".join(f"<li>{esc(line)}</li>" for line in index)

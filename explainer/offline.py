@@ -40,6 +40,18 @@ LEFTOVER = re.compile(r"(?:src|href)=(?:&quot;|\"|')(https?://[^\"'&\s]+?\.(?:js
 UNTITLED_IFRAME = re.compile(r"<iframe(?![^>]*\btitle=)")
 
 
+def inline_assets(doc: str) -> str:
+    """A folium map document with the scripts and stylesheets it would fetch from CDNs written into it,
+    from the vendored copies: it draws with no network and no server (in JupyterLab, in a downloaded
+    notebook). The book's pages load the same files from the site instead (``_ext/mapsite.py``)."""
+    for url, local in CDN_MAP.items():
+        text = (VENDOR_DIR / local).read_text(encoding="utf-8")
+        doc = re.sub(r'<script\b[^>]*\bsrc="%s"[^>]*></script>' % re.escape(url),
+                     lambda m: f"<script>{text}</script>", doc)
+        doc = re.sub(r'<link\b[^>]*\bhref="%s"[^>]*>' % re.escape(url), lambda m: f"<style>{text}</style>", doc)
+    return TRUST_HINT.sub("", doc)
+
+
 def verify_vendor(vendor_dir: Path = VENDOR_DIR) -> list[str]:
     """Compare the vendored files with MANIFEST.json; return a list of problems (empty = intact)."""
     manifest = json.loads((vendor_dir / "MANIFEST.json").read_text())

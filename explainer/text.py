@@ -16,7 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
+_REPOSITORY = Path(__file__).resolve().parent.parent
+#: The book's files (data/, references.bib, _toc.yml, the chapters): the repository, or, in an installed
+#: copy of the package (the wheel readers' notebooks install), the copy bundled inside it.
+ROOT = (_REPOSITORY if (_REPOSITORY / "data" / "datapackage.json").is_file()
+        else Path(__file__).resolve().parent / "book")
 BIB_PATH = ROOT / "references.bib"
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]

@@ -16,7 +16,7 @@ def mini_book(tmp_path: Path, page: str) -> Path:
     """A one-page book with the real configuration, extensions, data and bibliography."""
     book = tmp_path / "book"
     book.mkdir()
-    for name in ("_config.yml", "references.bib"):
+    for name in ("_config.yml", "references.bib", "CITATION.cff"):
         shutil.copy(ROOT / name, book / name)
     shutil.copytree(ROOT / "data", book / "data")
     shutil.copytree(ROOT / "_templates", book / "_templates")

@@ -75,3 +75,16 @@ def test_chapter_has_one_title(path: Path):
         elif not in_code and line.startswith("# "):
             titles.append(line)
     assert len(titles) == 1, titles
+
+
+@pytest.mark.parametrize("path", [p for p in [ROOT / "intro.md", *sorted((ROOT / "chapters").glob("*.md"))]
+                                  if p.read_text(encoding="utf-8").startswith("---\njupytext:")], ids=_id)
+def test_a_save_from_jupyterlab_changes_nothing(path: Path):
+    """JupyterLab saves a chapter through jupytext with the settings in jupytext.toml: the chapter is stored
+    in exactly that form, so opening and saving it leaves the file as it was (header included)."""
+    from jupytext.config import load_jupytext_configuration_file
+
+    config = load_jupytext_configuration_file(str(ROOT / "jupytext.toml"))
+    text = path.read_text(encoding="utf-8")
+    saved = jupytext.writes(jupytext.reads(text, fmt="md:myst"), fmt="md:myst", config=config)
+    assert saved == text, "rewrite it as Lab saves it: .venv/bin/jupytext --to md:myst " + _id(path)

@@ -4,6 +4,7 @@ import json
 import re
 
 import folium
+import pytest
 
 import mapsite
 
@@ -11,10 +12,26 @@ from explainer import offline
 from explainer.maps import MapFigure, base_map, choropleth
 
 
-def _folium_page() -> str:
+def _folium_page(for_the_book: bool = True) -> str:
+    """A map as a chapter shows it: in the book's build (its code loaded from CDNs, which the build
+    rewrites to the site's copies), or elsewhere (in Jupyter: its code written into it)."""
     m = base_map()
     choropleth(m, {"COL": 5.0}, name="demo", tooltip={"COL": "Colombia"}, bins=[0, 1, 10])
-    return MapFigure(m, title="Demo map")._repr_html_()
+    with pytest.MonkeyPatch.context() as mp:
+        if for_the_book:
+            mp.setenv("EXPLAINER_BOOK_BUILD", "1")
+        else:
+            mp.delenv("EXPLAINER_BOOK_BUILD", raising=False)
+        return MapFigure(m, title="Demo map")._repr_html_()
+
+
+def test_a_map_in_jupyter_carries_its_own_code():
+    """Outside the book's build (JupyterLab, a reader's notebook) a map needs no network: no script or
+    stylesheet is fetched from the web, and Leaflet's code is in the document."""
+    doc = html.unescape(_folium_page(for_the_book=False))
+    assert not re.search(r'(?:src|href)="https?://[^"]+\.(?:js|css)"', doc)
+    leaflet = (offline.VENDOR_DIR / "leaflet" / "leaflet.js").read_text(encoding="utf-8")
+    assert leaflet[:200] in doc and "Make this Notebook Trusted" not in doc
 
 
 def test_vendored_assets_match_the_manifest():

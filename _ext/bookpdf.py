@@ -1,0 +1,209 @@
+"""The whole book as one PDF (``make pdf``): ``<site>/book.pdf``, printed by headless Chromium from the
+built pages with the book's print stylesheet (no TeX).
+
+The PDF holds a cover (title, authors, the data's "as of" date, the book's address when known), a list of
+contents, then every page of the table of contents in order, each with its figures and the list of the
+sources it cites (the pages carry it for print: ``publish.sources_list``). Maps are interactive documents
+in the site; the PDF shows a picture of each, taken by the same browser. Links between chapters and to
+the bibliography point inside the PDF; every page has its number at the foot.
+
+    python _ext/bookpdf.py [--site _build/html]
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import html
+import json
+import re
+import sys
+from pathlib import Path, PurePosixPath
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from explainer.toc import docnames  # noqa: E402
+
+PDF_NAME = "book.pdf"
+TIMEOUT_MS = 600_000
+PRINT_NAME = "_book-print.html"  # the one page Chromium prints (removed afterwards)
+ARTICLE = re.compile(r'<article class="bd-article"[^>]*>(.*?)</article>', re.S)
+IFRAME = re.compile(r'<noscript>.*?</noscript>\s*<iframe\b([^>]*)\bdata-src="([^"]+)"([^>]*)>\s*</iframe>', re.S)
+HREF = re.compile(r'\b(href|src)="([^"#:]*?)(#[^"]*)?"')
+STYLESHEET = re.compile(r'<link\b[^>]*(?:rel="stylesheet"[^>]*href="([^"]+)"|href="([^"]+)"[^>]*rel="stylesheet")'
+                        r'[^>]*>')
+
+BOOK_CSS = """
+@page { size: A4; margin: 18mm 16mm 20mm 16mm; }
+html { font-size: 10.5pt; }
+body { background: #fff; }
+.pdf-cover { height: 240mm; display: flex; flex-direction: column; justify-content: center; break-after: page; }
+.pdf-cover h1 { font-size: 2.3rem; line-height: 1.2; margin: 0 0 1.5rem; }
+.pdf-cover p { font-size: 1.1rem; margin: 0.3rem 0; }
+.pdf-contents { break-after: page; }
+.pdf-contents ol { list-style: none; padding: 0; font-size: 1.1rem; }
+.pdf-contents li { margin: 0.35rem 0; }
+.pdf-contents a { text-decoration: none; color: inherit; }
+.pdf-chapter { break-before: page; }
+.pdf-chapter .explainer-sources { display: block; }
+.pdf-map-picture { width: 100%; border: 1px solid #ccc; }
+article { max-width: none; }
+"""
+FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555">'
+          '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+
+
+def page_file(site: Path, docname: str) -> Path:
+    return site / f"{docname}.html"
+
+
+def chapter_id(docname: str) -> str:
+    return "page-" + docname.replace("/", "-")
+
+
+def rebase(body: str, docname: str, pages: set[str]) -> str:
+    """Links and images of a page's body, rewritten for a document at the site's root: links to a page of
+    the book (or a place in one) point inside the PDF; other files resolve from the site's root."""
+    folder = PurePosixPath(docname).parent
+
+    def _sub(m):
+        attr, path, frag = m.group(1), m.group(2), m.group(3) or ""
+        if not path:
+            return m.group(0)
+        target = PurePosixPath(*(folder / path).parts)
+        parts: list[str] = []
+        for part in target.parts:
+            if part == "..":
+                if parts:
+                    parts.pop()
+            elif part != ".":
+                parts.append(part)
+        rel = "/".join(parts)
+        if attr == "href" and rel.endswith(".html") and rel[:-5] in pages:
+            return f'href="{frag or "#" + chapter_id(rel[:-5])}"'
+        return f'{attr}="{rel}{frag}"'
+
+    return HREF.sub(_sub, body)
+
+
+def map_pictures(site: Path, bodies: dict[str, str], browser) -> dict[str, str]:
+    """A PNG (as a data: URL) of every map document the pages show, drawn by ``browser`` (a Playwright
+    browser or context) at print width."""
+    pictures: dict[str, str] = {}
+    for docname, body in bodies.items():
+        for m in IFRAME.finditer(body):
+            src = (site / PurePosixPath(docname).parent / m.group(2)).resolve()
+            if src.name in pictures:
+                continue
+            height = re.search(r"height:\s*(\d+)px", m.group(1) + m.group(3))
+            page = browser.new_page()
+            page.set_viewport_size({"width": 900, "height": int(height.group(1)) if height else 500})
+            page.emulate_media(media="print")  # the map as printed: no zoom buttons or layer switches
+            page.goto(src.as_uri(), wait_until="load")
+            page.wait_for_timeout(300)
+            png = page.screenshot()
+            page.close()
+            pictures[src.name] = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return pictures
+
+
+def print_document(site: Path, browser=None) -> str:
+    """The whole book as one HTML document, ready to print."""
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from bibstyle import pretty_date
+    from publish import book_urls, read_cff
+
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    repo, book = book_urls(config.get("repository", {}).get("url", ""), config.get("html", {}).get("baseurl", ""))
+    as_of = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))["asOf"]
+    cff = read_cff(ROOT)
+    names = docnames(ROOT)
+    pages = set(names)
+    bodies, titles = {}, {}
+    for name in names:
+        text = page_file(site, name).read_text(encoding="utf-8")
+        body = ARTICLE.search(text).group(1)
+        bodies[name] = body
+        h1 = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S)
+        titles[name] = " ".join(html.unescape(re.sub(r"<[^>]+>", "", h1.group(1))).replace("#", "").split())
+    pictures = map_pictures(site, bodies, browser) if browser is not None else {}
+
+    def _map(docname):
+        def _sub(m):
+            name = PurePosixPath(m.group(2)).name
+            title = re.search(r'\btitle="([^"]*)"', m.group(1) + m.group(3))
+            alt = title.group(1) if title else "Map"
+            if name in pictures:
+                return f'<img class="pdf-map-picture" src="{pictures[name]}" alt="{alt}" />'
+            return f"<p><em>{alt}</em> (an interactive map: see the book online)</p>"
+        return _sub
+
+    intro_head = page_file(site, names[0]).read_text(encoding="utf-8").split("</head>", 1)[0]
+    links = "\n".join(m.group(0) for m in STYLESHEET.finditer(intro_head))
+    authors = ", ".join(a.get("name", "") for a in cff.get("authors", []))
+    address = f"<p>{html.escape(book or repo)}</p>" if (book or repo) else ""
+    title = cff["title"]
+    main, _, sub = title.partition(":")
+    cover = (f'<section class="pdf-cover"><h1>{html.escape(main)}</h1>'
+             f'<p>{html.escape(sub.strip().capitalize())}</p><p>{html.escape(authors)}</p>'
+             f'<p>Data as of {pretty_date(as_of)}; version {html.escape(str(cff.get("version", "")))}</p>'
+             f"{address}</section>")
+    contents = "".join(f'<li><a href="#{chapter_id(n)}">{html.escape(titles[n])}</a></li>' for n in names)
+    chapters = []
+    for name in names:
+        body = IFRAME.sub(_map(name), bodies[name])
+        body = body.replace(' loading="lazy"', "")
+        chapters.append(f'<section class="pdf-chapter" id="{chapter_id(name)}">{rebase(body, name, pages)}</section>')
+    return (f'<!DOCTYPE html>\n<html lang="en" data-theme="light"><head><meta charset="utf-8" />'
+            f"<title>{html.escape(title)}</title>\n{links}\n<style>{BOOK_CSS}</style></head>"
+            f'<body><main class="bd-main"><div class="bd-content"><div class="bd-article-container">'
+            f'{cover}<nav class="pdf-contents"><h2>Contents</h2><ol>{contents}</ol></nav>'
+            f'{"".join(chapters)}</div></div></main></body></html>')
+
+
+def build(site: Path, chromium: str | None = None) -> Path:
+    """Write ``<site>/book.pdf``; return its path."""
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from browser import find_chromium
+
+    chromium = chromium or find_chromium()
+    if chromium is None:
+        raise SystemExit("make pdf needs Chromium: install it (make browser) or set CHROMIUM=/path/to/chromium")
+    out = site / PDF_NAME
+    doc = site / PRINT_NAME
+    with sync_playwright() as p:
+        kwargs = {} if chromium == "playwright" else {"executable_path": chromium}
+        browser = p.chromium.launch(args=["--no-sandbox", "--disable-gpu"], **kwargs)
+        browser_context = browser.new_context()
+        browser_context.set_default_timeout(TIMEOUT_MS)  # a busy machine takes minutes over 150 pages
+        try:
+            doc.write_text(print_document(site, browser_context), encoding="utf-8")
+            page = browser_context.new_page()
+            page.goto(doc.as_uri(), wait_until="load")
+            page.emulate_media(media="print")
+            page.pdf(path=str(out), format="A4", print_background=True, display_header_footer=True,
+                     header_template="<span></span>", footer_template=FOOTER, prefer_css_page_size=True,
+                     outline=True, tagged=True)
+        finally:
+            browser.close()
+            doc.unlink(missing_ok=True)
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--site", type=Path, default=ROOT / "_build" / "html")
+    args = ap.parse_args(argv)
+    if not (args.site / "index.html").exists():
+        raise SystemExit(f"{args.site}: the book is not built (make book)")
+    out = build(args.site)
+    print(f"The PDF edition is at {out} ({out.stat().st_size:,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

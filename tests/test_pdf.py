@@ -1,0 +1,130 @@
+"""The PDF edition (``make pdf``): the whole book, in order, with each chapter's sources and page numbers;
+and a single chapter printed from the browser carries its sources and leaves out the screen's controls."""
+import html
+import re
+import sys
+import unicodedata
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "_ext"))
+
+pytestmark = [pytest.mark.build, pytest.mark.browser]
+
+
+def squash(text: str) -> str:
+    """Text compared as the PDF's text layer allows: ligatures unfolded, no spaces or line breaks, one case."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", html.unescape(text))).lower()
+
+
+@pytest.fixture(scope="module")
+def pdf(site):
+    """The PDF edition, built first if it is missing or older than the site."""
+    import subprocess
+
+    import bookpdf
+
+    path = site / bookpdf.PDF_NAME
+    if not path.exists() or path.stat().st_mtime < (site / "index.html").stat().st_mtime:
+        # as `make pdf` does it: in its own process (the browser tests' Playwright runs in this one)
+        subprocess.run([sys.executable, str(ROOT / "_ext" / "bookpdf.py"), "--site", str(site)], check=True)
+    from pypdf import PdfReader
+
+    return PdfReader(str(path))
+
+
+@pytest.fixture(scope="module")
+def texts(pdf) -> list[str]:
+    """Each page's text, as extracted (once: it is the slow part)."""
+    return [p.extract_text() for p in pdf.pages]
+
+
+def _page_title(site, name):
+    text = (site / f"{name}.html").read_text(encoding="utf-8")
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", text, re.S).group(1)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", h1)).replace("#", "").split())
+
+
+def test_pdf_has_cover_contents_and_every_page_in_order(site, pdf, texts):
+    from explainer.toc import docnames
+
+    texts = [squash(t) for t in texts]
+    names = docnames(ROOT)
+    assert len(pdf.pages) > 2 * len(names)
+    assert squash("Data as of") in texts[0]
+    contents = texts[1]
+    body = "".join(texts[2:])
+    at = -1
+    for name in names:
+        title = squash(_page_title(site, name))
+        assert title in contents, name
+        found = body.find(title, at + 1)
+        assert found > at, f"{name} is missing or out of order"
+        at = found
+    outline = {squash(o.title) for o in pdf.outline if not isinstance(o, list)}
+    assert {squash(_page_title(site, n)) for n in names} <= outline
+
+
+def test_pdf_pages_are_numbered(texts):
+    n = len(texts)
+    for i in range(n):
+        assert re.search(rf"\b{i + 1}\s*/\s*{n}\b", texts[i]), i + 1
+
+
+def test_every_chapter_in_the_pdf_lists_the_sources_it_cites(site, pdf, texts):
+    """On a chapter's own pages (from its bookmark to the next chapter's), the PDF names every source the
+    chapter cites."""
+    from explainer.text import bibliography
+    from explainer.toc import docnames
+
+    bib = bibliography()
+    names = docnames(ROOT)
+    marks = {squash(o.title): pdf.get_destination_page_number(o) for o in pdf.outline if not isinstance(o, list)}
+    starts = [marks[squash(_page_title(site, n))] for n in names]
+    assert starts == sorted(starts), "chapters out of order"
+    checked = 0
+    for i, name in enumerate(names):
+        if name.endswith("bibliography"):
+            continue
+        page = (site / f"{name}.html").read_text(encoding="utf-8")
+        keys = set(re.findall(r'class="reference internal" href="[^"#]*bibliography\.html#([^"]+)"', page))
+        end = starts[i + 1] if i + 1 < len(names) else len(texts)
+        section = "".join(squash(t) for t in texts[starts[i]:end])
+        missing = [k for k in keys if squash(bib[k]["title"])[:40] not in section]
+        assert not missing, (name, missing[:5])
+        checked += len(keys)
+    assert checked > 100
+
+
+def test_pdf_shows_maps_as_pictures(site, pdf):
+    """Every map of the book is in the PDF as an image (the interactive map cannot print)."""
+    maps = sum(len(re.findall(r"<iframe\b[^>]*data-src=", (site / f).read_text(encoding="utf-8")))
+               for f in ("chapters/spread.html", "chapters/origins.html", "chapters/geopolitics.html",
+                         "chapters/indictment.html") if (site / f).exists())
+    images = sum(len(p.images) for p in pdf.pages)
+    assert maps >= 1 and images >= maps
+
+
+def test_home_page_links_the_pdf(site, pdf):
+    assert 'href="book.pdf"' in (site / "intro.html").read_text(encoding="utf-8")
+
+
+def test_a_printed_chapter_has_its_sources_and_no_controls(browser, server):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{server}/chapters/spread.html")
+    page.emulate_media(media="print")
+    assert page.locator(".explainer-sources").is_visible()
+    assert page.locator(".explainer-sources li").count() >= 10
+    for selector in ("details.hide", ".bd-sidebar-primary", ".chart-downloads", ".bd-header"):
+        for el in page.locator(selector).all():
+            assert not el.is_visible(), selector
+    frame = page.locator("iframe[title]").first
+    frame.scroll_into_view_if_needed()
+    inner = frame.element_handle().content_frame()
+    inner.wait_for_selector(".leaflet-container")
+    assert not inner.locator(".leaflet-control-zoom").is_visible()
+    page.emulate_media(media="screen")
+    assert not page.locator(".explainer-sources").is_visible()
+    page.close()

@@ -1,0 +1,136 @@
+"""The notebooks readers download (``<site>/notebooks/``) read and run anywhere: no MyST left in their
+prose, helper cells collapsed, maps that draw offline, and a first cell that installs the helper package
+from the book's own site when it is missing."""
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+
+import nbformat
+import pytest
+
+from conftest import ROOT, serve
+
+#: A script or stylesheet an output would fetch from the web (in a srcdoc, quotes are &quot;).
+NETWORK_CODE = re.compile(r"""(?:src|href)=(?:&quot;|\\")https?://[^"&]+\.(?:js|css)\b""")
+ROLE_OR_DIRECTIVE = re.compile(r"\{[\w:-]+\}`|^(?:```+|:::+)\s*\{[\w:-]+\}|^%\s*fact:", re.M)
+
+
+def notebooks(site):
+    return sorted((site / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.build
+def test_reader_notebooks_have_no_myst_left(site):
+    found = notebooks(site)
+    assert len(found) >= 8
+    for path in found:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+        for cell in nb.cells:
+            texts = [cell.source] if cell.cell_type == "markdown" else [
+                v for o in cell.get("outputs", []) for k, v in o.get("data", {}).items() if k.startswith("text/")]
+            for text in texts:
+                assert not ROLE_OR_DIRECTIVE.search(text), (path.name, ROLE_OR_DIRECTIVE.search(text).group(0))
+
+
+@pytest.mark.build
+def test_reader_notebooks_collapse_helper_cells_and_carry_their_maps(site):
+    for path in notebooks(site):
+        nb = nbformat.read(path, as_version=4)
+        assert 'find_spec("explainer") is None' in nb.cells[0].source
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            if {"remove-cell", "hide-input", "remove-input"} & set(cell.metadata.get("tags", [])):
+                assert cell.metadata.get("jupyter", {}).get("source_hidden") is True, path.name
+            for out in cell.get("outputs", []):
+                text = json.dumps(out)
+                assert not NETWORK_CODE.search(text), (path.name, NETWORK_CODE.search(text).group(0))
+                assert "application/papermill.record" not in text
+
+
+@pytest.mark.build
+def test_the_published_wheel_holds_the_package_and_the_books_files(site):
+    import zipfile
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wheel = site / "notebooks" / f"explainer-{project['version']}-py3-none-any.whl"
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for must in ("explainer/__init__.py", "explainer/maps.py", "explainer/vendor/leaflet/leaflet.js",
+                 "explainer/book/data/datapackage.json", "explainer/book/references.bib",
+                 "explainer/book/_toc.yml", f"explainer-{project['version']}.dist-info/METADATA"):
+        assert must in names, must
+    meta = zipfile.ZipFile(wheel).read(f"explainer-{project['version']}.dist-info/METADATA").decode()
+    assert set(re.findall(r"^Requires-Dist: (.+)$", meta, re.M)) == set(project["dependencies"])
+    assert wheel.stat().st_size < 1_000_000
+
+
+@pytest.fixture(scope="module")
+def fresh_python(tmp_path_factory):
+    """A new virtual environment with the package's runtime dependencies and a kernel, but not the package
+    (made once for all chapters; PyPI is the only network it uses)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    venv = tmp_path_factory.mktemp("fresh") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "ipykernel", *project["dependencies"]],
+                   check=True)
+    return python
+
+
+@pytest.mark.build
+@pytest.mark.chapters
+def test_every_reader_notebook_runs_on_its_own(site, fresh_python, tmp_path, monkeypatch):
+    """Each notebook, alone in an empty folder, runs in an environment without the helper package: its
+    first cell installs the wheel from the book's site (served here on 127.0.0.1; pip may use no index),
+    and running that cell again does nothing."""
+    from nbclient import NotebookClient
+
+    kernels = tmp_path / "jupyter" / "kernels" / "fresh"
+    kernels.mkdir(parents=True)
+    failures = {}
+    with serve(site) as url:
+        (kernels / "kernel.json").write_text(json.dumps({
+            "argv": [str(fresh_python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "fresh", "language": "python",
+            "env": {"EXPLAINER_BOOK_URL": url + "/", "PIP_NO_INDEX": "1", "PYTHONPATH": "",
+                    "MPLBACKEND": "agg"}}))
+        monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+        monkeypatch.delenv("PYTHONPATH", raising=False)
+        for path in notebooks(site):
+            subprocess.run([str(fresh_python), "-m", "pip", "uninstall", "--quiet", "-y", "explainer"],
+                           check=True, capture_output=True)
+            folder = tmp_path / path.stem
+            folder.mkdir()
+            shutil.copy(path, folder)
+            nb = nbformat.read(folder / path.name, as_version=4)
+            nb.cells.insert(1, nbformat.v4.new_code_cell(nb.cells[0].source))  # the set-up, run twice
+            try:
+                NotebookClient(nb, timeout=300, kernel_name="fresh",
+                               resources={"metadata": {"path": str(folder)}}).execute()
+            except Exception as exc:  # noqa: BLE001  (collected: one report for all chapters)
+                failures[path.name] = str(exc).splitlines()[-3:]
+    assert not failures, failures
+
+
+def test_myst_becomes_markdown_any_jupyter_renders():
+    from readers import Context, reader_markdown
+
+    ctx = Context("https://book.example.org/", glue={"n": {"data": {"text/plain": "'7,774,494'"}}},
+                  citations={"a-key": "12"}, titles={"chapters/spread": "Regional spread"},
+                  corrections={"c-1": "28 November 2026"}, docname="chapters/origins")
+    src = ("Counted {glue:text}`n` people {cite:p}`a-key,b-key` ({term}`R4V`, {doc}`spread`, "
+           "{asof}`2026-04-14`) {correction}`c-1`.\n% fact: migration:x\n\n"
+           ":::{admonition} In short\n:class: tip\nSome **text**.\n:::\n\n"
+           "```{list-table}\n:header-rows: 1\n\n* - A\n  - B\n* - 1\n  - 2\n```\n")
+    out = reader_markdown(src, ctx)
+    assert not ROLE_OR_DIRECTIVE.search(out), out
+    assert "Counted 7,774,494 people" in out
+    assert "[[12](https://book.example.org/chapters/bibliography.html#a-key), [b-key](" in out
+    assert "[R4V](https://book.example.org/chapters/glossary.html#term-R4V)" in out
+    assert "[Regional spread](https://book.example.org/chapters/spread.html)" in out
+    assert "14 April 2026" in out and "Corrected on 28 November 2026" in out
+    assert "> **In short**" in out and "| A | B |" in out and "| 1 | 2 |" in out
