@@ -42,8 +42,9 @@ rebuild: $(STAMP)  ## re-render every page (e.g. after changing a Sphinx extensi
 	$(BIN)/python -m explainer.cache
 	EXPLAINER_BOOK_BUILD=1 $(BIN)/jupyter-book build . $(JB_FLAGS) --all
 
-# The browser comes first: with no Chromium (and no way to install one) nothing runs.
-test: lint browser book
+# The browser comes first: with no Chromium (and no way to install one) nothing runs. The PDF edition is
+# built too, so the tests check the site exactly as it is published (the home page links the PDF).
+test: lint browser book pdf
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)  ## the code style checks CI runs (ruff; configuration in pyproject.toml)
