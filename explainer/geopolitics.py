@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import charts, style
 from .data import country_name
-from .text import and_list, calendar_months, cite, format_date, md_escape, span
+from .text import and_list, calendar_months, cite, format_date, md_escape, span, when
 
 #: The lanes of the US-actions chart, top to bottom, with their labels and colours (Okabe–Ito).
 LANES = ["designation", "indictment", "reward", "military", "deportation", "court"]
@@ -209,7 +209,7 @@ def cooperation_rows(timeline: pd.DataFrame, figure_events: pd.DataFrame) -> pd.
     order = {c: i for i, c in enumerate(dict.fromkeys(rows["iso3"]))}
     rows = rows.assign(_o=rows["iso3"].map(order)).sort_values(["_o", "date"]).drop(columns="_o")
     rows["country"] = [country_name(c) for c in rows["iso3"]]
-    rows["when"] = [format_date(d, p) for d, p in zip(rows["date"], rows["date_precision"])]
+    rows["when"] = [when(r) for _, r in rows.iterrows()]
     return rows.reset_index(drop=True)
 
 
@@ -236,7 +236,7 @@ def markdown(text: str):
 def actions_listing(actions: pd.DataFrame) -> pd.DataFrame:
     """The US actions grouped by kind (in lane order), then by date, each with its date in prose style."""
     return actions.assign(
-        when=[format_date(d, p) for d, p in zip(actions["date"], actions["date_precision"])],
+        when=[when(r) for _, r in actions.iterrows()],
         kind=[style.CATEGORY_NAMES[c] for c in actions["category"]],
         lane=[LANES.index(c) for c in actions["category"]],
     ).sort_values(["lane", "date"], kind="stable")

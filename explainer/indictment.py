@@ -122,8 +122,9 @@ ROMERO = "Yohan José Romero"
 
 def lead_up(legal: pd.DataFrame, day) -> tuple[int, int]:
     """Calendar months from the first action in ``legal`` to ``day``, and the number of actions before it."""
-    start = legal["date"].min()
-    return (day.year - start.year) * 12 + day.month - start.month, int((legal["date"] < day).sum())
+    from .text import calendar_months
+
+    return calendar_months(legal["date"].min(), day), int((legal["date"] < day).sum())
 
 
 def prose_values(timeline: pd.DataFrame, rewards: pd.DataFrame, figure_events: pd.DataFrame) -> dict[str, object]:
