@@ -10,8 +10,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTML := _build/html
 JB_FLAGS := -W --keep-going
-SOURCES := $(shell find chapters explainer data _ext _static _templates -type f -not -path '*/__pycache__/*' 2>/dev/null) \
+SOURCES := $(shell find chapters explainer data _ext _static _templates es locale -type f -not -path '*/__pycache__/*' 2>/dev/null) \
            _config.yml _toc.yml references.bib intro.md
+ES_SRC := _build/es-src
 
 .PHONY: book test test-fast lint serve lab clean checksums bench bench-reader venv rebuild browser pdf
 .DEFAULT_GOAL := book
@@ -30,17 +31,24 @@ book: $(HTML)/index.html
 # The data are validated first (a bad table stops here, with a short message, before any chapter runs);
 # explainer.cache then clears the execution cache if what chapters read changed, and executes the
 # chapters that have no cached result in parallel, so that the Sphinx build only renders.
+# Two editions: explainer.editions reports any Spanish passage or string that is missing or behind the
+# English (the tests fail on them) and assembles the Spanish project in $(ES_SRC) (its pages, the English
+# configuration in Spanish); explainer.cache executes both editions' chapters; `editions build` renders
+# the two at once (logs in _build/build-{en,es}.log) and publishes the Spanish one at $(HTML)/es/.
 $(HTML)/index.html: $(STAMP) $(SOURCES)
 	$(BIN)/python -m explainer.data
 	$(BIN)/python -m explainer.checks
+	$(BIN)/python -m explainer.editions
+	$(BIN)/python -m explainer.editions stage
 	$(BIN)/python -m explainer.cache
-	EXPLAINER_BOOK_BUILD=1 $(BIN)/jupyter-book build . $(JB_FLAGS)
+	$(BIN)/python -m explainer.editions build $(JB_FLAGS)
 	touch $@
 
 rebuild: $(STAMP)  ## re-render every page (e.g. after changing a Sphinx extension or the theme)
 	$(BIN)/python -m explainer.data
+	$(BIN)/python -m explainer.editions stage
 	$(BIN)/python -m explainer.cache
-	EXPLAINER_BOOK_BUILD=1 $(BIN)/jupyter-book build . $(JB_FLAGS) --all
+	$(BIN)/python -m explainer.editions build $(JB_FLAGS) --all
 
 # The browser comes first: with no Chromium (and no way to install one) nothing runs. The PDF edition is
 # built too, so the tests check the site exactly as it is published (the home page links the PDF).
@@ -70,11 +78,14 @@ $(LAB_STAMP): $(STAMP) requirements-lab.txt
 lab: $(LAB_STAMP)
 	$(BIN)/jupyter lab --ip 127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root) chapters/
 
-pdf: $(HTML)/book.pdf  ## the whole book as one PDF, printed by headless Chromium (the tests build it too)
-	@echo "The PDF edition is at $(CURDIR)/$(HTML)/book.pdf"
+pdf: $(HTML)/book.pdf $(HTML)/es/book.pdf  ## the whole book as one PDF per edition, printed by headless Chromium (the tests build them too)
+	@echo "The PDF editions are at $(CURDIR)/$(HTML)/book.pdf and $(CURDIR)/$(HTML)/es/book.pdf"
 
 $(HTML)/book.pdf: $(HTML)/index.html _ext/bookpdf.py | browser
 	$(BIN)/python _ext/bookpdf.py
+
+$(HTML)/es/book.pdf: $(HTML)/index.html _ext/bookpdf.py | browser
+	$(BIN)/python _ext/bookpdf.py --lang es
 
 checksums: $(STAMP)  ## record new SHA-256 checksums after a reviewed data change
 	$(BIN)/python -m explainer.data --write-hashes

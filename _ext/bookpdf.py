@@ -107,18 +107,28 @@ def map_pictures(site: Path, bodies: dict[str, str], browser) -> dict[str, str]:
     return pictures
 
 
-def print_document(site: Path, browser=None) -> str:
-    """The whole book as one HTML document, ready to print."""
+def print_document(site: Path, browser=None, lang: str = "en") -> str:
+    """The whole book as one HTML document, ready to print, in edition ``lang`` (``site`` is that edition's
+    folder of the built site)."""
     sys.path.insert(0, str(ROOT / "_ext"))
-    from bibstyle import pretty_date
     from publish import book_urls, read_cff
 
     import yaml
 
+    from explainer import i18n
+    from explainer.text import format_date
+
+    i18n.use(lang)
+    tr = i18n.tr
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     repo, book = book_urls(config.get("repository", {}).get("url", ""), config.get("html", {}).get("baseurl", ""))
+    if book and lang != "en":
+        book = f"{book}{lang}/"
     as_of = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))["asOf"]
     cff = read_cff(ROOT)
+    if lang != "en":  # the edition's own title and authors
+        edition = yaml.safe_load((ROOT / lang / "edition.yml").read_text(encoding="utf-8"))
+        cff = dict(cff, title=edition["title"], authors=[{"name": edition["author"]}])
     names = docnames(ROOT)
     pages = set(names)
     bodies, titles = {}, {}
@@ -134,10 +144,10 @@ def print_document(site: Path, browser=None) -> str:
         def _sub(m):
             name = PurePosixPath(m.group(2)).name
             title = re.search(r'\btitle="([^"]*)"', m.group(1) + m.group(3))
-            alt = title.group(1) if title else "Map"
+            alt = title.group(1) if title else html.escape(tr("The map"))
             if name in pictures:
                 return f'<img class="pdf-map-picture" src="{pictures[name]}" alt="{alt}" />'
-            return f"<p><em>{alt}</em> (an interactive map: see the book online)</p>"
+            return f"<p><em>{alt}</em> ({html.escape(tr('an interactive map: see the book online'))})</p>"
         return _sub
 
     intro_head = page_file(site, names[0]).read_text(encoding="utf-8").split("</head>", 1)[0]
@@ -146,9 +156,11 @@ def print_document(site: Path, browser=None) -> str:
     address = f"<p>{html.escape(book or repo)}</p>" if (book or repo) else ""
     title = cff["title"]
     main, _, sub = title.partition(":")
+    edition_line = tr("Data as of {date}; version {version}").format(date=format_date(as_of),
+                                                                     version=cff.get("version", ""))
     cover = (f'<section class="pdf-cover"><h1>{html.escape(main)}</h1>'
              f'<p>{html.escape(sub.strip().capitalize())}</p><p>{html.escape(authors)}</p>'
-             f'<p>Data as of {pretty_date(as_of)}; version {html.escape(str(cff.get("version", "")))}</p>'
+             f'<p>{html.escape(edition_line)}</p>'
              f"{address}</section>")
     contents = "".join(f'<li><a href="#{chapter_id(n)}">{html.escape(titles[n])}</a></li>' for n in names)
     chapters = []
@@ -156,15 +168,15 @@ def print_document(site: Path, browser=None) -> str:
         body = IFRAME.sub(_map(name), bodies[name])
         body = body.replace(' loading="lazy"', "")
         chapters.append(f'<section class="pdf-chapter" id="{chapter_id(name)}">{rebase(body, name, pages)}</section>')
-    return (f'<!DOCTYPE html>\n<html lang="en" data-theme="light"><head><meta charset="utf-8" />'
+    return (f'<!DOCTYPE html>\n<html lang="{lang}" data-theme="light"><head><meta charset="utf-8" />'
             f"<title>{html.escape(title)}</title>\n{links}\n<style>{BOOK_CSS}</style></head>"
             f'<body><main class="bd-main"><div class="bd-content"><div class="bd-article-container">'
-            f'{cover}<nav class="pdf-contents"><h2>Contents</h2><ol>{contents}</ol></nav>'
+            f'{cover}<nav class="pdf-contents"><h2>{html.escape(tr("Contents"))}</h2><ol>{contents}</ol></nav>'
             f'{"".join(chapters)}</div></div></main></body></html>')
 
 
-def build(site: Path, chromium: str | None = None) -> Path:
-    """Write ``<site>/book.pdf``; return its path."""
+def build(site: Path, chromium: str | None = None, lang: str = "en") -> Path:
+    """Write ``<site>/book.pdf`` (``site``: an edition's folder of the built site); return its path."""
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(ROOT / "tests"))
@@ -181,7 +193,7 @@ def build(site: Path, chromium: str | None = None) -> Path:
         browser_context = browser.new_context()
         browser_context.set_default_timeout(TIMEOUT_MS)  # a busy machine takes minutes over 150 pages
         try:
-            doc.write_text(print_document(site, browser_context), encoding="utf-8")
+            doc.write_text(print_document(site, browser_context, lang), encoding="utf-8")
             page = browser_context.new_page()
             page.goto(doc.as_uri(), wait_until="load")
             page.emulate_media(media="print")
@@ -197,11 +209,13 @@ def build(site: Path, chromium: str | None = None) -> Path:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--site", type=Path, default=ROOT / "_build" / "html")
+    ap.add_argument("--lang", default="en", help="the edition: en (the site's root) or es (its es/ folder)")
     args = ap.parse_args(argv)
-    if not (args.site / "index.html").exists():
-        raise SystemExit(f"{args.site}: the book is not built (make book)")
-    out = build(args.site)
-    print(f"The PDF edition is at {out} ({out.stat().st_size:,} bytes)")
+    site = args.site if args.lang == "en" else args.site / args.lang
+    if not (site / "index.html").exists():
+        raise SystemExit(f"{site}: the book is not built (make book)")
+    out = build(site, lang=args.lang)
+    print(f"The PDF edition ({args.lang}) is at {out} ({out.stat().st_size:,} bytes)")
     return 0
 
 

@@ -18,6 +18,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import logging
 
+from explainer.i18n import tr
+
 logger = logging.getLogger(__name__)
 
 
@@ -46,7 +48,7 @@ def correction_role(name, rawtext, text, lineno, inliner, options=None, content=
         msg = inliner.reporter.error(f"{{correction}} {cid!r} is not in data/corrections.csv", line=lineno)
         return [inliner.problematic(rawtext, rawtext, msg)], [msg]
     row = table.loc[cid]
-    label = f"Corrected on {data.format_date(row['published'])}"
+    label = tr("Corrected on {date}").format(date=data.format_date(row["published"]))
     ref = addnodes.pending_xref(rawtext, refdomain="std", reftype="ref", reftarget=cid,
                                 refexplicit=True, refwarn=True)
     ref += nodes.inline(label, label, classes=["correction-note"])

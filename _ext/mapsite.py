@@ -28,6 +28,7 @@ import re
 import shutil
 from pathlib import Path
 
+from explainer.i18n import tr
 from explainer.offline import SITE_DIR, VENDOR_DIR, rewrite_html, verify_vendor
 
 MAPS_DIR = "maps"  # where the maps' documents land in the built site
@@ -62,7 +63,8 @@ def split_maps(body: str, to_maps: str) -> tuple[str, dict[str, str]]:
         name = hashlib.sha256(doc.encode("utf-8")).hexdigest()[:16] + ".html"
         docs[name] = doc
         title = re.search(r'\btitle="([^"]*)"', m.group(1) + m.group(3))
-        link = f'<noscript><a href="{to_maps}/{name}">{title.group(1) if title else "The map"}</a></noscript>'
+        label = title.group(1) if title else html.escape(tr("The map"))
+        link = f'<noscript><a href="{to_maps}/{name}">{label}</a></noscript>'
         return f'{link}<iframe{m.group(1)} data-src="{to_maps}/{name}"{m.group(3)}>'
 
     body = SRCDOC_IFRAME.sub(_sub, body)

@@ -29,6 +29,7 @@ import textwrap
 from pathlib import Path
 
 from explainer import text
+from explainer.i18n import tr
 from explainer.toc import code_pages
 
 DATA_SUFFIXES = {".csv", ".json", ".geojson", ".md"}
@@ -70,7 +71,7 @@ def citation_line(cff: dict, url: str = "") -> str:
     parts = [f"{text.and_list(authors)} ({year})." if year else f"{text.and_list(authors)}.",
              f"<em>{html.escape(cff['title'])}</em>."]
     if cff.get("version"):
-        parts.append(f"Version {html.escape(str(cff['version']))}.")
+        parts.append(html.escape(tr("Version {version}.").format(version=cff["version"])))
     url = url or cff.get("url", "")
     if url:
         parts.append(f'<a href="{html.escape(url, quote=True)}">{html.escape(url)}</a>')
@@ -165,7 +166,8 @@ def executed_notebook(cache, md: Path):
     return merged
 
 
-def write_reader_notebooks(src: Path, out: Path, book_url: str, labels: dict | None = None) -> None:
+def write_reader_notebooks(src: Path, out: Path, book_url: str, labels: dict | None = None,
+                           cache_dir: Path | None = None) -> None:
     """Every reader notebook and the helper package's wheel, into ``<site>/notebooks/``. ``labels``:
     Sphinx's label → (docname, anchor, title), for the chapters' links to sections (see :func:`site_links`)."""
     import nbformat
@@ -175,10 +177,10 @@ def write_reader_notebooks(src: Path, out: Path, book_url: str, labels: dict | N
     from explainer.toc import docnames
 
     nb_dir = out / "notebooks"
-    wheel = build_wheel(src, nb_dir).name
+    wheel = build_wheel(text.ROOT, nb_dir).name  # the book's files as in its repository: both editions
     from jupyter_cache import get_cache
 
-    cache = get_cache(str(out.parent / ".jupyter_cache"))  # the executions the pages show
+    cache = get_cache(str(cache_dir or out.parent / ".jupyter_cache"))  # the executions the pages show
     executed = out.parent / "jupyter_execute"  # and the values they glued
     titles = {}
     for name in docnames(src):
@@ -269,7 +271,8 @@ def sources_list(body: str, to_bibliography: str) -> str:
                   f'<li id="source-{key}"><a href="{to_bibliography}#{key}">[{html.escape(label)}]</a> '
                   f'{html.escape(entry)}</li>' for label, key, entry in items)
     return (f'<section class="explainer-sources" aria-labelledby="explainer-sources-title">'
-            f'<h2 id="explainer-sources-title">Sources cited in this chapter</h2><ol>{lis}</ol></section>')
+            f'<h2 id="explainer-sources-title">{html.escape(tr("Sources cited in this chapter"))}</h2>'
+            f'<ol>{lis}</ol></section>')
 
 
 def page_description(body: str, default: str = DESCRIPTION, limit: int = 200) -> str:
@@ -296,9 +299,14 @@ def _config_inited(app, config):
         opts[key] = bool(repo)  # buttons only when there is a repository to lead to
     config.html_baseurl = book
     as_of = json.loads((Path(app.srcdir) / "data" / "datapackage.json").read_text(encoding="utf-8"))["asOf"]
-    cite = citation_line(read_cff(app.srcdir), book or repo)
-    note = (f'<p class="explainer-as-of">Data as of {pretty_date(as_of)}, the date of the newest source.</p>'
-            f'<p class="explainer-cite">How to cite this book: {cite}</p>')
+    cff = read_cff(app.srcdir)
+    if getattr(config, "explainer_edition", "en") != "en":  # a translation is cited by its own title
+        cff = dict(cff, title=config.html_title or config.project, authors=[{"name": config.author}])
+        book = f"{book}{config.explainer_edition}/" if book else book
+    cite = citation_line(cff, book or repo)
+    as_of_text = tr("Data as of {date}, the date of the newest source.").format(date=pretty_date(as_of))
+    note = (f'<p class="explainer-as-of">{html.escape(as_of_text)}</p>'
+            f'<p class="explainer-cite">{html.escape(tr("How to cite this book:"))} {cite}</p>')
     opts["extra_footer"] = note
     config.html_theme_options = opts
     config.html_context = dict(config.html_context or {}, book_as_of=as_of, book_url=book, repository_url=repo)
@@ -313,12 +321,14 @@ def _page_context(app, pagename, templatename, context, doctree):
             body += sources_list(body, context["pathto"]("chapters/bibliography"))
         if pagename == app.config.root_doc:
             href = context["pathto"]("book.pdf", 1)
-            body += (f'<p class="explainer-notebook"><a href="{href}">The whole book as a PDF</a>, to print or '
-                     f'read offline: every chapter with its figures and its sources.</p>')
+            body += ('<p class="explainer-notebook">' + tr(
+                '<a href="{href}">The whole book as a PDF</a>, to print or read offline: every chapter with its '
+                'figures and its sources.').format(href=href) + '</p>')
         if any(p.stem == stem for p in reader_pages(Path(app.srcdir))):
             href = context["pathto"](f"notebooks/{stem}.ipynb", 1)
-            body += (f'<p class="explainer-notebook"><a href="{href}" download>Download this chapter as a '
-                     f'Jupyter notebook</a> to run it yourself (JupyterLab, or Colab).</p>')
+            body += ('<p class="explainer-notebook">' + tr(
+                '<a href="{href}" download>Download this chapter as a Jupyter notebook</a> to run it yourself '
+                '(JupyterLab, or Colab).').format(href=href) + '</p>')
         context["body"] = body
     book_title = app.config.html_title or app.config.project
     page_title = _strip_tags(context.get("title") or "")
@@ -363,7 +373,8 @@ def _build_finished(app, exception):
             shutil.copy2(p, target)
     ctx = app.config.html_context
     shutil.rmtree(out / "notebooks", ignore_errors=True)  # notebooks of chapters that no longer have code go too
-    write_reader_notebooks(src, out, ctx.get("book_url", ""), app.env.domaindata["std"]["labels"])
+    write_reader_notebooks(src, out, ctx.get("book_url", ""), app.env.domaindata["std"]["labels"],
+                           Path(app.env.mystnb_config.execution_cache_path or out.parent / ".jupyter_cache"))
     # The theme ships source maps (≈3.4 MB) that only browser developer tools ever request.
     for p in (out / "_static").rglob("*.map"):
         p.unlink()

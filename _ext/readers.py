@@ -117,7 +117,9 @@ def resolve_roles(text: str, ctx: Context) -> str:
         if role == "term":
             label, target = _label_target(arg)
             term = target or label
-            return f"[{label or term}]({ctx.url('chapters/glossary.html')}#term-{re.sub(r'[^A-Za-z0-9]+', '-', term)})"
+            from sphinx.util.nodes import _make_id  # the glossary's own anchors ("acusación" → "acusacion")
+
+            return f"[{label or term}]({ctx.url('chapters/glossary.html')}#{_make_id('term-' + term)})"
         if role == "doc":
             label, target = _label_target(arg)
             name = ctx.page(target)
@@ -258,7 +260,7 @@ def reader_notebook(executed, ctx: Context, wheel: str, book_url: str):
 
 
 # --------------------------------------------------------------------------- the wheel
-BUNDLE = ("data", "references.bib", "_toc.yml", "intro.md", "chapters")
+BUNDLE = ("data", "references.bib", "_toc.yml", "intro.md", "chapters", "locale", "es")
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)
 
 

@@ -41,6 +41,8 @@ from pathlib import Path
 
 from icons import ALIASES, ICONS
 
+from explainer.i18n import tr
+
 
 def _has_class(*tokens: str):
     """A test: does a page body have an element whose classes include all ``tokens``?"""
@@ -70,7 +72,8 @@ CONDITIONAL_INLINE = {"THEBE_JS_URL": "sphinx-thebe.js", "toggleHint": "togglebu
                       "toggleOpenOnPrint": "togglebutton.js", "togglebuttonSelector": "togglebutton.js"}
 #: Scripts that only act once the page is parsed: loaded with ``defer`` so they never block the first paint.
 DEFER = ("doctools.js", "sphinx_highlight.js", "scripts/sphinx-book-theme.js", "togglebutton.js",
-         "design-tabs.js", "timeline.js")
+         "design-tabs.js", "timeline.js",
+         "translations.js")  # a translated edition's strings for doctools.js: after it, so deferred too
 
 #: Files under the site's ``_static/`` that no page needs once this extension has run.
 REMOVED = ("scripts/fontawesome.js", "scripts/fontawesome.js.LICENSE.txt", "vendor/fontawesome",
@@ -250,9 +253,11 @@ def split_images(body: str, to_charts: str) -> tuple[str, dict[str, bytes]]:
         # the image (or its <picture>) opens the full-size file: on a phone, a chart to zoom into
         pic = re.search(r"<picture>.*?</picture>|<img [^>]*>", fig, re.S)
         fig = (f'{fig[:pic.start()]}<a class="explainer-enlarge" href="{to_charts}/{full}" '
-               f'title="Open the chart full size">{pic.group(0)}</a>{fig[pic.end():]}')
+               f'title="{html.escape(tr("Open the chart full size"), quote=True)}">'
+               f'{pic.group(0)}</a>{fig[pic.end():]}')
         if '<p class="chart-downloads">' in fig:
-            link = f' · <a href="{to_charts}/{full}" download="{m.group(1)}.png">Chart image (PNG)</a></p>'
+            label = html.escape(tr("Chart image (PNG)"))
+            link = f' · <a href="{to_charts}/{full}" download="{m.group(1)}.png">{label}</a></p>'
             head, _, tail = fig.partition('<p class="chart-downloads">')
             first, _, rest = tail.partition("</p>")
             fig = f'{head}<p class="chart-downloads">{first}{link}{rest}'

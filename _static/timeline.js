@@ -19,6 +19,12 @@
     return next && next.classList.contains("tl-event");
   });
   var texts = events.map(function (el) { return fold(el.textContent); });
+  /* the count's sentences, in the page's language (explainer/events.py writes them on the element) */
+  var allText = count.getAttribute("data-all") || "All {total} events shown.";
+  var someText = count.getAttribute("data-some") || "{shown} of {total} events shown.";
+  function say(template, shown) {
+    return template.replace("{shown}", String(shown)).replace("{total}", String(total));
+  }
 
   function update() {
     var c = cat.value, i = iso.value, words = fold(q.value).split(/\s+/).filter(Boolean);
@@ -38,8 +44,7 @@
       }
       h.hidden = !any;
     });
-    count.textContent = shown === total ? "All " + total + " events shown." :
-      shown + " of " + total + " events shown.";
+    count.textContent = shown === total ? say(allText, shown) : say(someText, shown);
   }
 
   var timer;
@@ -48,5 +53,5 @@
   form.addEventListener("submit", function (e) { e.preventDefault(); update(); });
   form.addEventListener("reset", function () { setTimeout(update, 0); });
   form.hidden = false;
-  count.textContent = "All " + total + " events shown.";
+  count.textContent = say(allText, total);
 })();

@@ -3,10 +3,12 @@
     .venv/bin/python bench/benchmark.py [--runs 3] [--chapter chapters/spread.md] [--no-browser]
 
 Measures, in this working tree (it deletes and rebuilds ``_build/``), each build being what ``make book``
-runs (``python -m explainer.cache``, which executes the chapters without a cached result in parallel,
-then ``jupyter-book build``):
+runs to build (``python -m explainer.editions stage``; ``python -m explainer.cache``, which executes both
+editions' chapters without a cached result, one kernel per core; then ``python -m explainer.editions
+build``, which renders the two editions side by side):
 
-* cold build (empty ``_build/``, so every chapter executes), ``--runs`` times;
+* cold build of both editions (empty ``_build/``, so every chapter executes), ``--runs`` times, and the
+  cold build of the English edition alone (``EXPLAINER_EDITIONS=en``), to report their ratio (budget 1.6);
 * no-change rebuild (execution cache and Sphinx environment warm);
 * rebuild after editing one chapter's prose (no chapter may re-execute: checked from the log);
 * rebuild after editing one chapter's code (only that chapter may re-execute: checked from the log);
@@ -35,16 +37,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
 HTML = BUILD / "html"
-PREPARE = [sys.executable, "-m", "explainer.cache"]
-JB = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "--keep-going"]
-BUDGET = {"cold_build_s": 25.0, "rebuild_ratio": 0.10, "page_kb": 600, "site_mb": 6.0}
+STEPS = [[sys.executable, "-m", "explainer.editions", "stage"], [sys.executable, "-m", "explainer.cache"],
+         [sys.executable, "-m", "explainer.editions", "build", "-W", "--keep-going"]]
+BUDGET = {"cold_build_s": 25.0, "rebuild_ratio": 0.10, "page_kb": 600, "site_mb": 6.0, "editions_ratio": 1.6}
 
 
-def build() -> tuple[float, str]:
+def build(editions: str = "") -> tuple[float, str]:
+    """One build as ``make book`` runs it; ``editions="en"``: the English edition alone."""
+    env = dict(os.environ, EXPLAINER_EDITIONS=editions) if editions else None
     t0 = time.perf_counter()
     log = ""
-    for cmd in (PREPARE, JB):
-        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    for cmd in STEPS:
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
         log += proc.stdout + proc.stderr
         if proc.returncode != 0:
             sys.exit(f"build failed:\n{log[-3000:]}")
@@ -57,7 +61,7 @@ def executed(log: str) -> list[str]:
     names = set(re.findall(r"(\S+\.md): Executing notebook", log))
     for listed in re.findall(r"Executing \d+ chapter\(s\)(?:, in parallel)?: (.*)", log):
         names |= {n.strip() for n in listed.split(",")}
-    return sorted(Path(n).name for n in names)
+    return sorted(names)
 
 
 def page_weights() -> dict[str, int]:
@@ -74,13 +78,12 @@ def make_book() -> float:
     return time.perf_counter() - t0
 
 
-def site_bytes() -> int:
-    """The site's weight without its downloads (notebooks, data, page sources)."""
+def site_bytes(edition: str = "") -> int:
+    """One edition's weight without its downloads (notebooks, data, page sources): '' English, 'es/'."""
     sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import DOWNLOAD_DIRS
+    from conftest import edition_bytes
 
-    return sum(p.stat().st_size for p in HTML.rglob("*")
-               if p.is_file() and p.relative_to(HTML).parts[0] not in DOWNLOAD_DIRS)
+    return edition_bytes(HTML, edition)
 
 
 def load_times(pages: list[str]) -> dict[str, float]:
@@ -131,11 +134,16 @@ def main() -> int:
     cold, nochange, prose, edit, edit_exec = [], [], [], [], []
     chapter = ROOT / args.chapter
     original = chapter.read_text(encoding="utf-8")
+    cold_en = []
     for i in range(args.runs):
+        shutil.rmtree(BUILD, ignore_errors=True)
+        t, log = build("en")
+        cold_en.append(t)
+        print(f"cold build, English alone {i + 1}: {t:.1f} s ({len(executed(log))} notebooks executed)", flush=True)
         shutil.rmtree(BUILD, ignore_errors=True)
         t, log = build()
         cold.append(t)
-        print(f"cold build {i + 1}: {t:.1f} s ({len(executed(log))} notebooks executed)", flush=True)
+        print(f"cold build, both editions {i + 1}: {t:.1f} s ({len(executed(log))} notebooks executed)", flush=True)
     for i in range(args.runs):
         t, log = build()
         nochange.append(t)
@@ -165,6 +173,7 @@ def main() -> int:
 
     weights = page_weights()
     total = site_bytes()
+    total_es = site_bytes("es/")
     loads = {} if args.no_browser else load_times(list(weights))
 
     med = statistics.median
@@ -172,6 +181,8 @@ def main() -> int:
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
         "runs": args.runs,
         "cold_build_s": {"median": med(cold), "runs": cold},
+        "cold_build_english_alone_s": {"median": med(cold_en), "runs": cold_en},
+        "editions_ratio": med(cold) / med(cold_en),
         "nochange_rebuild_s": {"median": med(nochange), "runs": nochange},
         "make_book_nochange_s": {"median": med(make_runs), "runs": make_runs},
         "prose_edit_rebuild_s": {"median": med(prose), "runs": prose, "chapter": args.chapter},
@@ -179,6 +190,7 @@ def main() -> int:
                                   "executed": edit_exec},
         "page_bytes": weights,
         "site_bytes": total,
+        "site_bytes_es": total_es,
         "load_ms": loads,
         "budgets": BUDGET,
     }
@@ -192,14 +204,17 @@ def main() -> int:
     print("\n| measure                            |    median | runs                         | budget           |")
     print("|------------------------------------|-----------|------------------------------|------------------|")
     fmt = lambda xs: ", ".join(f"{x:.1f}" for x in xs)  # noqa: E731
-    row("cold build (s)", f"{med(cold):.1f}", fmt(cold), f"≤ {BUDGET['cold_build_s']:.0f} s")
+    row("cold build, both editions (s)", f"{med(cold):.1f}", fmt(cold), f"≤ {BUDGET['cold_build_s']:.0f} s")
+    row("cold build, English alone (s)", f"{med(cold_en):.1f}", fmt(cold_en),
+        f"both ≤ {BUDGET['editions_ratio']}× ({med(cold) / med(cold_en):.2f}×)")
     row("no-change rebuild (s)", f"{med(nochange):.1f}", fmt(nochange),
         f"≤ {BUDGET['rebuild_ratio']:.0%} of cold ({med(nochange) / med(cold):.0%})")
     row("`make book`, nothing changed (s)", f"{med(make_runs):.2f}", fmt(make_runs), "")
     row(f"prose edit {chapter.name} (s)", f"{med(prose):.1f}", fmt(prose), "nothing re-runs")
     row(f"code edit {chapter.name} (s)", f"{med(edit):.1f}", fmt(edit),
         "only it re-runs" if all(len(e) == 1 for e in edit_exec) else "MORE RE-RAN")
-    row("site weight (MB)", f"{total / 1e6:.2f}", "", f"≤ {BUDGET['site_mb']} MB")
+    row("site weight, English (MB)", f"{total / 1e6:.2f}", "", f"≤ {BUDGET['site_mb']} MB")
+    row("site weight, Spanish (MB)", f"{total_es / 1e6:.2f}", "", f"≤ {BUDGET['site_mb']} MB")
     print("\n| page                                     |   weight KB | load ms |")
     print("|------------------------------------------|-------------|---------|")
     for page, b in sorted(weights.items(), key=lambda kv: -kv[1]):

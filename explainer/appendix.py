@@ -5,10 +5,75 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from . import toc
+from . import i18n, toc
 from .data import CONFIDENCE, ROOT, DataPackage, package
-from .text import bibliography
+from .i18n import N_, tr
+from .text import bibliography, count
 from .text import md_escape as _md_escape
+
+#: The confidence labels of the data, as readers see them (``tr(CONFIDENCE_WORDS[label])``).
+CONFIDENCE_WORDS = {"primary": N_("primary"), "corroborated": N_("corroborated"),
+                    "single-source": N_("single-source"), "contested": N_("contested"),
+                    "unverified": N_("unverified")}
+#: The data package's titles, descriptions and licences (``data/datapackage.json``), for the catalogue:
+#: the "Data and sources" page shows them with ``tr()``, so a changed one needs its Spanish again.
+PACKAGE_TEXTS = (
+    N_("Timeline of dated events"),
+    N_("One row is one dated event in the story (charges, designations, rewards, strikes, deportations, "
+       "court rulings, events in Venezuela and other countries, migration milestones). Spans have an end_date."),
+    N_("US reward offers"),
+    N_("One row is one US reward offer or a change to it (initial offer, increase or restatement). "
+       "Amounts are 'up to'."),
+    N_("Who's who"),
+    N_("One row is one person the book discusses: the leaders and members of Tren de Aragua it names, the "
+       "Venezuelan officials in the US cases, and the cartel leaders its reward comparisons include. Roles are "
+       "attributed; the status is as of a date. Every person in rewards.csv has a row here."),
+    N_("Tren de Aragua presence by country"),
+    N_("One row is Tren de Aragua in one country: strength of evidence, activities documented there, first "
+       "documented date and one notable sourced event."),
+    N_("Venezuelan refugees and migrants"),
+    N_("One row is the number of Venezuelan refugees and migrants in one place (country, Latin America and the "
+       "Caribbean, or the world) at one date, as published by one source. Mostly R4V figures (host-government "
+       "counts); US rows from the American Community Survey are marked in note."),
+    N_("Map points"),
+    N_("One row is a point on a map (prison, capital, city or court location), with WGS 84 coordinates."),
+    N_("Claims checked"),
+    N_("One row is one claim checked: a claim of the article the book started from and checks (origin seed) "
+       "or a key claim the book makes (origin book), with a verdict and sources."),
+    N_("US strikes on alleged drug boats (cumulative)"),
+    N_("One row is one dated cumulative tally of US military strikes on alleged drug boats since 2 Sep 2025, "
+       "with ranges where outlets differ. Deaths are not all attributable to Tren de Aragua."),
+    N_("Estimates (sizes, fees)"),
+    N_("One row is one published estimate of a quantity that no official count covers (the gang's membership, "
+       "the prison's population, the fee inmates paid), with its range, date and sources."),
+    N_("Country boundaries of the Americas and Spain"),
+    N_("Natural Earth 1:50m Admin 0 country outlines (via world-atlas), simplified, for offline maps. "
+       "See geo/README.md."),
+    N_("Corrections log"),
+    N_("One row is one published correction or clarification of a fact: when it was published, where, what "
+       "the book said and what it says now, and the source that showed the error. The corrections appendix "
+       "and the 'Corrected on' notes in the chapters are generated from it."),
+    N_("What's new"),
+    N_("One row is one dated change to the book a returning reader should know about: new events, new "
+       "figures, corrections. The 'What's new' page is generated from it, newest first."),
+    N_("Events the figures show, and their chart labels"),
+    N_("One row is one editorial choice about one event of the timeline in one figure: that it is labelled on "
+       "the chart (with its short label, and for the lane charts its lane or side), included or excluded with "
+       "a stated reason, or listed as a row of a table. The facts stay in timeline.csv; a number a label "
+       "states must be stated by its timeline row (python -m explainer.checks)."),
+    N_("Creative Commons Attribution 4.0"),
+    N_("Public domain (Natural Earth)"),
+)
+
+
+def confidence_word(label: str) -> str:
+    """A confidence label as readers see it, in the language the book is being written in."""
+    return tr(CONFIDENCE_WORDS[label])
+
+
+def _package_text(english: str) -> str:
+    """A title, description or licence of the data package in the current language ('' stays '')."""
+    return tr(english) if english else english
 
 
 def chapters_using(table: str, root: Path = ROOT) -> list[str]:
@@ -26,34 +91,38 @@ def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "..
     """The "Data and sources" appendix as Markdown: one section per table."""
     pkg = pkg or package()
     bib = bibliography(pkg.bib_path)
-    lic = ", ".join(x.get("title", x["name"]) for x in pkg.descriptor.get("licenses", []))
+    lic = ", ".join(_package_text(x.get("title", x["name"])) for x in pkg.descriptor.get("licenses", []))
     out = []
     for res in pkg.descriptor["resources"]:
         name = res["name"]
-        out.append(f"## `{res['path']}` — {_md_escape(res.get('title', name))}\n")
-        out.append(f"{_md_escape(res.get('description', ''))}\n")
+        out.append(f"## `{res['path']}` — {_md_escape(_package_text(res.get('title', name)))}\n")
+        out.append(f"{_md_escape(_package_text(res.get('description', '')))}\n")
         sha = res.get("hash", "").removeprefix("sha256:")
         rows = []
         if "schema" in res:
             df = pkg.load(name)
-            rows.append(("Rows", f"{len(df):,}"))
+            rows.append((tr("Rows"), count(len(df))))
             if "confidence" in df:
                 counts = Counter(df["confidence"].astype(str))
-                rows.append(("Confidence", ", ".join(f"{c}: {counts[c]}" for c in CONFIDENCE if counts[c])))
-            rows.append(("Columns", ", ".join(f"`{f['name']}`" for f in res["schema"]["fields"])))
+                rows.append((tr("Confidence"), ", ".join(f"{confidence_word(c)}: {count(counts[c])}"
+                                                         for c in CONFIDENCE if counts[c])))
+            rows.append((tr("Columns"), ", ".join(f"`{f['name']}`" for f in res["schema"]["fields"])))
         used = chapters_using(name, pkg.root.parent)
         links = [_chapter_link(c, pkg.root.parent) for c in used]
-        rows.append(("Used in", ", ".join(links) or "the maps" if name == "boundaries" else ", ".join(links) or "—"))
-        res_lic = ", ".join(x.get("title", x["name"]) for x in res.get("licenses", [])) or lic
-        rows.append(("Licence", _md_escape(res_lic)))
+        rows.append((tr("Used in"), ", ".join(links) or tr("the maps") if name == "boundaries"
+                     else ", ".join(links) or "—"))
+        res_lic = ", ".join(_package_text(x.get("title", x["name"])) for x in res.get("licenses", [])) or lic
+        rows.append((tr("Licence"), _md_escape(res_lic)))
         rows.append(("SHA-256", f"`{sha}`"))
-        rows.append(("Size", f"{res.get('bytes', 0):,} bytes"))
+        rows.append((tr("Size"), tr("{n} bytes").format(n=count(res.get("bytes", 0)))))
         # raw HTML: a Markdown link to a local file would become a copy under _downloads/<hash>/
-        rows.append(("Download", f'<a href="{link_prefix}{res["path"]}" download>{res["path"]}</a>'))
-        out.append("| Property | Value |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows) + "\n")
+        rows.append((tr("Download"), f'<a href="{link_prefix}{res["path"]}" download>{res["path"]}</a>'))
+        out.append(f"| {tr('Property')} | {tr('Value')} |\n|---|---|\n"
+                   + "\n".join(f"| {k} | {v} |" for k, v in rows) + "\n")
         if "schema" in res and "source_keys" in pkg.load(name):
             keys = sorted({k for ks in pkg.load(name)["source_keys"] for k in ks})
-            out.append(f"<details><summary>Sources of this table ({len(keys)})</summary>\n")
+            summary = tr("Sources of this table ({n})").format(n=count(len(keys)))
+            out.append(f'<details class="explainer-source-list"><summary>{summary}</summary>\n')
             for k in keys:
                 b = bib[k]
                 title = _md_escape(b["title"])
@@ -65,13 +134,15 @@ def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "..
     return "\n".join(out)
 
 
-KIND_LABELS = {"correction": "Correction", "clarification": "Clarification", "update": "Update"}
+KIND_LABELS = {"correction": N_("Correction"), "clarification": N_("Clarification"), "update": N_("Update")}
 
 
 def _chapter_link(chapter: str, root: Path = ROOT) -> str:
-    """A MyST ``{doc}`` link to a page (a docname, or a chapter's file stem), valid from any page."""
+    """A MyST ``{doc}`` link to a page (a docname, or a chapter's file stem), valid from any page; its text
+    is the page's short title in the edition being written (``es/…`` for Spanish)."""
     docname = chapter if "/" in chapter or chapter == "intro" else f"chapters/{chapter}"
-    title = re.sub(r"[`<>]", "", toc.short_title(root / f"{docname}.md"))  # role text is literal
+    page = toc.edition_root(root, i18n.lang()) / f"{docname}.md"
+    title = re.sub(r"[`<>]", "", toc.short_title(page))  # role text is literal
     return f"{{doc}}`{title} </{docname}>`"
 
 
@@ -97,15 +168,16 @@ def corrections_markdown(pkg: DataPackage | None = None) -> str:
     bib = bibliography(pkg.bib_path)
     table = pkg.load("corrections").sort_values("published", ascending=False, kind="stable")
     if table.empty:
-        return "No corrections have been published yet.\n"
+        return tr("No corrections have been published yet.") + "\n"
     out = []
     for published, group in table.groupby("published", sort=False):
         out.append(f"### {format_date(published)}\n")
         for _, r in group.iterrows():
             out.append(f"({r['correction_id']})=")
-            out.append(f"**{KIND_LABELS[str(r['kind'])]}, {_chapter_link(str(r['chapter']))}.** "
-                       f"The book said: {_md_escape(r['was'])} It now says: {_md_escape(r['now'])} "
-                       f"Source: {_sources(r['source_keys'], bib)}."
+            out.append(tr("**{kind}, {chapter}.** The book said: {was} It now says: {now} Source: {sources}.")
+                       .format(kind=tr(KIND_LABELS[str(r["kind"])]), chapter=_chapter_link(str(r["chapter"])),
+                               was=_md_escape(r["was"]), now=_md_escape(r["now"]),
+                               sources=_sources(r["source_keys"], bib))
                        + (f" {_md_escape(r['note'])}" if isinstance(r["note"], str) and r["note"] else "")
                        + "\n")
     return "\n".join(out)
@@ -153,8 +225,9 @@ def methods_values(pkg: DataPackage | None = None) -> dict[str, object]:
     bra = mig[(mig["geo"] == "BRA") & (mig["snapshot"] == "2025-11")].sort_values("count", ascending=False)
     contested_strike = strikes[strikes["killed_min"] != strikes["killed_max"]].iloc[0]
     return dict(
-        n_tables=len(tables), n_rows=f"{sum(len(t) for t in tables.values()):,}", n_sources=len(bib_keys(pkg.bib_path)),
-        bra_high=f"{bra.iloc[0]['count']:,}", bra_low=f"{bra.iloc[1]['count']:,}",
+        n_tables=len(tables), n_rows=count(sum(len(t) for t in tables.values())),
+        n_sources=len(bib_keys(pkg.bib_path)),
+        bra_high=count(bra.iloc[0]["count"]), bra_low=count(bra.iloc[1]["count"]),
         strike_low=int(contested_strike["killed_min"]), strike_high=int(contested_strike["killed_max"]),
         strike_date=format_date(contested_strike["as_of"]),
         ice_post=format_date(timeline.loc["e-2026-02-18-ice-wanted-post", "date"]),
@@ -170,6 +243,8 @@ def confidence_list(pkg: DataPackage | None = None) -> str:
     pkg = pkg or package()
     items = []
     for name, counts in confidence_counts(pkg).items():
-        parts = ", ".join(f"{counts[label]} {label}" for label in CONFIDENCE if counts[label])
-        items.append(f"- **{name}** ({len(pkg.load(name)):,} rows): {parts}")
+        parts = ", ".join(tr("{n_rows} {confidence_label}").format(n_rows=count(counts[label]),
+                                                                confidence_label=confidence_word(label))
+                          for label in CONFIDENCE if counts[label])
+        items.append(f"- **{name}** (" + tr("{n} rows").format(n=count(len(pkg.load(name)))) + f"): {parts}")
     return "\n".join(items)

@@ -19,7 +19,6 @@ cache key uses it).
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import re
 import shutil
@@ -33,7 +32,7 @@ CACHE_DIR = Path("_build") / ".jupyter_cache"
 STAMP_NAME = "explainer-inputs.sha256"
 #: Modules of the package that only Sphinx or the build use; no chapter imports them (a test checks),
 #: so editing them re-renders pages but re-executes no chapter.
-BUILD_ONLY = ("explainer/cache.py", "explainer/checks.py")
+BUILD_ONLY = ("explainer/cache.py", "explainer/checks.py", "explainer/editions.py")
 #: Files outside the package that chapters read at run time, or that decide what they run with.
 RUNTIME_FILES = ("references.bib", "requirements.txt", "constraints.txt", "pyproject.toml")
 #: MyST-NB's reader for MyST Markdown notebooks (the one the Sphinx build uses).
@@ -42,7 +41,7 @@ READER = {"name": "myst_nb_md", "type": "plugin"}
 
 def runtime_inputs(root: Path = ROOT) -> list[Path]:
     """Every file whose content can change what a chapter outputs when it executes."""
-    files = [p for d in ("explainer", "data") for p in (root / d).rglob("*")
+    files = [p for d in ("explainer", "data", "locale") for p in (root / d).rglob("*")
              if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
              and p.relative_to(root).as_posix() not in BUILD_ONLY]
     files += [root / f for f in RUNTIME_FILES if (root / f).is_file()]
@@ -85,19 +84,24 @@ def _execution_config(root: Path) -> dict:
 
 
 def execute(root: Path = ROOT, paths: list[Path] | None = None) -> list[str]:
-    """Execute, in parallel, every notebook in ``paths`` (default: the chapters with code) that has no
-    result in the execution cache, and cache the results. Returns the notebooks executed; raises
-    :class:`ExecutionFailed` if one fails (the Sphinx build would stop on it anyway)."""
+    """Execute every notebook in ``paths`` (default: the chapters with code, of every edition built) that has
+    no result in the execution cache, and cache the results. Returns the notebooks executed; raises
+    :class:`ExecutionFailed` if one fails (the Sphinx build would stop on it anyway).
+
+    One worker process per core, each with one kernel that runs its share of the notebooks one after the
+    other: a page's two editions in turn, then the next page. Before each notebook the kernel's namespace is
+    cleared, the language set back to English and the working folder set to the notebook's, so each runs
+    as it would in a kernel of its own; starting Python, pandas and Matplotlib once per core instead of once
+    per notebook is most of what a second edition would otherwise cost."""
     from jupyter_cache import get_cache
     from jupyter_cache.cache.db import NbProjectRecord
-    from jupyter_cache.executors import load_executor
 
-    from .toc import code_pages
+    from .toc import built_editions, code_pages
 
     conf = _execution_config(root)
     if conf.get("execute_notebooks", "cache") != "cache":
         return []
-    paths = code_pages(root) if paths is None else paths
+    paths = [p for lang in built_editions() for p in code_pages(root, lang)] if paths is None else paths
     cache = get_cache(str(root / CACHE_DIR))
     uris = []
     for p in paths:
@@ -106,24 +110,121 @@ def execute(root: Path = ROOT, paths: list[Path] | None = None) -> list[str]:
     for rec in cache.list_project_records():  # chapters that no longer exist
         if not Path(rec.uri).exists():
             cache.remove_nb_from_project(rec.pk)
-    todo = [r.uri for r in cache.list_unexecuted(filter_uris=uris)]
+    todo = [r for r in cache.list_unexecuted(filter_uris=uris)]
     if not todo:
         return []
-    logger = logging.getLogger("explainer.cache")
-    logger.setLevel(logging.ERROR)  # jupyter-cache passes this level to multiprocessing's stderr log
     os.environ["EXPLAINER_BOOK_BUILD"] = "1"  # maps load their code from the site, not inlined (maps.py)
-    executor = load_executor("local-parallel" if len(todo) > 1 else "local-serial", cache, logger=logger)
-    print(f"Executing {len(todo)} chapter(s){', in parallel' if len(todo) > 1 else ''}: "
-          + ", ".join(Path(u).relative_to(root.resolve()).as_posix() for u in todo), file=sys.stderr)
+    print(f"Executing {len(todo)} chapter(s): "
+          + ", ".join(Path(r.uri).relative_to(root.resolve()).as_posix() for r in todo), file=sys.stderr)
     t0 = time.perf_counter()
-    result = executor.run_and_cache(filter_uris=todo, timeout=conf.get("timeout", 30),
-                                    allow_errors=bool(conf.get("allow_errors", False)))
-    failed = result.excepted + result.errored
+    groups = _groups([(r.pk, r.uri) for r in todo], os.cpu_count() or 1, root)
+    jobs = [(str(root / CACHE_DIR), g, conf.get("timeout", 30), bool(conf.get("allow_errors", False)))
+            for g in groups]
+    if len(jobs) > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("spawn").Pool(len(jobs)) as pool:
+            results = [r for rs in pool.map(_run_group, jobs) for r in rs]
+    else:
+        results = _run_group(jobs[0])
+    failed = [uri for uri, ok in results if not ok]
     if failed:
         tracebacks = {u: NbProjectRecord.record_from_uri(u, cache.db).traceback or "" for u in failed}
         raise ExecutionFailed(root, tracebacks)
-    print(f"Executed {len(result.succeeded)} chapter(s) in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-    return result.succeeded
+    print(f"Executed {len(results)} chapter(s) in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    return [uri for uri, _ in results]
+
+
+def _groups(items: list[tuple[int, str]], n: int, root: Path = ROOT) -> list[list[tuple[int, str]]]:
+    """Share notebooks among ``n`` workers by size (their source's length, a fair guess at their running
+    time), the largest first, keeping a page's editions together, English first."""
+    pages: dict[str, list[tuple[int, str]]] = {}
+    for pk, uri in items:
+        rel = Path(uri).resolve().relative_to(root.resolve()).as_posix()
+        pages.setdefault(rel.removeprefix("es/"), []).append((pk, uri))
+    weight = {k: sum(Path(u).stat().st_size for _, u in v) for k, v in pages.items()}
+    loads = [0] * max(1, min(n, len(pages)))
+    out: list[list[tuple[int, str]]] = [[] for _ in loads]
+    for k in sorted(pages, key=lambda k: -weight[k]):
+        i = loads.index(min(loads))
+        out[i] += sorted(pages[k], key=lambda x: Path(x[1]).resolve().is_relative_to((root / "es").resolve()))
+        loads[i] += weight[k]
+    return [g for g in out if g]
+
+
+#: Run in the kernel before each notebook (not part of the notebook or of what is cached).
+_PRELUDE = """get_ipython().run_line_magic("reset", "-f")
+import os as _os, matplotlib.pyplot as _plt
+_os.chdir({cwd!r}); _plt.close("all")
+try:
+    from explainer import i18n as _i18n; _i18n.use("en")
+except ImportError:
+    pass
+del _os, _plt"""
+
+
+def _run_group(job) -> list[tuple[str, bool]]:
+    """Worker: execute a group of notebooks in one kernel, caching each result. Returns (uri, ok) pairs."""
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.cache.db import NbProjectRecord
+    from jupyter_cache.executors.utils import create_cache_bundle
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    from jupyter_client.manager import KernelManager
+
+    cache_path, group, timeout, allow_errors = job
+    cache = get_cache(cache_path)
+    out = []
+    km = KernelManager(kernel_name="python3")  # the group's one kernel (NotebookClient would start one each)
+    km.start_kernel(cwd=str(Path(group[0][1]).parent))
+    try:
+        for pk, uri in group:
+            project_nb = cache.get_project_notebook(pk)
+            nb = project_nb.nb
+            cwd = str(Path(uri).parent)
+            prelude = nbformat.v4.new_code_cell(_PRELUDE.format(cwd=cwd))
+            nb.cells.insert(0, prelude)
+            client = NotebookClient(nb, timeout=timeout, allow_errors=allow_errors, km=km, record_timing=False,
+                                    resources={"metadata": {"path": cwd}})
+            t0 = time.perf_counter()
+            error = None
+            try:
+                client.execute(cwd=cwd)
+            except CellExecutionError as e:
+                error = str(e)
+            except Exception as e:  # noqa: BLE001 — a kernel that died, a timeout: reported like a cell error
+                error = f"{type(e).__name__}: {e}"
+            if not km.is_alive():  # the next notebook gets a kernel of its own
+                km.start_kernel(cwd=cwd)
+            nb.cells.pop(0)
+            _renumber(nb)
+            if error:
+                NbProjectRecord.set_traceback(uri, error, cache.db)
+                out.append((uri, False))
+                continue
+            bundle = create_cache_bundle(project_nb, None, None, time.perf_counter() - t0, None)
+            cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+            out.append((uri, True))
+    finally:
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+    return out
+
+
+def _renumber(nb) -> None:
+    """Execution counts as if the notebook had run alone (1, 2, …)."""
+    n = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if cell.get("execution_count") is not None:
+            n += 1
+            cell.execution_count = n
+            for o in cell.get("outputs", []):
+                if "execution_count" in o:
+                    o["execution_count"] = n
 
 
 class ExecutionFailed(RuntimeError):

@@ -8,6 +8,7 @@ byte-reproducible PNG to ``figures/``.
 from __future__ import annotations
 
 import base64
+from functools import lru_cache
 import html
 import io
 import os
@@ -22,6 +23,8 @@ import pandas as pd  # noqa: E402
 
 from .style import AXIS, BASE, FOCUS, GRID, INK, INK_MID, INK_SOFT, INK_STRONG, LEADER, MUTED, PALETTE  # noqa: E402,F401
 from .style import RULE, RULE_STRONG, TICK  # noqa: E402
+from . import i18n  # noqa: E402
+from .i18n import tr  # noqa: E402
 from .text import ROOT, usd  # noqa: E402
 
 #: Where chart PNGs are exported (EXPLAINER_FIGURES_DIR overrides it, e.g. for the determinism test).
@@ -74,8 +77,8 @@ def finish(fig, ax, title: str, source: str, as_of: str, subtitle: str | None = 
     if subtitle:
         st = fig.text(0.01, 1, subtitle, fontsize=10, color=INK_MID, ha="left", va="top", gid="chart-subtitle")
         fit_width(fig, st, min_size=7.5)
-    src = fig.text(0.01, 0.01, f"Source: {source}. As of {as_of}.", fontsize=8, color=INK_SOFT,
-                   ha="left", va="bottom", gid="chart-source")
+    line = tr("Source: {source}. As of {as_of}.").format(source=source, as_of=as_of)
+    src = fig.text(0.01, 0.01, line, fontsize=8, color=INK_SOFT, ha="left", va="bottom", gid="chart-source")
     wrap_to_width(fig, src)
     narrow = fig.get_size_inches()[0] < NARROW_IN
     for a in fig.axes:  # on a narrow figure, axis titles start at the axes' left and break into lines
@@ -175,13 +178,15 @@ def fit_texts_in_axes(fig, ax, texts, grow: float = 1.08, rounds: int = 25) -> N
         ax.set_xlim(lo, hi * grow)
 
 
-def png_bytes(fig, dpi: float | None = None, text: dict | None = None) -> bytes:
+def png_bytes(fig, dpi: float | None = None, text: dict | None = None, compress: bool = True) -> bytes:
     """The figure as PNG bytes with no timestamp or software metadata (byte-reproducible); ``text``
-    adds PNG text chunks."""
+    adds PNG text chunks. ``compress=False`` skips compression, for a PNG that is only read back (and
+    re-encoded) by :func:`quantize_png`: most of the time both steps took was spent compressing and
+    uncompressing it."""
     buf = io.BytesIO()
     with plt.rc_context(RC):
         fig.savefig(buf, format="png", metadata={"Software": None, **(text or {})}, facecolor="white",
-                    dpi=dpi or RC["savefig.dpi"])
+                    dpi=dpi or RC["savefig.dpi"], pil_kwargs={} if compress else {"compress_level": 0})
     return buf.getvalue()
 
 
@@ -199,6 +204,15 @@ PHONE_DPI = 216  # sharp on phone screens of 2–3 device pixels per CSS pixel
 MIN_TEXT_PX, PHONE_COLUMN_PX = 11, 342
 #: PNG text chunk: the height of the image's smallest text, in image pixels (read back by the tests).
 TEXT_CHUNK = "explainer-min-text-px"
+#: PNG text chunk with every word a chart shows (its titles, labels, ticks, legend, source line).
+WORDS_CHUNK = "Description"
+
+
+def chart_words(fig) -> str:
+    """Every text a drawn figure shows, one per line (the figure must have been drawn, e.g. saved)."""
+    from matplotlib.text import Text
+
+    return "\n".join(t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip())
 
 
 def redrawable(builder):
@@ -246,10 +260,11 @@ def drawn_texts(fig) -> list:
     return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and id(t) not in ticks]
 
 
-def text_problems(fig) -> list[str]:
-    """Texts that overlap another or run past the figure's edge (empty: the layout is clean)."""
+def text_problems(fig, texts: list | None = None) -> list[str]:
+    """Texts that overlap another or run past the figure's edge (empty: the layout is clean). ``texts``:
+    the figure's :func:`drawn_texts`, if they were just taken."""
+    texts = drawn_texts(fig) if texts is None else texts
     renderer = fig.canvas.get_renderer()
-    texts = drawn_texts(fig)
     boxes = [(t, t.get_window_extent(renderer)) for t in texts]
     W, H = fig.bbox.width, fig.bbox.height
     out = [f"{t.get_text()[:40]!r} runs past the edge" for t, b in boxes
@@ -261,8 +276,8 @@ def text_problems(fig) -> list[str]:
     return out
 
 
-def min_text_pt(fig) -> float:
-    return min(t.get_fontsize() for t in drawn_texts(fig))
+def min_text_pt(fig, texts: list | None = None) -> float:
+    return min(t.get_fontsize() for t in (drawn_texts(fig) if texts is None else texts))
 
 
 class Chart:
@@ -274,9 +289,10 @@ class Chart:
         self.name, self.alt, self.caption = name, alt, caption
         self.csv = chart_csv(data) if data is not None else None
         redraw = getattr(fig, "_explainer_redraw", None)
-        self.png = png_bytes(fig)
+        self.png = png_bytes(fig, compress=not colors)
+        words = {WORDS_CHUNK: chart_words(fig)}  # what the chart says, for checks of its language
         if colors:  # charts have few flat colours: a palette keeps them intact and the page light
-            self.png = quantize_png(self.png, colors)
+            self.png = quantize_png(self.png, colors, words)
         plt.close(fig)
         self.phone_png, self.phone_problems = None, []
         if redraw is not None:
@@ -287,21 +303,24 @@ class Chart:
                 with warnings.catch_warnings(record=True) as caught:  # e.g. a layout that cannot fit
                     warnings.simplefilter("always")
                     phone = redraw(width=PHONE_WIDTH_IN)
-                    self.phone_problems = text_problems(phone)
+                    texts = drawn_texts(phone)  # one drawing for both checks
+                    self.phone_problems = text_problems(phone, texts)
             finally:
                 _draw_dpi[0] = RC["figure.dpi"]
             self.phone_problems += [str(w.message) for w in caught]
-            smallest = min_text_pt(phone) * PHONE_DPI / 72
-            self.phone_png = png_bytes(phone, dpi=PHONE_DPI, text={TEXT_CHUNK: f"{smallest:.1f}"})
+            smallest = min_text_pt(phone, texts) * PHONE_DPI / 72
+            self.phone_png = png_bytes(phone, dpi=PHONE_DPI, text={TEXT_CHUNK: f"{smallest:.1f}"},
+                                       compress=not colors)
             if colors:
                 self.phone_png = quantize_png(self.phone_png, colors)
             plt.close(phone)
             if self.phone_problems:  # a phone layout with clashing text is worse than none
                 self.phone_png = None
         FIGURES_DIR.mkdir(exist_ok=True)
-        (FIGURES_DIR / f"{name}.png").write_bytes(self.png)
+        stem = name if i18n.LANG == "en" else f"{name}.{i18n.LANG}"  # one file per edition
+        (FIGURES_DIR / f"{stem}.png").write_bytes(self.png)
         if self.csv is not None:
-            (FIGURES_DIR / f"{name}.csv").write_text(self.csv, encoding="utf-8")
+            (FIGURES_DIR / f"{stem}.csv").write_text(self.csv, encoding="utf-8")
 
     def _repr_html_(self) -> str:
         b64 = base64.b64encode(self.png).decode()
@@ -310,7 +329,7 @@ class Chart:
         if self.csv is not None:  # the chart's numbers travel with the page (and with the notebook)
             csv64 = base64.b64encode(self.csv.encode("utf-8")).decode()
             downloads = (f'<p class="chart-downloads"><a href="data:text/csv;charset=utf-8;base64,{csv64}" '
-                         f'download="{html.escape(self.name)}.csv">Chart data (CSV)</a></p>')
+                         f'download="{html.escape(self.name)}.csv">{html.escape(tr("Chart data (CSV)"))}</a></p>')
         img = (f'<img src="data:image/png;base64,{b64}" alt="{html.escape(self.alt, quote=True)}" '
                f'style="max-width:100%;height:auto" />')
         if self.phone_png is not None:
@@ -347,13 +366,26 @@ def chart_csv(data: pd.DataFrame) -> str:
 
 
 def fmt_count(n: float) -> str:
-    """12 → '12'; 58,200 → '58k'; 2,860,000 → '2.86M'."""
+    """12 → '12'; 58,200 → '58k'; 2,860,000 → '2.86M' (Spanish: '58 mil', '2,86 M')."""
+    from .text import count, decimal
+
     n = float(n)
+    es = i18n.LANG == "es"
     if n >= 1_000_000:
-        return f"{n / 1_000_000:.2f}".rstrip("0").rstrip(".") + "M"
+        m = decimal(float(f"{n / 1_000_000:.2f}"), "g")
+        return f"{m} M" if es else f"{m}M"
     if n >= 10_000:
-        return f"{n / 1000:.0f}k"
-    return f"{n:,.0f}"
+        return f"{n / 1000:.0f} mil" if es else f"{n / 1000:.0f}k"
+    return count(n)
+
+
+def month_year_formatter():
+    """Date ticks as 'Jul 2025' ('jul 2025' in Spanish): the house short date at month precision."""
+    from matplotlib.ticker import FuncFormatter
+
+    from .text import format_date
+
+    return FuncFormatter(lambda x, _pos: format_date(mdates.num2date(x).date(), "month", short=True))
 
 
 def fmt_usd(n: float) -> str:
@@ -516,7 +548,7 @@ def cumulative_range(df: pd.DataFrame, *, x: str, low: str, high: str, title: st
         ax.annotate(lab, (r[x], r[high]), textcoords="offset points", xytext=(0, 6), ha="center",
                     fontsize=8)
     ax.set_ylabel(ylabel)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.xaxis.set_major_formatter(month_year_formatter())
     ax.grid(axis="y")
     ax.set_axisbelow(True)
     ax.legend(frameon=False, loc="upper left")
@@ -566,7 +598,7 @@ def to_palette(img, palette: list[tuple[int, int, int]]):
     return out
 
 
-def quantize_png(png: bytes, colors: int = 48) -> bytes:
+def quantize_png(png: bytes, colors: int = 48, text: dict | None = None) -> bytes:
     """The PNG reduced to a palette (no dithering): every house colour it draws (:data:`KEY_COLORS`) is
     kept exactly, and at most ``colors`` more, chosen by median cut, carry the anti-aliased edges.
 
@@ -586,7 +618,7 @@ def quantize_png(png: bytes, colors: int = 48) -> bytes:
     palette = palette[:256]
     out = to_palette(img, palette)
     info = PngImagePlugin.PngInfo()
-    for k, v in Image.open(io.BytesIO(png)).text.items():  # chunks the chart already carries
+    for k, v in {**Image.open(io.BytesIO(png)).text, **(text or {})}.items():  # the chart's text chunks
         info.add_text(k, v)
     info.add_text(KEY_CHUNK, " ".join(keys))
     buf = io.BytesIO()
@@ -595,13 +627,15 @@ def quantize_png(png: bytes, colors: int = 48) -> bytes:
 
 
 # --------------------------------------------------------------------------- the timeline engine
+@lru_cache(maxsize=65536)
 def text_width_in(text: str, fontsize: float, weight: str = "normal") -> float:
-    """Width in inches of ``text`` set in the house font at ``fontsize`` points."""
+    """Width in inches of ``text`` set in the house font at ``fontsize`` points (its advance width, from
+    the font's metrics: as Matplotlib lays the text out, without drawing it)."""
     from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextPath
+    from matplotlib.textpath import text_to_path
 
     prop = FontProperties(family=RC["font.family"], size=fontsize, weight=weight)
-    return TextPath((0, 0), str(text), prop=prop).get_extents().width / 72.0
+    return text_to_path.get_text_width_height_descent(str(text), prop, ismath=False)[0] / 72.0
 
 
 def stack_levels(intervals, anchors, gap: float = 0.0) -> list[int]:
@@ -760,7 +794,7 @@ def timeline(events: pd.DataFrame, *, lanes: dict, title: str, source: str, as_o
     if x1 - x0 < 4 * 365:
         ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[1, 7]))
         ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=[4, 10]))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+        ax.xaxis.set_major_formatter(month_year_formatter())
     else:
         ax.xaxis.set_major_locator(mdates.YearLocator(year_step))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))

@@ -81,7 +81,7 @@ def check_as_of(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Findi
     pkg = pkg or DataPackage(root / "data", root / "references.bib")
     newest = newest_dates(pkg)
     findings = []
-    for path in toc.pages(root):
+    for path in _existing(toc.all_pages(root)):
         text = path.read_text(encoding="utf-8")
         rel = path.relative_to(root).as_posix()
         tables = sorted(toc.tables_used(path) & set(newest))
@@ -117,23 +117,31 @@ def check_corrections(root: Path = ROOT, pkg: DataPackage | None = None) -> list
     table = pkg.load("corrections")
     logged = dict(zip(table["correction_id"].astype(str), table["chapter"].astype(str)))
     findings, noted = [], set()
-    for path in toc.pages(root):
+    for path in _existing(toc.all_pages(root)):
         text = path.read_text(encoding="utf-8")
         rel = path.relative_to(root).as_posix()
         for m in CORRECTION_ROLE.finditer(text):
             cid = m["id"].strip()
-            noted.add((cid, path.stem))
+            noted.add((cid, path.stem, toc.language(path, root)))
             if cid not in logged:
                 findings.append(Finding(rel, _line(text, m.start()),
                                         f"{{correction}} {cid!r} is not in data/corrections.csv"))
+    editions = [lang for lang in toc.EDITIONS if toc.pages(root, lang)[0].is_file()]
     for cid, chapter in logged.items():
-        if (cid, chapter) not in noted:
-            rows = (root / "data" / "corrections.csv").read_text(encoding="utf-8").splitlines()
-            line = 1 + next(i for i, row in enumerate(rows) if row.startswith(cid + ","))
-            findings.append(Finding("data/corrections.csv", line,
-                                    f"correction {cid} names chapter {chapter!r}, which has no "
-                                    f"{{correction}}`{cid}` note at the point of change"))
+        for lang in editions:
+            if (cid, chapter, lang) not in noted:
+                rows = (root / "data" / "corrections.csv").read_text(encoding="utf-8").splitlines()
+                line = 1 + next(i for i, row in enumerate(rows) if row.startswith(cid + ","))
+                edition = "" if lang == "en" else f" in the {lang} edition"
+                findings.append(Finding("data/corrections.csv", line,
+                                        f"correction {cid} names chapter {chapter!r}, which has no "
+                                        f"{{correction}}`{cid}` note at the point of change{edition}"))
     return findings
+
+
+def _existing(paths: list[Path]) -> list[Path]:
+    """The pages that exist (a missing translation is reported by explainer.editions, not here)."""
+    return [p for p in paths if p.is_file()]
 
 
 # =============================================================================== prose ⇄ data
@@ -144,17 +152,29 @@ ROLE = re.compile(r"\{[\w:.-]+\}`[^`]*`")
 INLINE_CODE = re.compile(r"`[^`]*`")
 LINK_TARGET = re.compile(r"\]\([^)]*\)")
 URL = re.compile(r"https?://\S+")
-DAY_DATE = re.compile(rf"\b(?P<d>\d{{1,2}}) (?P<m>{_M}) (?P<y>\d{{4}})\b")
-MONTH_DATE = re.compile(rf"\b(?P<m>{_M}) (?P<y>\d{{4}})\b")
+DAY_DATE = re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<m>{_M})\s+(?P<y>\d{{4}})\b")  # across a line break too
+MONTH_DATE = re.compile(rf"\b(?P<m>{_M})\s+(?P<y>\d{{4}})\b")
 NUMBER = re.compile(r"(?<![\w.])(?P<cur>\$)?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
                     r"(?P<mult>\s?(?:million|billion|M\b|B\b))?(?P<pct>%)?")
+MESES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+         "noviembre", "diciembre"]
+_MES = "|".join(MESES)
+#: The Spanish edition's forms: '18 de diciembre de 2025', 'julio de 2024', '7,7 millones', '11.000', '12 %'.
+DAY_DATE_ES = re.compile(rf"\b(?P<d>\d{{1,2}})\s+de\s+(?P<m>{_MES})\s+de\s+(?P<y>\d{{4}})\b")
+MONTH_DATE_ES = re.compile(rf"\b(?P<m>{_MES})\s+de\s+(?P<y>\d{{4}})\b")
+NUMBER_ES = re.compile(r"(?<![\w,])(?P<cur>US\$)?(?P<num>\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?)"
+                       r"(?:(?P<mult>\s(?:mil millones|millones|millón)\b|\s?M\b)|(?!\w))(?P<pct>\s?%)?")
 #: Numbers in prose that are identifiers, not facts to check (reviewed list: add with care).
 IDENTIFIERS = [
     (re.compile(r"\b\d+ FR \d+\b"), "Federal Register citations"),
+    (re.compile(r"\bFR Doc\. \d{4}-\d+\b"), "Federal Register document numbers"),
+    (re.compile(r"\b(?:19|20)\d\d-(?:0[1-9]|1[0-2])\b(?!-)"), "snapshots named by year and month (2024-12)"),
     (re.compile(r"\b(?:Executive Order|E\.O\.|Proclamation|Order) \d+\b"), "executive orders and proclamations"),
     (re.compile(r"\bS\d+ \d+ Cr\. \d+(?: \(AKH\))?"), "court docket numbers"),
     (re.compile(r"\b\d+ U\.S\.C\. § ?\d+\w*"), "sections of the US Code"),
     (re.compile(r"\bcounts? \d+(?: (?:to|and|-|–) \d+)?\b"), "count numbers of an indictment"),
+    (re.compile(r"\b(?:Orden Ejecutiva|Proclamación|Orden) \d+\b"), "executive orders and proclamations (es)"),
+    (re.compile(r"\bcargos? \d+(?: (?:a|y|-|–) \d+)?\b"), "count numbers of an indictment (es)"),
     (re.compile(r"\bMS-13\b"), "the name of a gang"),
     (re.compile(r"\bSHA-256\b|\bCC BY \d\.\d\b|\bISO 3166-1\b|\bE\.O\. \d+\b"), "names of standards and licences"),
 ]
@@ -286,28 +306,34 @@ def _clean(text: str) -> str:
     return text.replace("\u00a0", " ")
 
 
-def literals(text: str) -> list[Literal]:
+def literals(text: str, lang: str = "en") -> list[Literal]:
     """The dates and numbers a passage of prose states (roles, links and identifiers excluded), with
-    their offsets in the passage."""
+    their offsets in the passage, read in the edition's language ("18 December 2025" or "18 de
+    diciembre de 2025")."""
     text = _clean(text)
+    names, day_re, month_re, number_re = ((MONTHS, DAY_DATE, MONTH_DATE, NUMBER) if lang == "en"
+                                          else (MESES, DAY_DATE_ES, MONTH_DATE_ES, NUMBER_ES))
     out = []
-    for m in DAY_DATE.finditer(text):
-        out.append(Literal(m.group(0), "day", dt.date(int(m["y"]), MONTHS.index(m["m"]) + 1, int(m["d"])),
+    for m in day_re.finditer(text):
+        out.append(Literal(m.group(0), "day", dt.date(int(m["y"]), names.index(m["m"]) + 1, int(m["d"])),
                            m.start(), m.end()))
-    text = DAY_DATE.sub(_blank, text)
-    for m in MONTH_DATE.finditer(text):
-        out.append(Literal(m.group(0), "month", (int(m["y"]), MONTHS.index(m["m"]) + 1), m.start(), m.end()))
-    text = MONTH_DATE.sub(_blank, text)
-    for m in NUMBER.finditer(text):
+    text = day_re.sub(_blank, text)
+    for m in month_re.finditer(text):
+        out.append(Literal(m.group(0), "month", (int(m["y"]), names.index(m["m"]) + 1), m.start(), m.end()))
+    text = month_re.sub(_blank, text)
+    for m in number_re.finditer(text):
         raw = m["num"]
         if re.fullmatch(r"(19|20)\d\d", raw) and not (m["cur"] or m["mult"] or m["pct"]):
             out.append(Literal(raw, "year", int(raw), m.start(), m.end()))
             continue
-        value = float(raw.replace(",", ""))
+        if lang == "en":
+            value = float(raw.replace(",", ""))
+        else:
+            value = float(raw.replace(".", "").replace(",", "."))
         mult = (m["mult"] or "").strip()
-        if mult in ("million", "M"):
+        if mult in ("million", "M", "millones", "millón"):
             value *= 1e6
-        elif mult in ("billion", "B"):
+        elif mult in ("billion", "B", "mil millones"):
             value *= 1e9
         body = m.group(0).rstrip()
         out.append(Literal(body, "percent" if m["pct"] else "number", value, m.start(), m.start() + len(body)))
@@ -363,11 +389,12 @@ class RowIndex:
         if lit.kind == "year":
             return lit.value in h["years"] or re.search(rf"(?<!\d){lit.value}(?!\d)", text) is not None
         if lit.kind == "percent":
-            return re.search(rf"(?<![\d.]){re.escape(lit.text.rstrip('%'))}\s?%", text) is not None
+            pct = lit.text.rstrip("% ").replace(",", ".")
+            return re.search(rf"(?<![\d.]){re.escape(pct)}\s?%", text) is not None
         v = lit.value
         if v in h["numbers"]:
             return True
-        forms = {_num(v), f"{v:,.0f}" if v == int(v) else _num(v)}
+        forms = {_num(v), f"{v:,.0f}" if v == int(v) else _num(v), f"{v:.3f}"}
         if v >= 1e6:
             forms |= {f"{_num(v / 1e6)} million", f"{_num(v / 1e6)}M"}
         return any(re.search(rf"(?<![\d.,]){re.escape(f)}(?![\d]|[.,]\d)", text) for f in forms)
@@ -383,9 +410,11 @@ def check_prose(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Findi
     pkg = pkg or DataPackage(root / "data", root / "references.bib")
     index = RowIndex(pkg)
     findings = []
-    for path in toc.pages(root):
-        for block in prose_blocks(path, root) + code_blocks(path, root):
-            lits = literals(block.text)
+    for path in _existing(toc.all_pages(root)):
+        lang = toc.language(path, root)
+        # a translation's code cells are the English ones (explainer.editions keeps them so)
+        for block in prose_blocks(path, root) + (code_blocks(path, root) if lang == "en" else []):
+            lits = literals(block.text, lang)
             for table, key, line in block.refs:
                 if (table, key) not in index.rows:
                     findings.append(Finding(block.file, line, f"% fact: names {table}:{key}, which is not a "
@@ -406,20 +435,25 @@ def check_prose(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Findi
 #: Money written other than as explainer.text.usd writes it in prose ("$5 million", "$132,000").
 OFF_STYLE_MONEY = re.compile(r"\\?\$\d+(?:\.\d+)?\s?[MBK]\b|\b\d+(?:\.\d+)?(?: million| billion)?[ -]dollars?\b"
                              r"|\bUS\$\s?\d")
+#: The Spanish edition writes '5 millones de dólares', never '$5 millones', 'US$5' or '5M' in prose.
+OFF_STYLE_MONEY_ES = re.compile(r"\\?\$\s?\d|\b\d+(?:,\d+)?\s?[MK]\b|\bUSD\b")
 #: Quoted text (a headline, a statement): its wording is the source's.
 QUOTED = re.compile(r"“[^”]*”|\[[^\]]*\]\(")
 
 
 def check_money(root: Path = ROOT) -> list[Finding]:
-    """Every sum of money in the chapters' prose is written in the house style ('$5 million')."""
+    """Every sum of money in the chapters' prose is written in the house style ('$5 million'; in
+    Spanish '5 millones de dólares')."""
     findings = []
-    for path in toc.pages(root):
+    for path in _existing(toc.all_pages(root)):
+        off_style = OFF_STYLE_MONEY if toc.language(path, root) == "en" else OFF_STYLE_MONEY_ES
         for block in prose_blocks(path, root):
             text = QUOTED.sub(_blank, ROLE.sub(_blank, INLINE_CODE.sub(_blank, block.text)))
-            for m in OFF_STYLE_MONEY.finditer(text):
+            for m in off_style.finditer(text):
                 line = block.line + text.count("\n", 0, m.start())
+                style = "'$5 million'" if off_style is OFF_STYLE_MONEY else "'5 millones de dólares'"
                 findings.append(Finding(block.file, line, f"'{m.group(0).lstrip(chr(92))}': write money in prose "
-                                        "as '$5 million' (explainer.text.usd); '$5M' is for chart labels"))
+                                        f"as {style} (explainer.text.usd); '$5M' is for chart labels"))
     return findings
 
 
@@ -431,23 +465,52 @@ def check_labels(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Find
         return []
     index = RowIndex(pkg)
     findings = []
-    rows = pkg.load("figure_events").reset_index(drop=True)
-    for i, r in rows.iterrows():
-        label = r["label"]
-        if pd.isna(label):
-            continue
-        for lit in literals(str(label)):
-            if ("timeline", r["event_id"]) in index.rows and not index.holds("timeline", r["event_id"], lit):
-                findings.append(Finding("data/figure_events.csv", i + 2,
-                                        f"label '{label}' states '{lit.text}', which timeline:{r['event_id']} "
-                                        "does not"))
+    from . import i18n
+
+    _, spanish = i18n._entries("es")
+    keyed = pkg.load("figure_events")
+    for i, (key, r) in enumerate(keyed.iterrows()):
+        # the English label, and its Spanish (the catalogue's, in the Spanish forms of dates and numbers)
+        es = spanish.get(f"figure_events:{key}:label")
+        for lang, label, where in (("en", r["label"], "data/figure_events.csv"),
+                                   ("es", es[0] if es else None, "locale/es/LC_MESSAGES/data-figure_events.po")):
+            if not isinstance(label, str) or not label:
+                continue
+            for lit in literals(label, lang):
+                if ("timeline", r["event_id"]) in index.rows and not index.holds("timeline", r["event_id"], lit):
+                    line = i + 2 if lang == "en" else f"msgctxt figure_events:{key}:label"
+                    findings.append(Finding(where, line, f"label '{label}' states '{lit.text}', which "
+                                                         f"timeline:{r['event_id']} does not"))
+    return findings
+
+
+def check_translations(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Finding]:
+    """Every date and number in the Spanish of a data field is one its row states: a translation may
+    reword a fact, never change it."""
+    from . import i18n
+
+    pkg = pkg or DataPackage(root / "data", root / "references.bib")
+    index = RowIndex(pkg)
+    _, spanish = i18n._entries("es")
+    findings = []
+    for table, items in i18n.data_strings(root, pkg).items():
+        for ctx, _english, column, _line in items:
+            found = spanish.get(ctx)
+            if not found or not found[0]:
+                continue  # a missing translation is reported by explainer.data
+            key = ctx.split(":", 1)[1].rsplit(":", 1)[0]
+            for lit in literals(found[0], "es"):
+                if not index.holds(table, key, lit):
+                    findings.append(Finding(f"locale/es/LC_MESSAGES/data-{table}.po", 0,
+                                            f"msgctxt {ctx!r}: '{lit.text}' is not stated by its row "
+                                            f"(data/{table}.csv, {key})"))
     return findings
 
 
 def run(root: Path = ROOT) -> list[Finding]:
     pkg = DataPackage(root / "data", root / "references.bib")
     return (check_as_of(root, pkg) + check_corrections(root, pkg) + check_prose(root, pkg)
-            + check_labels(root, pkg) + check_money(root))
+            + check_labels(root, pkg) + check_money(root) + check_translations(root, pkg))
 
 
 def main(argv: list[str] | None = None) -> int:

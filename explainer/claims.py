@@ -23,34 +23,50 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from . import charts
+from .i18n import N_, tr
 from .text import cite
 from .text import expand_months as prose_dates
 from .text import md_escape
 
 #: Verdicts, in the order the book shows them: label, colour (Okabe–Ito; colour is never the only cue,
 #: every bar and card also says the verdict) and the admonition class of its card (the theme colours
-#: them green, orange, red, yellow and blue).
+#: them green, orange, red, yellow and blue). Labels are in English: show them with ``tr``.
 VERDICT_STYLE = {
-    "supported": ("Supported", charts.PALETTE["green"], "tip"),
-    "partly": ("Partly supported", charts.PALETTE["orange"], "warning"),
-    "incorrect": ("Incorrect", charts.PALETTE["vermillion"], "danger"),
-    "unverified": ("Unverified", charts.PALETTE["grey"], "attention"),
-    "opinion": ("Opinion, not a checkable fact", charts.PALETTE["purple"], "note"),
+    "supported": (N_("Supported"), charts.PALETTE["green"], "tip"),
+    "partly": (N_("Partly supported"), charts.PALETTE["orange"], "warning"),
+    "incorrect": (N_("Incorrect"), charts.PALETTE["vermillion"], "danger"),
+    "unverified": (N_("Unverified"), charts.PALETTE["grey"], "attention"),
+    "opinion": (N_("Opinion, not a checkable fact"), charts.PALETTE["purple"], "note"),
 }
 VERDICTS = list(VERDICT_STYLE)
 VERDICT_LABELS = {v: s[0] for v, s in VERDICT_STYLE.items()}
 VERDICT_COLORS = {v: s[1] for v, s in VERDICT_STYLE.items()}
 VERDICT_CLASSES = {v: s[2] for v, s in VERDICT_STYLE.items()}
-#: Confidence labels, strongest first: the words a card uses, and the colour of their bar.
+#: Confidence labels, strongest first: the words a card uses, and the colour of their bar (English: show
+#: them with ``tr``).
 CONFIDENCE_STYLE = {
-    "primary": ("primary (an official text)", charts.PALETTE["blue"]),
-    "corroborated": ("corroborated (several independent sources agree)", charts.PALETTE["sky"]),
-    "single-source": ("single-source (one report only)", charts.PALETTE["orange"]),
-    "contested": ("contested (sources disagree)", charts.PALETTE["vermillion"]),
-    "unverified": ("unverified (nothing confirms it)", charts.PALETTE["grey"]),
+    "primary": (N_("primary (an official text)"), charts.PALETTE["blue"]),
+    "corroborated": (N_("corroborated (several independent sources agree)"), charts.PALETTE["sky"]),
+    "single-source": (N_("single-source (one report only)"), charts.PALETTE["orange"]),
+    "contested": (N_("contested (sources disagree)"), charts.PALETTE["vermillion"]),
+    "unverified": (N_("unverified (nothing confirms it)"), charts.PALETTE["grey"]),
 }
 CONFIDENCE_LABELS = {c: s[0] for c, s in CONFIDENCE_STYLE.items()}
 CONFIDENCE_COLORS = {c: s[1] for c, s in CONFIDENCE_STYLE.items()}
+#: The confidence label itself, as the ledger, its chart and the methods chapter name it.
+CONFIDENCE_WORDS = {"primary": N_("primary"), "corroborated": N_("corroborated"),
+                    "single-source": N_("single-source"), "contested": N_("contested"),
+                    "unverified": N_("unverified")}
+
+
+def verdict_label(verdict: str) -> str:
+    """A verdict's label in the book's language ('Supported')."""
+    return tr(VERDICT_LABELS[verdict])
+
+
+def confidence_word(confidence: str) -> str:
+    """A confidence label in the book's language ('single-source'; Spanish 'fuente única')."""
+    return tr(CONFIDENCE_WORDS[confidence])
 
 # --------------------------------------------------------------------------- text
 
@@ -66,12 +82,13 @@ def card(row) -> str:
         raise ValueError(f"{row['claim_id']}: unknown verdict {verdict!r}")
     quote = row.get("seed_quote")
     if isinstance(quote, str) and quote:
-        title = f"The article: {_quote(quote)}"
-        claim = f"**The claim checked:** {md_escape(row['claim'])}"
+        title = tr("The article: {quote}").format(quote=_quote(quote))
+        claim = tr("**The claim checked:** {claim}").format(claim=md_escape(row["claim"]))
     else:
         title = md_escape(row["claim"])
         claim = ""
-    head = f"**Verdict: {VERDICT_LABELS[verdict]}.** Confidence in this verdict: {CONFIDENCE_LABELS[conf]}."
+    head = tr("**Verdict: {verdict}.** Confidence in this verdict: {confidence}.").format(
+        verdict=verdict_label(verdict), confidence=tr(CONFIDENCE_LABELS[conf]))
     why = md_escape(prose_dates(row["explanation"]))
     body = [head, claim, f"{why} {cite(row['source_keys'], required=True)}"]
     fence = "````"
@@ -91,10 +108,10 @@ def cards(df: pd.DataFrame) -> str:
 
 def verdict_table(df: pd.DataFrame) -> str:
     """A compact Markdown table: the article's words → verdict (one row per claim)."""
-    lines = ["| The article says | Verdict |", "|---|---|"]
+    lines = [tr("| The article says | Verdict |"), "|---|---|"]
     for _, r in df.iterrows():
         quote = r["seed_quote"] if isinstance(r.get("seed_quote"), str) and r["seed_quote"] else r["claim"]
-        lines.append(f"| {_quote(quote)} | **{VERDICT_LABELS[str(r['verdict'])]}** |")
+        lines.append(f"| {_quote(quote)} | **{verdict_label(str(r['verdict']))}** |")
     return "\n".join(lines)
 
 
@@ -104,11 +121,13 @@ def ledger_table(df: pd.DataFrame) -> str:
     "supported") and its sources. A list rather than a table, so that it reads well on a phone."""
     out = []
     for chapter in dict.fromkeys(df["chapter"].astype(str)):
-        lines = [f"**In {{doc}}`{chapter}`**", ""]
+        lines = [tr("**In {chapter}**").format(chapter=f"{{doc}}`{chapter}`"), ""]
         for _, r in df[df["chapter"].astype(str) == chapter].iterrows():
-            v = str(r["verdict"])
-            verdict = "" if v == "supported" else f"; verdict: {VERDICT_LABELS[v].lower()}"
-            lines.append(f"- {md_escape(prose_dates(r['claim']))} *Confidence: {r['confidence']}{verdict}.* "
+            v, conf = str(r["verdict"]), confidence_word(str(r["confidence"]))
+            label = (tr("Confidence: {confidence}").format(confidence=conf) if v == "supported" else
+                     tr("Confidence: {confidence}; verdict: {verdict}").format(
+                         confidence=conf, verdict=verdict_label(v).lower()))
+            lines.append(f"- {md_escape(prose_dates(r['claim']))} *{label}.* "
                          f"{cite(r['source_keys'], required=True)}")
         out.append("\n".join(lines))
     return "\n\n".join(out)
@@ -217,13 +236,16 @@ TOPICS = {
 }
 #: The places the article names.
 SEED_COUNTRIES = ["COL", "PER", "ECU", "CHL", "USA"]
-#: The activities the article names: presence.csv activity → words.
-SEED_ACTIVITIES = {"drug-trafficking": "drug trafficking", "human-trafficking": "human trafficking",
-                   "extortion": "extortion", "kidnapping": "kidnapping", "illegal-mining": "illegal mining"}
+#: The activities the article names: presence.csv activity → words (English: show them with ``tr``).
+SEED_ACTIVITIES = {"drug-trafficking": N_("drug trafficking"), "human-trafficking": N_("human trafficking"),
+                   "extortion": N_("extortion"), "kidnapping": N_("kidnapping"),
+                   "illegal-mining": N_("illegal mining")}
+#: presence.csv evidence level → words (English: show them with ``tr``).
 EVIDENCE_WORDS = {
-    "origin": "origin", "convictions": "court convictions",
-    "prosecutions": "charges or arrests; no conviction documented",
-    "official-claim": "official claims only", "contested": "contested", "unverified": "unverified",
+    "origin": N_("origin"), "convictions": N_("court convictions"),
+    "prosecutions": N_("charges or arrests; no conviction documented"),
+    "official-claim": N_("official claims only"), "contested": N_("contested"),
+    "unverified": N_("unverified"),
 }
 
 
@@ -244,11 +266,13 @@ def countries_table(presence: pd.DataFrame) -> str:
     """The article's places, and the ones it leaves out, against the presence table (Markdown)."""
     from .data import country_name
 
-    rows = ["| Country | What the book's data record | Sources |", "|---|---|---|"]
+    rows = [tr("| Country | What the book's data record | Sources |"), "|---|---|---|"]
     for code in SEED_COUNTRIES + omitted_countries(presence):
         r = presence.loc[code]
-        named = "" if code in SEED_COUNTRIES else " (**not named** in the article)"
-        rows.append(f"| {md_escape(country_name(code))}{named} | {EVIDENCE_WORDS[str(r['evidence_level'])]} "
+        name = md_escape(country_name(code))
+        if code not in SEED_COUNTRIES:
+            name = tr("{country} (**not named** in the article)").format(country=name)
+        rows.append(f"| {name} | {tr(EVIDENCE_WORDS[str(r['evidence_level'])])} "
                     f"| {cite(r['source_keys'])} |")
     return "\n".join(rows)
 
@@ -257,10 +281,10 @@ def activities_table(presence: pd.DataFrame) -> str:
     """For each activity the article names, the countries where the presence table records it (Markdown)."""
     from .data import country_name
 
-    rows = ["| Activity named in the article | Countries where the book's data record it |", "|---|---|"]
+    rows = [tr("| Activity named in the article | Countries where the book's data record it |"), "|---|---|"]
     for key, label in SEED_ACTIVITIES.items():
         where = [country_name(c) for c, a in zip(presence["country_iso3"], presence["activities"]) if key in a]
-        rows.append(f"| {label} | {len(where)}: {md_escape(', '.join(where))} |")
+        rows.append(f"| {tr(label)} | {len(where)}: {md_escape(', '.join(where))} |")
     return "\n".join(rows)
 
 

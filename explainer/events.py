@@ -13,9 +13,11 @@ import html
 
 import pandas as pd
 
+from .appendix import confidence_word
 from .data import DataPackage, country_name, package
-from .style import CATEGORY_NAMES
-from .text import cite, expand_months, md_escape, when
+from .i18n import tr
+from .style import CATEGORY_NAMES, category_name
+from .text import cite, count, expand_months, md_escape, when
 
 
 
@@ -29,31 +31,36 @@ def dates(row) -> str:
 
 def _options(values: dict[str, str], counts: pd.Series, everything: str) -> str:
     opts = [f'<option value="">{html.escape(everything)}</option>']
-    opts += [f'<option value="{html.escape(k)}">{html.escape(v)} ({counts.get(k, 0)})</option>'
+    opts += [f'<option value="{html.escape(k)}">{html.escape(v)} ({count(counts.get(k, 0))})</option>'
              for k, v in values.items() if counts.get(k, 0)]
     return "".join(opts)
 
 
 def filter_form(events: pd.DataFrame) -> str:
-    """The filters (real form controls with labels) and the live count, as raw HTML."""
+    """The filters (real form controls with labels) and the live count, as raw HTML. The count's
+    ``data-all`` and ``data-some`` attributes are the sentences the script writes once it filters
+    (``{total}``, ``{shown}``: numbers it fills in), in the page's language."""
     cats = events["category"].astype(str)
     isos = events["country_iso3"].astype(str)
     countries = dict(sorted(((c, country_name(c)) for c in set(isos)), key=lambda kv: kv[1]))
+    categories = {c: category_name(c) for c in CATEGORY_NAMES}
     n = len(events)
+    e = html.escape
     return (
-        '<form class="tl-filters" id="tl-filters" role="search" aria-label="Filter the events" hidden>\n'
-        '<div class="tl-field"><label for="tl-cat">Category</label>'
-        f'<select id="tl-cat" name="category">{_options(CATEGORY_NAMES, cats.value_counts(), "All categories")}'
+        f'<form class="tl-filters" id="tl-filters" role="search" aria-label="{e(tr("Filter the events"))}" hidden>\n'
+        f'<div class="tl-field"><label for="tl-cat">{e(tr("Category"))}</label>'
+        f'<select id="tl-cat" name="category">{_options(categories, cats.value_counts(), tr("All categories"))}'
         '</select></div>\n'
-        '<div class="tl-field"><label for="tl-iso">Country</label>'
-        f'<select id="tl-iso" name="country">{_options(countries, isos.value_counts(), "All countries")}'
+        f'<div class="tl-field"><label for="tl-iso">{e(tr("Country"))}</label>'
+        f'<select id="tl-iso" name="country">{_options(countries, isos.value_counts(), tr("All countries"))}'
         '</select></div>\n'
-        '<div class="tl-field"><label for="tl-q">Words in the text</label>'
+        f'<div class="tl-field"><label for="tl-q">{e(tr("Words in the text"))}</label>'
         '<input id="tl-q" name="q" type="search" autocomplete="off" spellcheck="false"></div>\n'
-        '<div class="tl-field"><button type="reset">Show all</button></div>\n'
+        f'<div class="tl-field"><button type="reset">{e(tr("Show all"))}</button></div>\n'
         '</form>\n'
-        f'<p class="tl-count" id="tl-count" role="status" aria-live="polite" data-total="{n}">'
-        f'All {n} events are listed.</p>\n'
+        f'<p class="tl-count" id="tl-count" role="status" aria-live="polite" data-total="{n}" '
+        f'data-all="{e(tr("All {total} events shown."))}" data-some="{e(tr("{shown} of {total} events shown."))}">'
+        + e(tr("All {n} events are listed.").format(n=count(n))) + '</p>\n'
     )
 
 
@@ -69,8 +76,8 @@ def timeline_markdown(pkg: DataPackage | None = None) -> str:
             note = f" {md_escape(expand_months(r['note']))}" if isinstance(r["note"], str) and r["note"] else ""
             out.append(
                 f":::{{container}} tl-event tl-cat-{cat} tl-iso-{iso.lower()}\n"
-                f"**{dates(r)}** · {CATEGORY_NAMES[cat]} · {md_escape(country_name(iso))}\n\n"
+                f"**{dates(r)}** · {category_name(cat)} · {md_escape(country_name(iso))}\n\n"
                 f"{md_escape(r['event'])}{note} {cite(r['source_keys'], required=True)} "
-                f"*({r['confidence']})*\n"
+                f"*({confidence_word(str(r['confidence']))})*\n"
                 ":::\n")
     return "\n".join(out)

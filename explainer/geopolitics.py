@@ -10,12 +10,16 @@
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import matplotlib.dates as mdates
 from matplotlib.text import Annotation
+from matplotlib.ticker import FixedFormatter, FuncFormatter
 import pandas as pd
 
-from . import charts, style
-from .data import country_name
+from . import charts, i18n, style
+from .data import country_name, load
+from .i18n import N_, tr
 from .text import and_list, calendar_months, cite, format_date, md_escape, span, when
 
 #: The lanes of the US-actions chart, top to bottom, with their labels and colours (Okabe–Ito).
@@ -26,6 +30,46 @@ LANE_COLORS = {c: style.CATEGORY_COLORS[c] for c in LANES}
 #: or excludes against its rule (US government actions from 2024 on), are rows of data/figure_events.csv.
 ACTIONS_FIGURE = "us-actions-2024-2026"
 CROWDED_DAYS = 10  # strike tallies closer than this get their label written to the side
+
+#: strikes.csv ``unit`` (what its counts count) → its word, singular and plural.
+UNIT_WORDS = {"strikes": (N_("strike"), N_("strikes")), "boats": (N_("boat"), N_("boats"))}
+#: The data's confidence labels → the words the tables show (in italics after each row).
+CONFIDENCE_WORDS = {"primary": N_("primary"), "corroborated": N_("corroborated"),
+                    "single-source": N_("single-source"), "contested": N_("contested"),
+                    "unverified": N_("unverified")}
+#: The legend entries :func:`explainer.charts.cumulative_range` writes (in English): shown translated.
+RANGE_LEGEND = {"range of tallies": N_("range of tallies"), "lowest tally": N_("lowest tally")}
+
+
+def unit_word(unit: str, n: float = 2) -> str:
+    """The word for ``n`` of a strikes.csv ``unit``: 'strikes', or 'strike' for one."""
+    one, many = UNIT_WORDS[unit]
+    return tr(many if n > 1 else one)
+
+
+def confidence_word(label) -> str:
+    """A confidence label as the tables show it, in the book's language (an unknown one as it is)."""
+    return tr(CONFIDENCE_WORDS[label]) if label in CONFIDENCE_WORDS else label
+
+
+def month_tick(x, _pos=None) -> str:
+    """A date-axis tick as 'Sep 2025' in the book's language (matplotlib's ``%b`` writes English only)."""
+    return format_date(mdates.num2date(x), "month", short=True)
+
+
+def localize_month_ticks(ax) -> None:
+    """Rewrite an axis' '%b %Y' date ticks (a DateFormatter's, or the fixed labels left when ticks were
+    thinned) with :func:`month_tick`; other tick labels are left as they are."""
+    fmt = ax.xaxis.get_major_formatter()
+    if isinstance(fmt, mdates.DateFormatter) and fmt.fmt == "%b %Y":
+        ax.xaxis.set_major_formatter(FuncFormatter(month_tick))
+    elif isinstance(fmt, FixedFormatter):
+        def localized(text: str) -> str:
+            try:
+                return month_tick(mdates.date2num(dt.datetime.strptime(text, "%b %Y")))
+            except ValueError:
+                return text
+        fmt.seq = [localized(str(t)) for t in fmt.seq]
 
 
 def us_actions(timeline: pd.DataFrame, figure_events: pd.DataFrame, start: str = "2024-01-01") -> pd.DataFrame:
@@ -40,7 +84,7 @@ def us_actions(timeline: pd.DataFrame, figure_events: pd.DataFrame, start: str =
     include = set(charts.picks(figure_events, ACTIONS_FIGURE, "include").index)
     exclude = set(charts.picks(figure_events, ACTIONS_FIGURE, "exclude").index)
     us = (t["country_iso3"].astype(str) == "USA") | t["event_id"].isin(include)
-    comparator = t["note"].fillna("").astype(str).str.startswith("Comparator")
+    comparator = english_notes(t).str.startswith("Comparator")
     keep = cat.isin(LANES) & us & ~comparator & ~t["event_id"].isin(exclude)
     keep &= t["date"] >= pd.Timestamp(start)
     out = t[keep].sort_values(["date", "event_id"]).reset_index(drop=True)
@@ -50,27 +94,46 @@ def us_actions(timeline: pd.DataFrame, figure_events: pd.DataFrame, start: str =
     return out
 
 
+def english_notes(timeline: pd.DataFrame) -> pd.Series:
+    """The rows' ``note`` in English (the language the data are kept in), whatever language the page is
+    written in, so that a rule that reads the notes' words selects the same rows in every edition."""
+    notes = timeline["note"].fillna("").astype(str)
+    lang = i18n.lang()
+    if lang == "en":
+        return notes
+    i18n.use("en")
+    try:
+        english = load("timeline")["note"].fillna("").astype(str).to_dict()
+    finally:
+        i18n.use(lang)
+    return pd.Series([english.get(e, n) for e, n in zip(timeline["event_id"], notes)], index=notes.index)
+
+
 @charts.redrawable
 def actions_chart(actions: pd.DataFrame, *, title: str, source: str, as_of: str,
                   subtitle: str | None = None, width: float = 8.0):
     """The US-actions timeline: one lane per kind of action, every action a dot, the chosen ones named
     (labels from ``figure_events``), drawn by the book's timeline engine."""
     pad = pd.Timedelta(days=25)
-    return charts.timeline(actions, lanes={c: style.CATEGORY_NAMES[c] for c in LANES}, lane="category",
-                           colors=LANE_COLORS, title=title, subtitle=subtitle, source=source, as_of=as_of,
-                           width=width, fontsize=9, start=actions["date"].min() - pad,
-                           stop=actions["date"].max() + pad)
+    fig = charts.timeline(actions, lanes={c: style.category_name(c) for c in LANES}, lane="category",
+                          colors=LANE_COLORS, title=title, subtitle=subtitle, source=source, as_of=as_of,
+                          width=width, fontsize=9, start=actions["date"].min() - pad,
+                          stop=actions["date"].max() + pad)
+    for ax in fig.axes:
+        localize_month_ticks(ax)
+    return fig
 
 
 def actions_alt(actions: pd.DataFrame) -> str:
     """Alt text for :func:`actions_chart`: the span, the count per lane and the labelled events."""
     counts = actions["category"].value_counts()
-    lanes = "; ".join(f"{style.CATEGORY_NAMES[c].lower()} {int(counts.get(c, 0))}"
+    lanes = "; ".join(f"{style.category_name(c).lower()} {int(counts.get(c, 0))}"
                       for c in LANES)
     named = [f"{label} ({format_date(d)})" for label, d in zip(actions["label"], actions["date"]) if label]
-    return (f"Timeline of {len(actions)} US government actions from {format_date(actions['date'].min())} "
-            f"to {format_date(actions['date'].max())}, one lane per kind of action ({lanes}). "
-            f"Labelled: {', '.join(named)}.")
+    return tr("Timeline of {n} US government actions from {start} to {end}, one lane per kind of action "
+              "({lanes}). Labelled: {named}.").format(
+        n=len(actions), start=format_date(actions["date"].min()), end=format_date(actions["date"].max()),
+        lanes=lanes, named=", ".join(named))
 
 
 # --------------------------------------------------------------------------- strikes
@@ -88,14 +151,14 @@ def strike_tallies(strikes: pd.DataFrame) -> pd.DataFrame:
 def strikes_label(r, unit: str) -> str:
     """'43–46 killed, 10 strikes' ('168 killed' when the tally gives no count of strikes)."""
     if pd.isna(r["strikes_min"]):
-        return f"{r['killed']} killed"
-    return f"{r['killed']} killed, {r['strikes']} {unit if r['strikes_max'] > 1 else unit.rstrip('s')}"
+        return tr("{killed} killed").format(killed=r["killed"])
+    return tr("{killed} killed, {n} {unit}").format(killed=r["killed"], n=r["strikes"],
+                                                    unit=unit_word(unit, r["strikes_max"]))
 
 
 @charts.redrawable
 def strikes_chart(strikes: pd.DataFrame, *, title: str, source: str, as_of: str,
-                  subtitle: str | None = None, mark_label: str = "strike tied to the gang by the US government",
-                  width: float = 8.0):
+                  subtitle: str | None = None, mark_label: str | None = None, width: float = 8.0):
     """Cumulative reported deaths as a min–max band (:func:`explainer.charts.cumulative_range`), with the
     cumulative number of strikes written above each tally and the strikes named in ``tda_named`` marked."""
     d = strike_tallies(strikes)
@@ -103,8 +166,10 @@ def strikes_chart(strikes: pd.DataFrame, *, title: str, source: str, as_of: str,
     if len(units) != 1:
         raise ValueError(f"strikes.csv mixes units {sorted(units)}; chart one unit at a time")
     unit = units.pop()
+    if mark_label is None:
+        mark_label = tr("strike tied to the gang by the US government")
     fig = charts.cumulative_range(d, x="as_of", low="killed_min", high="killed_max", title=title,
-                                  ylabel="People killed (cumulative, as reported)", source=source,
+                                  ylabel=tr("People killed (cumulative, as reported)"), source=source,
                                   as_of=as_of, subtitle=subtitle, marks=d["tda_named"].fillna(False),
                                   mark_label=mark_label, width=width)
     ax = fig.axes[0]
@@ -125,7 +190,10 @@ def strikes_chart(strikes: pd.DataFrame, *, title: str, source: str, as_of: str,
     lo, hi = d["as_of"].min(), d["as_of"].max()
     ax.set_xlim(mdates.date2num(lo - pd.Timedelta(days=12)), mdates.date2num(hi + pd.Timedelta(days=12)))
     ax.xaxis.set_major_locator(mdates.MonthLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.xaxis.set_major_formatter(FuncFormatter(month_tick))
+    for artist in ax.collections + ax.lines:  # the band's and the line's legend entries, translated
+        if artist.get_label() in RANGE_LEGEND:
+            artist.set_label(tr(RANGE_LEGEND[artist.get_label()]))
     legend = ax.legend(frameon=False, loc="upper left", fontsize=9)
     lift_overlapping_labels(fig, ax, [t for t in ax.texts if (t.get_gid() or "").startswith("tally:")],
                             avoid=[legend])
@@ -161,9 +229,10 @@ def strikes_alt(strikes: pd.DataFrame) -> str:
     unit = str(d["unit"].iloc[0])
     steps = "; ".join(f"{format_date(r['as_of'])}: {strikes_label(r, unit)}" for _, r in d.iterrows())
     named = and_list([format_date(x) for x in d.loc[d["tda_named"].fillna(False).astype(bool), "as_of"]])
-    return (f"Step chart of the cumulative number of people reported killed in US strikes on alleged drug "
-            f"boats, with a shaded band where outlets' tallies differ. {steps}. Diamonds mark the strikes "
-            f"of {named}, the only ones the US government tied to Tren de Aragua.")
+    return tr("Step chart of the cumulative number of people reported killed in US strikes on alleged drug "
+              "boats, with a shaded band where outlets' tallies differ. {steps}. Diamonds mark the strikes "
+              "of {named}, the only ones the US government tied to Tren de Aragua.").format(
+        steps=steps, named=named)
 
 
 # --------------------------------------------------------------------------- tables
@@ -188,7 +257,8 @@ def grouped_table(rows: pd.DataFrame, *, group: str, headers: tuple[str, str],
         if g != previous:
             left = f"**{md_escape(labels.get(g, g))}** {left}"
         previous = g
-        right = f"{md_escape(r[text])} (*{md_escape(r[confidence])}*) {cite(list(r[keys]))}".rstrip()
+        conf = md_escape(confidence_word(r[confidence]))
+        right = f"{md_escape(r[text])} (*{conf}*) {cite(list(r[keys]))}".rstrip()
         lines.append(f"| {left} | {right} |")
     return "\n".join(lines) + "\n"
 
@@ -220,9 +290,11 @@ def months_between(actions: pd.DataFrame, column: str = "date") -> int:
 
 
 def by_when(day) -> str:
-    """'the end of 2025' for 31 December, else the date in house style ('6 November 2025')."""
+    """'by the end of 2025' for 31 December, else 'by' and the date in house style ('by 6 November 2025')."""
     d = pd.Timestamp(day)
-    return f"the end of {d.year}" if (d.month, d.day) == (12, 31) else format_date(d)
+    if (d.month, d.day) == (12, 31):
+        return tr("by the end of {year}").format(year=d.year)
+    return tr("by {date}").format(date=format_date(d))
 
 
 def markdown(text: str):
@@ -237,7 +309,7 @@ def actions_listing(actions: pd.DataFrame) -> pd.DataFrame:
     """The US actions grouped by kind (in lane order), then by date, each with its date in prose style."""
     return actions.assign(
         when=[when(r) for _, r in actions.iterrows()],
-        kind=[style.CATEGORY_NAMES[c] for c in actions["category"]],
+        kind=[style.category_name(c) for c in actions["category"]],
         lane=[LANES.index(c) for c in actions["category"]],
     ).sort_values(["lane", "date"], kind="stable")
 
@@ -279,6 +351,7 @@ def prose_values(timeline: pd.DataFrame, strikes: pd.DataFrame, rewards: pd.Data
         ecuador_gap=calendar_months(ev["e-2023-09-27-ecuador-minister-no-evidence"]["date"],
                                     ev["e-2025-01-01-ecuador-terrorist-designation"]["date"]),
         actions_table=markdown(grouped_table(actions_listing(actions), group="kind",
-                                             headers=("Kind and date", "What happened"))),
-        coop_table=markdown(grouped_table(coop, group="country", headers=("Country and date", "What happened"))),
+                                             headers=(tr("Kind and date"), tr("What happened")))),
+        coop_table=markdown(grouped_table(coop, group="country",
+                                          headers=(tr("Country and date"), tr("What happened")))),
     )

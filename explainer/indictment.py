@@ -12,15 +12,30 @@ import pandas as pd
 
 from . import charts, style
 from .data import format_date
+from .i18n import N_, tr
 
 TDA = "Tren de Aragua"
 
 #: The chart's name; its events and their short labels are rows of data/figure_events.csv.
 LEADERSHIP_FIGURE = "legal-timeline-tda-leadership"
 
-#: Lanes of the legal timeline, in display order, with their legend labels.
+#: Lanes of the legal timeline, in display order, with their legend labels (English; :func:`lane_names`
+#: gives them in the language of the page).
 LANES = {c: style.CATEGORY_NAMES[c] for c in ("indictment", "designation", "reward")}
 LANE_COLORS = {c: style.CATEGORY_COLORS[c] for c in LANES}
+
+#: rewards.csv ``outcome`` → the chart's note on what happened, with its year.
+OUTCOME_NOTES = {
+    "captured": N_("captured {year}"),
+    "surrendered": N_("surrendered {year}"),
+    "detained": N_("detained {year}"),
+    "killed": N_("killed {year}"),
+}
+
+
+def lane_names() -> dict[str, str]:
+    """:data:`LANES` with each lane's legend label in the language the book is being written in."""
+    return {c: style.category_name(c) for c in LANES}
 
 
 # --------------------------------------------------------------------------- rewards
@@ -70,10 +85,37 @@ def offer_note(row) -> str:
     """Annotation for a bar: 'since 2024', or 'in force 2024' when the first offer date is unknown; then,
     for a person no longer sought, what happened and when ('since 2021; captured 2024')."""
     year = pd.Timestamp(row["since"]).year
-    note = f"in force {year}" if row["since_event"] == "reiterated" else f"since {year}"
+    note = (tr("in force {year}") if row["since_event"] == "reiterated" else tr("since {year}")).format(year=year)
     if pd.notna(row.get("outcome")):
-        note += f"; {row['outcome']} {pd.Timestamp(row['outcome_date']).year}"
+        note += "; " + tr(OUTCOME_NOTES[str(row["outcome"])]).format(year=pd.Timestamp(row["outcome_date"]).year)
     return note
+
+
+def tidy_bars(fig) -> None:
+    """Finishing step for the rewards chart (``charts.then(fig, tidy_bars)``): when its labels crowd (the
+    Spanish edition's value labels and notes are longer), lay the value axis out again. The axes take the
+    width the figure allows, the value range grows only as far as the notes need, and the ticks are
+    thinned to labels that do not overlap. A clean layout (the English one) is left as it is."""
+    import matplotlib.ticker as mticker
+
+    if not charts.text_problems(fig):
+        return
+    ax = fig.axes[0]
+    notes = [t for t in ax.texts if t.get_text().startswith("  ")]  # the value labels beside the bars
+    if fig.get_size_inches()[0] < charts.NARROW_IN:  # phone: names above the bars, wrapped to the real room
+        room = (fig.bbox.width - ax.get_window_extent(fig.canvas.get_renderer()).x0) / fig.dpi - 0.15
+        for t in ax.texts:
+            if t not in notes:
+                t.set_text(charts.wrap_inches(t.get_text().replace("\n", " "), t.get_fontsize(), room))
+        return
+    top = max((t.get_position()[0] for t in notes), default=ax.get_xlim()[1])
+    ax.set_xlim(0, top * 100)  # every note inside the axes, so the layout gives the axes the full width
+    charts.relayout(fig)
+    ax.set_xlim(0, top * 1.35)
+    charts.fit_texts_in_axes(fig, ax, notes, grow=1.02, rounds=200)
+    ax.xaxis.set_major_locator(mticker.MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: charts.fmt_usd(v)))
+    charts.thin_ticks(fig, ax)
 
 
 def compare_to(latest: pd.DataFrame, person: str) -> dict[str, list[str]]:
@@ -129,7 +171,7 @@ def lead_up(legal: pd.DataFrame, day) -> tuple[int, int]:
 
 def prose_values(timeline: pd.DataFrame, rewards: pd.DataFrame, figure_events: pd.DataFrame) -> dict[str, object]:
     """Every date, amount and count the chapter's prose states, by glue name, from the data."""
-    from .text import usd, when
+    from .text import and_list, usd, when
 
     ev = timeline.loc
     unsealed = ev["e-2025-12-18-sdny-guerrero-unsealed"]
@@ -161,8 +203,7 @@ def prose_values(timeline: pd.DataFrame, rewards: pd.DataFrame, figure_events: p
         n_larger=len(cmp["larger"]),
         n_no_longer_sought=int(latest["outcome"].notna().sum()),
         n_equal=len(cmp["equal"]),
-        top3=", ".join(f"{p} ({usd(a)})" for p, a in zip(top3["person"][:-1], top3["amount_usd"][:-1]))
-        + f" and {top3['person'].iloc[-1]} ({usd(top3['amount_usd'].iloc[-1])})",
+        top3=and_list(f"{p} ({usd(a)})" for p, a in zip(top3["person"], top3["amount_usd"])),
         maduro_50_date=format_date(rewards.loc["r-maduro-aug-2025", "announced"]),
         maduro_superseding=when(ev["e-2026-01-03-maduro-superseding-indictment"]),
         days_to_maduro=(ev["e-2026-01-03-maduro-superseding-indictment"]["date"] - unsealed["date"]).days,

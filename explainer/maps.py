@@ -16,6 +16,8 @@ from functools import lru_cache
 import folium
 
 from .charts import PALETTE, fmt_count
+from . import i18n
+from .i18n import N_, tr
 from .text import ROOT
 
 GEO_PATH = ROOT / "data" / "geo" / "americas.geojson"
@@ -26,12 +28,12 @@ NO_DATA = "#f0f0f0"
 
 #: Marker colour and label for each level of evidence of the gang's presence (strongest first).
 EVIDENCE_STYLE = {
-    "origin": (PALETTE["black"], "Origin (Venezuela)"),
-    "convictions": (PALETTE["vermillion"], "Court convictions"),
-    "prosecutions": (PALETTE["orange"], "Prosecutions or arrests"),
-    "official-claim": (PALETTE["purple"], "Official claim only"),
-    "contested": (PALETTE["sky"], "Contested"),
-    "unverified": (PALETTE["grey"], "Unverified listing"),
+    "origin": (PALETTE["black"], N_("Origin (Venezuela)")),
+    "convictions": (PALETTE["vermillion"], N_("Court convictions")),
+    "prosecutions": (PALETTE["orange"], N_("Prosecutions or arrests")),
+    "official-claim": (PALETTE["purple"], N_("Official claim only")),
+    "contested": (PALETTE["sky"], N_("Contested")),
+    "unverified": (PALETTE["grey"], N_("Unverified listing")),
 }
 
 FOCUS_CSS = """<style>
@@ -67,7 +69,7 @@ map.eachLayer(mark);map.on('layeradd',function(e){mark(e.layer);});
 var touch=L.Browser.mobile||(window.matchMedia&&matchMedia('(pointer: coarse)').matches);
 if(touch){map.dragging.disable();if(map.tap){map.tap.disable();}
 var h=L.control({position:'topright'});h.onAdd=function(){var d=L.DomUtil.create('div','explainer-hint');
-d.textContent='Two fingers move the map';return d;};h.addTo(map);}
+d.textContent={hint};return d;};h.addTo(map);}
 map.setMaxBounds(map.getBounds().pad(0.3));map.options.maxBoundsViscosity=1;
 map.setMinZoom(Math.max(map.getZoom()-1,0));});"""
 
@@ -118,9 +120,10 @@ def base_map(location=(4, -68), zoom: int = 3, tiles: bool = False, bounds=None)
     if bounds:
         m.fit_bounds([list(bounds[0]), list(bounds[1])])
     m.get_root().header.add_child(folium.Element(FOCUS_CSS + MAP_HINT_CSS))
-    m.get_root().script.add_child(folium.Element(BEHAVIOUR_JS.replace("{map}", m.get_name())))
+    m.get_root().script.add_child(folium.Element(BEHAVIOUR_JS.replace("{map}", m.get_name()).replace(
+        "{hint}", json.dumps(tr("Two fingers move the map")))))
     if tiles:
-        folium.TileLayer("OpenStreetMap", name="Street map (online only)", show=False).add_to(m)
+        folium.TileLayer("OpenStreetMap", name=tr("Street map (online only)"), show=False).add_to(m)
     return m
 
 
@@ -133,7 +136,7 @@ def choropleth(m: folium.Map, values: dict[str, float], *, name: str, tooltip: d
         code = f["id"]
         f["properties"] = {
             "fill": bin_color(values.get(code), bins, colors),
-            "tip": esc(tooltip.get(code, f"{f['properties']['name']}: no figure")),
+            "tip": esc(tooltip.get(code, tr("{name}: no figure").format(name=f['properties']['name']))),
         }
     group = folium.FeatureGroup(name=name, show=show)
     folium.GeoJson(
@@ -150,7 +153,8 @@ def choropleth(m: folium.Map, values: dict[str, float], *, name: str, tooltip: d
 def popup_html(title: str, lines: list[tuple[str, str]], source: str | None = None) -> str:
     """A popup: an escaped title, escaped 'label: value' lines and an escaped source line."""
     body = "".join(f"<div><b>{esc(k)}:</b> {esc(v)}</div>" for k, v in lines if v not in (None, ""))
-    src = f'<div style="margin-top:4px;color:#444"><i>Source: {esc(source)}</i></div>' if source else ""
+    line = esc(tr("Source: {source}").format(source=source)) if source else ""
+    src = f'<div style="margin-top:4px;color:#444"><i>{line}</i></div>' if source else ""
     return f"<div><b style=\"font-size:14px\">{esc(title)}</b>{body}{src}</div>"
 
 
@@ -175,9 +179,10 @@ def legend(m: folium.Map, title: str, items: list[tuple[str, str]], *, dots: boo
 
 
 def bins_legend_items(bins: list[float], colors: list[str] = BLUES, label_fmt=fmt_count,
-                      no_data: str | None = "No figure") -> list[tuple[str, str]]:
+                      no_data: str | None = N_("No figure")) -> list[tuple[str, str]]:
+    no_data = tr(no_data) if no_data else no_data
     items = [(c, f"{label_fmt(lo)} – {label_fmt(hi)}") for c, lo, hi in zip(colors, bins[:-1], bins[1:])]
-    items[-1] = (colors[-1], f"{label_fmt(bins[-2])} or more")
+    items[-1] = (colors[-1], tr("{n} or more").format(n=label_fmt(bins[-2])))
     if no_data:
         items.append((NO_DATA, no_data))
     return items
@@ -193,7 +198,8 @@ def map_index(m: folium.Map) -> list[str]:
     lines: dict[str, list[str]] = {}
 
     def add(text):
-        text = re.sub(r"\s*\(click for details\)", "", html.unescape(re.sub(r"<[^>]+>", "", str(text)))).strip()
+        text = html.unescape(re.sub(r"<[^>]+>", "", str(text)))
+        text = re.sub(r"\s*\(" + re.escape(tr("click for details")) + r"\)", "", text).strip()
         if not text:
             return
         name, sep, rest = text.partition(": ")
@@ -231,8 +237,9 @@ class MapFigure:
         self.slug = "map-" + hashlib.sha256(title.encode("utf-8")).hexdigest()[:8]
 
     def document(self) -> str:
-        """The map's own HTML document (what goes into the iframe's srcdoc), in English, with a title."""
-        doc = self.map.get_root().render().replace("<html>", '<html lang="en">', 1)
+        """The map's own HTML document (what goes into the iframe's srcdoc), in the book's language, with a
+        title."""
+        doc = self.map.get_root().render().replace("<html>", f'<html lang="{i18n.LANG}">', 1)
         return doc.replace("<head>", f"<head>\n<title>{esc(self.title)}</title>", 1)
 
     def _repr_html_(self) -> str:
@@ -245,10 +252,11 @@ class MapFigure:
         cap = f"<figcaption>{esc(self.caption)}</figcaption>" if self.caption else ""
         index = map_index(self.map)
         items = "".join(f"<li>{esc(line)}</li>" for line in index)
-        listing = (f'<details class="explainer-map-list" id="{self.slug}-list"><summary>The map in words '
-                   f'({len(index)} places)</summary><ul>{items}</ul></details>') if index else ""
-        skip = (f'<a class="explainer-skip" href="#{self.slug}-list">Skip the map</a>' if index
-                else f'<a class="explainer-skip" href="#{self.slug}-end">Skip the map</a>')
+        places = esc(tr("{n} places").format(n=len(index)))
+        listing = (f'<details class="explainer-map-list" id="{self.slug}-list"><summary>'
+                   f'{esc(tr("The map in words"))} ({places})</summary><ul>{items}</ul></details>') if index else ""
+        skip = (f'<a class="explainer-skip" href="#{self.slug}-list">{esc(tr("Skip the map"))}</a>' if index
+                else f'<a class="explainer-skip" href="#{self.slug}-end">{esc(tr("Skip the map"))}</a>')
         end = "" if index else f'<span id="{self.slug}-end"></span>'
         return (f'<figure class="explainer-map" id="{self.slug}">{skip}<iframe title="{esc(self.title)}" '
                 f'srcdoc="{srcdoc}" style="width:100%;height:{int(self.height)}px;border:1px solid #ccc" '
@@ -310,6 +318,18 @@ LAND = "#E8E4DA"
 LAND_FOCUS = "#D6CFBF"
 
 
+def _shape_name(feature: dict) -> str:
+    """A country shape's name: the boundary file's in English, the ISO name in other languages."""
+    if i18n.LANG == "en":
+        return feature["properties"].get("name", feature["id"])
+    from .data import country_name
+
+    try:
+        return country_name(feature["id"])
+    except KeyError:
+        return feature["properties"].get("name", feature["id"])
+
+
 def outlines(m: folium.Map, iso3: set[str] | None = None, *, focus: set[str] | None = None,
              name: str = "Countries") -> folium.FeatureGroup:
     """Country shapes as a plain background (for maps with no tiles): ``focus`` countries a shade
@@ -318,7 +338,7 @@ def outlines(m: folium.Map, iso3: set[str] | None = None, *, focus: set[str] | N
     focus = focus or set()
     for f in gj["features"]:
         f["properties"] = {"fill": LAND_FOCUS if f["id"] in focus else LAND,
-                           "tip": esc(f["properties"].get("name", f["id"]))}
+                           "tip": esc(_shape_name(f))}
     group = folium.FeatureGroup(name=name, control=False)
     folium.GeoJson(
         gj, name=name,

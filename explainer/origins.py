@@ -11,15 +11,16 @@ import pandas as pd
 
 from . import charts, maps
 from .charts import PALETTE
-from .text import source_names
+from .i18n import N_, tr
+from .text import count, decimal, format_date, source_names
 
 # --------------------------------------------------------------------------- the history chart
-#: Lane key → title, top to bottom.
+#: Lane key → title, top to bottom (in English; :func:`lane_titles` gives them in the book's language).
 LANES = {
-    "gang": "Tren de Aragua in Venezuela",
-    "leader": "Guerrero Flores",
-    "abroad": "Beyond Venezuela",
-    "us": "United States actions",
+    "gang": N_("Tren de Aragua in Venezuela"),
+    "leader": N_("Guerrero Flores"),
+    "abroad": N_("Beyond Venezuela"),
+    "us": N_("United States actions"),
 }
 #: Which timeline categories may appear in each lane.
 LANE_CATEGORIES = {
@@ -30,6 +31,13 @@ LANE_CATEGORIES = {
 }
 LANE_COLORS = {"gang": PALETTE["blue"], "leader": PALETTE["vermillion"], "abroad": PALETTE["green"],
                "us": PALETTE["purple"]}
+
+
+
+def lane_titles() -> dict[str, str]:
+    """Lane key → title, top to bottom, in the book's language."""
+    return {key: tr(title) for key, title in LANES.items()}
+
 
 #: The chart's name; its events, lanes and labels are rows of data/figure_events.csv.
 HISTORY_FIGURE = "origins-history-timeline"
@@ -49,14 +57,15 @@ def span_end(value, precision: str = "day") -> pd.Timestamp:
 
 
 def short_date(value, precision: str = "day", end=None) -> str:
-    """Date prefix for a chart label: '2012', 'Sep 2023', or '2005–2015' for a span."""
+    """Date prefix for a chart label: '2012', 'Sep 2023', or '2005–2015' for a span (Spanish:
+    'sep 2023')."""
     d = pd.Timestamp(value)
     if end is not None and not pd.isna(end):
         e = pd.Timestamp(end)
         if precision == "year":
             return f"{d.year}–{e.year}"
-        return f"{d:%b %Y}–{e:%b %Y}"
-    return f"{d.year}" if precision == "year" else f"{d:%b} {d.year}"
+        return f"{format_date(d, 'month', short=True)}–{format_date(e, 'month', short=True)}"
+    return f"{d.year}" if precision == "year" else format_date(d, "month", short=True)
 
 
 def history_events(timeline: pd.DataFrame, figure_events: pd.DataFrame) -> pd.DataFrame:
@@ -84,11 +93,11 @@ def history_events(timeline: pd.DataFrame, figure_events: pd.DataFrame) -> pd.Da
 
 # --------------------------------------------------------------------------- the map
 PLACE_IDS = ["p-tocoron-prison", "p-maracay", "p-caracas"]
-#: role in places.csv → (marker colour, legend label)
+#: role in places.csv → (marker colour, legend label in English: show it with ``tr``)
 PLACE_STYLE = {
-    "prison": (PALETTE["vermillion"], "Prison"),
-    "city": (PALETTE["blue"], "City"),
-    "capital": (PALETTE["black"], "National capital"),
+    "prison": (PALETTE["vermillion"], N_("Prison")),
+    "city": (PALETTE["blue"], N_("City")),
+    "capital": (PALETTE["black"], N_("National capital")),
 }
 #: Where each label sits, so that the two close points (Tocorón, Maracay) do not collide.
 LABEL_SIDE = {"p-tocoron-prison": "bottom", "p-maracay": "left", "p-caracas": "right"}
@@ -97,13 +106,16 @@ LABEL_SIDE = {"p-tocoron-prison": "bottom", "p-maracay": "left", "p-caracas": "r
 def place_popup(row, bib: dict, about: str | None = None, about_keys=()) -> str:
     """Escaped popup HTML for one row of places.csv: name, role, coordinates, an optional sentence
     ``about`` the place, and the sources of the coordinates (and of ``about``)."""
-    style = PLACE_STYLE.get(str(row["role"]), (None, str(row["role"]).capitalize()))
+    role = str(row["role"])
+    kind = tr(PLACE_STYLE[role][1]) if role in PLACE_STYLE else role.capitalize()
     lat, lon = float(row["lat"]), float(row["lon"])
-    coords = f"{abs(lat):.4f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.4f}° {'W' if lon < 0 else 'E'}"
-    lines = [("Type", style[1]), ("About", about or ""), ("Coordinates", coords)]
-    src = "coordinates, " + "; ".join(source_names(row["source_keys"], bib))
+    la, lo = decimal(abs(lat), ".4f"), decimal(abs(lon), ".4f")
+    coords = ", ".join([tr("{deg}° N").format(deg=la) if lat >= 0 else tr("{deg}° S").format(deg=la),
+                        tr("{deg}° W").format(deg=lo) if lon < 0 else tr("{deg}° E").format(deg=lo)])
+    lines = [(tr("Type"), kind), (tr("About"), about or ""), (tr("Coordinates"), coords)]
+    src = tr("coordinates, {sources}").format(sources="; ".join(source_names(row["source_keys"], bib)))
     if about_keys:
-        src += "; text, " + "; ".join(source_names(about_keys, bib))
+        src += "; " + tr("text, {sources}").format(sources="; ".join(source_names(about_keys, bib)))
     return maps.popup_html(str(row["place"]), lines, source=src)
 
 
@@ -117,7 +129,7 @@ def distances_km(places: pd.DataFrame) -> tuple[int, int]:
 def prose_values(timeline: pd.DataFrame, rewards: pd.DataFrame, places: pd.DataFrame,
                  estimates: pd.DataFrame) -> dict[str, object]:
     """Every date, amount, count and distance the chapter's prose states, by glue name, from the data."""
-    from .text import format_date, usd, when
+    from .text import usd, when
 
     ev = timeline.loc
 
@@ -133,10 +145,10 @@ def prose_values(timeline: pd.DataFrame, rewards: pd.DataFrame, places: pd.DataF
     causa, members, core = (estimates.loc[e] for e in ("est-causa-fee-2023", "est-members-risquez",
                                                         "est-core-members-2020"))
     values = dict(
-        causa_low=f"{causa['low']:.0f}", causa_high=f"{causa['high']:.0f}",
-        members=f"{members['low']:,.0f}", core=f"{core['low']:,.0f}", core_year=f"{core['as_of'].year}",
+        causa_low=count(causa["low"]), causa_high=count(causa["high"]),
+        members=count(members["low"]), core=count(core["low"]), core_year=f"{core['as_of'].year}",
         found_start=str(founding["date"].year), found_end=str(founding["end_date"].year),
-        km_maracay=f"{km_maracay} km", km_caracas=f"{km_caracas} km",
+        km_maracay=f"{count(km_maracay)} km", km_caracas=f"{count(km_caracas)} km",
         pranato_year=year("e-2010-01-01-guerrero-jailed-tocoron"),
         ice_month=format_date(ev["e-2026-02-18-ice-wanted-post"]["date"], "month"),
     )

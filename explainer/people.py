@@ -15,17 +15,23 @@ from pathlib import Path
 
 import pandas as pd
 
+from .appendix import confidence_word
 from .data import DataPackage, Problem, package
+from .i18n import N_, tr
 from .text import cite, md_escape, usd, when
 
 #: Section titles of the page, in order, for the ``group`` column.
 GROUPS = {
-    "tren-de-aragua": "Tren de Aragua: leaders and members named in the book",
-    "venezuelan-officials": "Venezuelan officials in the US cases",
-    "mexican-cartels": "Cartel leaders in the book's reward comparisons",
+    "tren-de-aragua": N_("Tren de Aragua: leaders and members named in the book"),
+    "venezuelan-officials": N_("Venezuelan officials in the US cases"),
+    "mexican-cartels": N_("Cartel leaders in the book's reward comparisons"),
 }
 #: What a reward's ``event`` says about the offer.
-REWARD_EVENTS = {"initial": "offered", "increase": "raised", "reiterated": "restated"}
+REWARD_EVENTS = {"initial": N_("offered"), "increase": N_("raised"), "reiterated": N_("restated")}
+#: A person's ``status`` as readers see it (``tr(STATUS_WORDS[status])``).
+STATUS_WORDS = {"at large": N_("at large"), "not in US custody": N_("not in US custody"),
+                "detained": N_("detained"), "convicted": N_("convicted"), "extradited": N_("extradited"),
+                "killed": N_("killed")}
 #: Statuses a person may have, given the latest ``outcome`` of the rewards offered for them ("" = none).
 STATUS_FOR_OUTCOME = {
     "": {"at large", "not in US custody"},
@@ -114,6 +120,7 @@ def whos_who_markdown(pkg: DataPackage | None = None) -> str:
     rewards = latest_rewards(pkg)
     out = []
     for group, title in GROUPS.items():  # an index first: the page is long
+        title = tr(title)
         rows = people[people["group"] == group]
         if not rows.empty:
             names = ", ".join(f"{{ref}}`{md_escape(r['short_name'])} <{anchor(r['person_id'])}>`"
@@ -124,28 +131,35 @@ def whos_who_markdown(pkg: DataPackage | None = None) -> str:
         rows = people[people["group"] == group]
         if rows.empty:
             continue
-        out.append(f"## {title}\n")
+        out.append(f"## {tr(title)}\n")
         for _, r in rows.iterrows():
             out.append(f"({anchor(r['person_id'])})=")
             out.append(f"### {md_escape(r['name'])}\n")
             items = []
             if r["aliases"]:
-                items.append("**Also known as:** " + ", ".join(f"“{md_escape(a)}”" for a in r["aliases"]))
-            items.append(f"**Role:** {md_escape(r['role'])}")
+                items.append(tr("**Also known as:** {aliases}").format(
+                    aliases=", ".join(f"“{md_escape(a)}”" for a in r["aliases"])))
+            items.append(tr("**Role:** {role}").format(role=md_escape(r["role"])))
             note = f" {md_escape(r['note'])}" if isinstance(r["note"], str) and r["note"] else ""
-            items.append(f"**Status:** {str(r['status']).capitalize()}, as of {when(r, 'as_of')}.{note}")
+            status = _sentence_case(tr(STATUS_WORDS[str(r["status"])]))
+            if str(r["as_of_precision"]) == "day":
+                items.append(tr("**Status:** {status}, as of {date}.").format(status=status, date=when(r, "as_of"))
+                             + note)
+            else:  # a month or a year ('July 2024'): Spanish says it differently
+                items.append(tr("**Status:** {status}, as of {month}.").format(status=status,
+                                                                               month=when(r, "as_of")) + note)
             charges = r["charges"] if isinstance(r["charges"], str) and r["charges"] else None
-            items.append("**Charges:** " + (md_escape(charges) if charges else
-                                            "not stated in the sources this book consulted."))
+            items.append(tr("**Charges:** {charges}").format(
+                charges=md_escape(charges) if charges else tr("not stated in the sources this book consulted.")))
             if r["name"] in rewards.index:
                 w = rewards.loc[r["name"]]
-                items.append(f"**Latest US reward offer:** up to {md_escape(usd(w['amount_usd']))}, "
-                             f"{REWARD_EVENTS[str(w['event'])]} "
-                             f"{'in ' if str(w['announced_precision']) != 'day' else 'on '}"
-                             f"{when(w, 'announced')} "
-                             f"({{term}}`{w['program']}`) {cite(w['source_keys'])}")
-            items.append(f"**Sources:** {cite(r['source_keys'], required=True)}")
-            items.append(f"**Confidence:** *{r['confidence']}*")
+                on = tr("on {date}") if str(w["announced_precision"]) == "day" else tr("in {date}")
+                offer = tr("**Latest US reward offer:** up to {amount}, {event} {when}").format(
+                    amount=md_escape(usd(w["amount_usd"])), event=tr(REWARD_EVENTS[str(w["event"])]),
+                    when=on.format(date=when(w, "announced")))
+                items.append(f"{offer} ({{term}}`{w['program']}`) {cite(w['source_keys'])}")
+            items.append(tr("**Sources:** {sources}").format(sources=cite(r["source_keys"], required=True)))
+            items.append(tr("**Confidence:** {label}").format(label=f"*{confidence_word(str(r['confidence']))}*"))
             out.append("\n".join(f"- {x}" for x in items) + "\n")
     return "\n".join(out)
 
@@ -153,3 +167,8 @@ def whos_who_markdown(pkg: DataPackage | None = None) -> str:
 def chapter_links(path: Path) -> set[str]:
     """The person anchors a page links to with ``{ref}`` (``<p-…>`` targets)."""
     return set(re.findall(r"<(p-[a-z0-9-]+)>`", path.read_text(encoding="utf-8")))
+
+
+def _sentence_case(text: str) -> str:
+    """The first letter in capitals, the rest as written ("not in US custody" → "Not in US custody")."""
+    return text[:1].upper() + text[1:]

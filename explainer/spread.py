@@ -21,11 +21,12 @@ from functools import lru_cache
 import folium
 import pandas as pd
 
-from . import maps
+from . import i18n, maps
 from .charts import spread_positions
 from .data import country_name
+from .i18n import N_, tr
 from .text import expand_months as prose_dates
-from .text import format_date, when
+from .text import count, format_date, when
 from .text import md_escape, source_names
 
 # --------------------------------------------------------------------------- symbol positions
@@ -105,24 +106,42 @@ def in_country(code: str, lat: float, lon: float) -> bool:
 
 # --------------------------------------------------------------------------- sources and dates
 # --------------------------------------------------------------------------- map 1: presence markers
-#: Short names of the evidence levels, for table cells and chart labels.
-EVIDENCE_SHORT = {"origin": "Origin", "convictions": "Convictions", "prosecutions": "Charges or arrests",
-                  "official-claim": "Official claim", "contested": "Contested", "unverified": "Unverified"}
+#: Short names of the evidence levels, for table cells and chart labels (translate with :func:`evidence_short`).
+EVIDENCE_SHORT = {"origin": N_("Origin"), "convictions": N_("Convictions"),
+                  "prosecutions": N_("Charges or arrests"), "official-claim": N_("Official claim"),
+                  "contested": N_("Contested"), "unverified": N_("Unverified")}
+
+#: The data's confidence words (``presence.confidence``) as readers see them in the popups.
+CONFIDENCE_WORDS = {"primary": N_("primary"), "corroborated": N_("corroborated"),
+                    "single-source": N_("single-source"), "contested": N_("contested"),
+                    "unverified": N_("unverified")}
 
 
 def evidence_label(level: str) -> str:
-    return maps.EVIDENCE_STYLE[level][1]
+    return tr(maps.EVIDENCE_STYLE[level][1])
+
+
+def evidence_short(level: str) -> str:
+    """The short name of an evidence level (:data:`EVIDENCE_SHORT`) in the current language."""
+    return tr(EVIDENCE_SHORT[level])
+
+
+def confidence_word(value) -> str:
+    """A confidence value of the data in the current language ('' for missing)."""
+    if value is None or pd.isna(value) or value == "":
+        return ""
+    return tr(CONFIDENCE_WORDS[str(value)])
 
 
 def presence_popup(row) -> str:
     """Escaped popup for one presence row: evidence, first documented, notable event, date, sources."""
     lines = [
-        ("Evidence", evidence_label(row["evidence_level"])),
-        ("First documented", when(row, "first_documented")
-         or "no dated evidence"),
-        ("Notable event", prose_dates(str(row["notable_event"])) if not pd.isna(row["notable_event"]) else ""),
-        ("Date of event", when(row, "event_date")),
-        ("Confidence", row["confidence"]),
+        (tr("Evidence"), evidence_label(row["evidence_level"])),
+        (tr("First documented"), when(row, "first_documented")
+         or tr("no dated evidence")),
+        (tr("Notable event"), prose_dates(str(row["notable_event"])) if not pd.isna(row["notable_event"]) else ""),
+        (tr("Date of event"), when(row, "event_date")),
+        (tr("Confidence"), confidence_word(row["confidence"])),
     ]
     return maps.popup_html(row["country"], lines, source="; ".join(source_names(row["source_keys"])))
 
@@ -145,7 +164,8 @@ def presence_layer(m: folium.Map, presence: pd.DataFrame, *, name: str,
         color = maps.EVIDENCE_STYLE[level][0]
         radius = 9 if level in ("origin", "convictions", "prosecutions") else 7
         maps.circle_marker(lat, lon, color=color, popup=presence_popup(row), radius=radius,
-                           tooltip=f"{row['country']}: {evidence_label(level)} (click for details)"
+                           tooltip=tr("{country}: {evidence} (click for details)").format(
+                               country=row["country"], evidence=evidence_label(level))
                            ).add_to(group)
     group.add_to(m)
     return group
@@ -154,7 +174,7 @@ def presence_layer(m: folium.Map, presence: pd.DataFrame, *, name: str,
 def evidence_legend_items(levels) -> list[tuple[str, str]]:
     """(colour, label) for the evidence levels present, strongest first."""
     present = {str(v) for v in levels}
-    return [maps.EVIDENCE_STYLE[lvl] for lvl in EVIDENCE_ORDER if lvl in present]
+    return [(maps.EVIDENCE_STYLE[lvl][0], evidence_label(lvl)) for lvl in EVIDENCE_ORDER if lvl in present]
 
 
 # --------------------------------------------------------------------------- shared map pieces
@@ -280,12 +300,14 @@ def first_documented_fills(presence: pd.DataFrame, origin: str = "VEN") -> tuple
     for _, r in presence.iterrows():
         code, level = r["country_iso3"], str(r["evidence_level"])
         if code == origin:
-            fills[code], tips[code] = ORIGIN_FILL, f"{r['country']}: country of origin"
+            fills[code], tips[code] = ORIGIN_FILL, tr("{country}: country of origin").format(country=r["country"])
             continue
         year = r["first_documented"].year if not pd.isna(r["first_documented"]) else None
         fills[code] = year_fill(year)
-        first = f"first documented {year}" if year else "listed, no dated evidence"
-        tips[code] = f"{r['country']}: {first} ({evidence_label(level).lower()})"
+        evidence = evidence_label(level).lower()
+        tips[code] = (tr("{country}: first documented {year} ({evidence})") if year
+                      else tr("{country}: listed, no dated evidence ({evidence})")).format(
+            country=r["country"], year=year, evidence=evidence)
     return fills, tips
 
 
@@ -320,6 +342,12 @@ CONTEXT_COUNTRIES = {"URY", "PRY", "GUY", "SUR", "GUF", "NIC", "HND", "GTM", "SL
 WEAK_LEVELS = ("official-claim", "contested", "unverified")
 
 
+def _map_name(code: str) -> str:
+    """A country's name on the maps: the boundary file's (English) name, or the book's name for it in
+    another language."""
+    return _features()[code]["properties"]["name"] if i18n.lang() == "en" else country_name(code)
+
+
 def diaspora_map(values: dict[str, float], tooltips: dict[str, str], presence: pd.DataFrame, *,
                  as_of: str, bins: list[float], iso3: set[str], origin: str = "VEN",
                  bounds=AMERICAS_AND_SPAIN) -> folium.Map:
@@ -329,19 +357,20 @@ def diaspora_map(values: dict[str, float], tooltips: dict[str, str], presence: p
     ``tooltips``: ISO3 → plain text for countries with a figure; the others say "no figure".
     """
     m = maps.base_map(bounds=bounds)
-    map_extras(m, "Boundaries: Natural Earth")
-    names = {c: _features()[c]["properties"]["name"] for c in iso3}
+    map_extras(m, tr("Boundaries: Natural Earth"))
+    names = {c: _map_name(c) for c in iso3}
     fills = {c: maps.bin_color(values.get(c), bins) for c in iso3}
-    tips = {c: tooltips.get(c, f"{names[c]}: no figure") for c in iso3}
-    fills[origin], tips[origin] = ORIGIN_FILL, "Venezuela: the country the refugees and migrants left"
-    diaspora = folium.FeatureGroup(name=f"Venezuelans, {as_of}").add_to(m)
-    shade_countries(diaspora, fills, tips, name=f"Venezuelans abroad, {as_of}", bounds=bounds)
-    presence_layer(m, presence, name="Tren de Aragua presence")
+    tips = {c: tooltips.get(c, tr("{name}: no figure").format(name=names[c])) for c in iso3}
+    fills[origin], tips[origin] = ORIGIN_FILL, tr("Venezuela: the country the refugees and migrants left")
+    diaspora = folium.FeatureGroup(name=tr("Venezuelans, {as_of}").format(as_of=as_of)).add_to(m)
+    shade_countries(diaspora, fills, tips, name=tr("Venezuelans abroad, {as_of}").format(as_of=as_of),
+                    bounds=bounds)
+    presence_layer(m, presence, name=tr("Tren de Aragua presence"))
     folium.LayerControl(collapsed=False, position="bottomleft").add_to(m)
-    maps.legend(m, "Evidence of the gang's presence", evidence_legend_items(presence["evidence_level"]),
+    maps.legend(m, tr("Evidence of the gang's presence"), evidence_legend_items(presence["evidence_level"]),
                 dots=True, position="bottomleft")
-    maps.legend(m, f"Venezuelans, {as_of}",
-                maps.bins_legend_items(bins) + [(ORIGIN_FILL, "Venezuela (origin)")])
+    maps.legend(m, tr("Venezuelans, {as_of}").format(as_of=as_of),
+                maps.bins_legend_items(bins) + [(ORIGIN_FILL, tr("Venezuela (origin)"))])
     return m
 
 
@@ -352,28 +381,36 @@ def first_documented_map(presence: pd.DataFrame, *, context: set[str] = CONTEXT_
     fills, tips = first_documented_fills(presence)
     context = set(context) - set(fills)
     m = maps.base_map(bounds=bounds)
-    map_extras(m, "Boundaries: Natural Earth")
-    layer = folium.FeatureGroup(name="First documented").add_to(m)
+    map_extras(m, tr("Boundaries: Natural Earth"))
+    layer = folium.FeatureGroup(name=tr("First documented")).add_to(m)
     weak = set(presence.loc[presence["evidence_level"].astype(str).isin(WEAK_LEVELS), "country_iso3"])
     shade_countries(layer, {**{c: CONTEXT_FILL for c in context}, **fills},
-                    {**{c: f"{country_name(c)}: no report recorded" for c in context}, **tips},
-                    name="First documented", dash=weak, bounds=bounds)
+                    {**{c: tr("{country}: no report recorded").format(country=country_name(c))
+                        for c in context}, **tips},
+                    name=tr("First documented"), dash=weak, bounds=bounds)
     year_labels(layer, presence)
-    maps.legend(m, "First documented", year_legend_items() + [
-        (ORIGIN_FILL, "Venezuela (origin)"), (UNDATED_FILL, "Listed, no dated report"),
-        (CONTEXT_FILL, "No report recorded")])
+    maps.legend(m, tr("First documented"), year_legend_items() + [
+        (ORIGIN_FILL, tr("Venezuela (origin)")), (UNDATED_FILL, tr("Listed, no dated report")),
+        (CONTEXT_FILL, tr("No report recorded"))])
     return m
 
 
 # --------------------------------------------------------------------------- chart data
+#: Reader-facing names of the data's activities (translate with :func:`activity_labels`).
 ACTIVITY_LABELS = {
-    "extortion": "Extortion", "human-trafficking": "Human trafficking",
-    "sexual-exploitation": "Sexual exploitation", "microtrafficking": "Street drug dealing",
-    "drug-trafficking": "Drug trafficking", "kidnapping": "Kidnapping",
-    "contract-killing": "Contract killing", "homicide": "Homicide", "illegal-mining": "Illegal mining",
-    "migrant-smuggling": "Migrant smuggling", "robbery": "Robbery", "money-laundering": "Money laundering",
-    "arms-trafficking": "Arms trafficking", "fraud": "Fraud", "loan-sharking": "Loan-sharking",
+    "extortion": N_("Extortion"), "human-trafficking": N_("Human trafficking"),
+    "sexual-exploitation": N_("Sexual exploitation"), "microtrafficking": N_("Street drug dealing"),
+    "drug-trafficking": N_("Drug trafficking"), "kidnapping": N_("Kidnapping"),
+    "contract-killing": N_("Contract killing"), "homicide": N_("Homicide"), "illegal-mining": N_("Illegal mining"),
+    "migrant-smuggling": N_("Migrant smuggling"), "robbery": N_("Robbery"),
+    "money-laundering": N_("Money laundering"), "arms-trafficking": N_("Arms trafficking"), "fraud": N_("Fraud"),
+    "loan-sharking": N_("Loan-sharking"),
 }
+
+
+def activity_labels() -> dict[str, str]:
+    """:data:`ACTIVITY_LABELS` in the current language."""
+    return {k: tr(v) for k, v in ACTIVITY_LABELS.items()}
 
 
 def activity_table(presence: pd.DataFrame) -> pd.DataFrame:
@@ -431,20 +468,20 @@ def presence_table_md(presence: pd.DataFrame, named: list[str], *, caption: str,
     rank = {lvl: i for i, lvl in enumerate(EVIDENCE_ORDER)}
     p = presence.assign(_r=presence["evidence_level"].astype(str).map(rank)).sort_values(["_r", "country"])
     lines = [f"```{{list-table}} {md_escape(caption)}", f":name: {name}", ":header-rows: 1",
-             ":widths: 32 68", "", "* - Country and evidence", "  - Notable event and sources"]
+             ":widths: 32 68", "", "* - " + tr("Country and evidence"), "  - " + tr("Notable event and sources")]
     for _, r in p.iterrows():
         code, level = r["country_iso3"], str(r["evidence_level"])
-        named_cell = "named in the article" if code in named else "**not in the article**"
+        named_cell = tr("named in the article") if code in named else "**" + tr("not in the article") + "**"
         event = "" if pd.isna(r["notable_event"]) else prose_dates(str(r["notable_event"]))
         date = when(r, "event_date")
-        event_cell = (md_escape(event) + (f" ({date})" if date else "")) if event else "No event found."
-        first = when(r, "first_documented") or "none dated"
+        event_cell = (md_escape(event) + (f" ({date})" if date else "")) if event else tr("No event found.")
+        first = when(r, "first_documented") or tr("none dated")
         cite = "{cite:p}`" + ",".join(r["source_keys"]) + "`"
-        first_line = f"    First report: {first}"
+        first_line = "    " + tr("First report: {date}").format(date=first)
         if level == "origin":
-            cell = ["    Country of origin\\", first_line]
+            cell = ["    " + tr("Country of origin") + "\\", first_line]
         else:
-            cell = [f"    {EVIDENCE_SHORT[level]}\\", first_line + "\\", f"    {named_cell}"]
+            cell = [f"    {evidence_short(level)}\\", first_line + "\\", f"    {named_cell}"]
         lines += [f"* - **{md_escape(r['country'])}**\\", *cell, f"  - {event_cell} {cite}"]
     lines.append("```")
     return "\n".join(lines)
@@ -457,8 +494,11 @@ SEED_COUNTRIES = ["COL", "PER", "ECU", "CHL", "USA"]
 SNAPSHOT = "2024-07"
 
 
-def with_article(country: str) -> str:
-    return "the " + country if country in ("United States",) else country
+def with_article(code: str) -> str:
+    """A country's name (ISO3 ``code``) as it stands in running text: 'the United States' in English,
+    'Estados Unidos' in Spanish."""
+    name = country_name(code)
+    return tr("the {country}").format(country=name) if code in ("USA",) else name
 
 
 def host_countries(mig: pd.DataFrame, snapshot: str = SNAPSHOT) -> pd.DataFrame:
@@ -486,7 +526,7 @@ def activity_counts(presence: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
 
 def prose_values(mig: pd.DataFrame, presence: pd.DataFrame) -> dict[str, object]:
     """Every count, share and list of countries the chapter's prose states, by glue name, from the data."""
-    from .text import and_list, millions
+    from .text import and_list, decimal, millions
 
     countries = host_countries(mig)
     world = migration_row(mig, "WLD", SNAPSHOT)
@@ -498,29 +538,29 @@ def prose_values(mig: pd.DataFrame, presence: pd.DataFrame) -> dict[str, object]
     row = migration_row
     return dict(
         snap_as_of=format_date(countries["as_of"].iloc[0], "month"),
-        world_total=f"{world['count']:,}",
+        world_total=count(world["count"]),
         lac_total=millions(lac["count"]),
-        lac_share=f"{lac['count'] / world['count']:.0%}",
+        lac_share=tr("{percent}%").format(percent=decimal(100 * lac["count"] / world["count"], ".0f")),
         top_country=country_name(countries.iloc[0]["geo"]),
         top_count=millions(countries.iloc[0]["count"]),
         world_2025=millions(row(mig, "WLD", "2025-11")["count"], 1),
         lac_2025=millions(row(mig, "LAC", "2025-11")["count"], 1),
         n_abroad=int((levels != "origin").sum()),
-        conv_names=and_list(with_article(c) for c in presence.loc[levels == "convictions", "country"]),
+        conv_names=and_list(with_article(c) for c in presence.loc[levels == "convictions", "country_iso3"]),
         n_conv=int((levels == "convictions").sum()),
         n_pros=int((levels == "prosecutions").sum()),
         n_weak=int(levels.isin(WEAK_LEVELS).sum()),
         omitted_names=and_list(country_name(c) for c in omitted),
         n_omitted=len(omitted),
-        esp_2025=f"{row(mig, 'ESP', '2025-11')['count']:,}",
-        usa_r4v=f"{row(mig, 'USA', '2023-05')['count']:,}",
-        usa_acs_23=f"{row(mig, 'USA', '2024-12')['count']:,}",
+        esp_2025=count(row(mig, "ESP", "2025-11")["count"]),
+        usa_r4v=count(row(mig, "USA", "2023-05")["count"]),
+        usa_acs_23=count(row(mig, "USA", "2024-12")["count"]),
         usa_acs_24=millions(row(mig, "USA", "2024-01")["count"], 0),
         usa_pew=millions(row(mig, "USA", "2026-01")["count"], 1),
-        bra_lt10=f"{row(mig, 'BRA', '2025-11', 'lt10-2025-r4v')['count']:,}",
-        bra_folha=f"{row(mig, 'BRA', '2025-11', 'folha-jornalabc-2026-01')['count']:,}",
-        bra_pf=f"{row(mig, 'BRA', '2024-11')['count']:,}",
-        top_act_label=ACTIVITY_LABELS[counts.index[0]],
+        bra_lt10=count(row(mig, "BRA", "2025-11", "lt10-2025-r4v")["count"]),
+        bra_folha=count(row(mig, "BRA", "2025-11", "folha-jornalabc-2026-01")["count"]),
+        bra_pf=count(row(mig, "BRA", "2024-11")["count"]),
+        top_act_label=tr(ACTIVITY_LABELS[counts.index[0]]),
         n_top_act=int(counts.iloc[0]),
         n_act_countries=len(acts),
     )

@@ -6,6 +6,8 @@ blindness.
 """
 from __future__ import annotations
 
+from .i18n import N_, tr
+
 #: Okabe–Ito, plus two greys.
 PALETTE = {
     "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
@@ -32,17 +34,22 @@ PAPER = "#FFFFFF"
 
 #: timeline.csv ``category`` → (name, colour): the one vocabulary for lanes, legends and tables.
 CATEGORIES = {
-    "designation": ("Designations and sanctions", PALETTE["blue"]),
-    "indictment": ("Charges", PALETTE["vermillion"]),
-    "reward": ("Rewards", PALETTE["orange"]),
-    "military": ("Military", PALETTE["black"]),
-    "deportation": ("Deportations", PALETTE["purple"]),
-    "court": ("Court rulings", PALETTE["green"]),
-    "venezuela": ("In Venezuela", PALETTE["blue"]),
-    "regional": ("Elsewhere in the region", PALETTE["green"]),
-    "migration": ("Migration", PALETTE["sky"]),
-    "assessment": ("Assessments", PALETTE["grey"]),
+    "designation": (N_("Designations and sanctions"), PALETTE["blue"]),
+    "indictment": (N_("Charges"), PALETTE["vermillion"]),
+    "reward": (N_("Rewards"), PALETTE["orange"]),
+    "military": (N_("Military"), PALETTE["black"]),
+    "deportation": (N_("Deportations"), PALETTE["purple"]),
+    "court": (N_("Court rulings"), PALETTE["green"]),
+    "venezuela": (N_("In Venezuela"), PALETTE["blue"]),
+    "regional": (N_("Elsewhere in the region"), PALETTE["green"]),
+    "migration": (N_("Migration"), PALETTE["sky"]),
+    "assessment": (N_("Assessments"), PALETTE["grey"]),
 }
-CATEGORY_NAMES = {c: name for c, (name, _) in CATEGORIES.items()}
+CATEGORY_NAMES = {c: name for c, (name, _) in CATEGORIES.items()}  # English; category_name() translates
+
+
+def category_name(category: str) -> str:
+    """A timeline category's name in the language the book is being written in."""
+    return tr(CATEGORY_NAMES[category])
 CATEGORY_COLORS = {c: color for c, (_, color) in CATEGORIES.items()}
 

@@ -24,6 +24,14 @@ ROOT = (_REPOSITORY if (_REPOSITORY / "data" / "datapackage.json").is_file()
 BIB_PATH = ROOT / "references.bib"
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]
+MESES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+         "noviembre", "diciembre"]
+
+
+def _lang() -> str:
+    from . import i18n
+
+    return i18n.LANG
 
 
 # --------------------------------------------------------------------------------------------- dates
@@ -37,6 +45,14 @@ def format_date(value, precision: str = "day", short: bool = False) -> str:
     precision = "day" if precision is None or (not isinstance(precision, str) and pd.isna(precision)) \
         else str(precision)
     d = pd.Timestamp(value)
+    if _lang() == "es":  # '18 de diciembre de 2025', 'julio de 2024'; short: '18 dic 2025'
+        mes = MESES[d.month - 1][:3] if short else MESES[d.month - 1]
+        de = " " if short else " de "
+        if precision == "year":
+            return f"{d.year}"
+        if precision == "month":
+            return f"{mes}{de}{d.year}"
+        return f"{d.day}{de}{mes}{de}{d.year}"
     month = f"{d:%b}" if short else f"{d:%B}"
     if precision == "year":
         return f"{d.year}"
@@ -61,7 +77,8 @@ def when(row, column: str = "date") -> str:
 
 
 def expand_months(text: str) -> str:
-    """Data notes abbreviate months; prose does not: '11 Jul 2024' → '11 July 2024',
+    """Spanish text is returned as it is (its translations write months in full).
+    Data notes abbreviate months; prose does not: '11 Jul 2024' → '11 July 2024',
     '30-31 Dec' → '30-31 December', 'Sep 2025' → 'September 2025'. Other words ('Mar', 'Dec' alone)
     are left alone."""
     def full(m: re.Match) -> str:
@@ -69,6 +86,8 @@ def expand_months(text: str) -> str:
             return m.group(1) + _ABBR[m.group(2)]
         return _ABBR[m.group(3)]
 
+    if _lang() == "es":
+        return str(text)
     return _RANGE_RE.sub(r"\1–\2", _MONTH_RE.sub(full, str(text)))
 
 
@@ -83,18 +102,33 @@ def usd(n: float, short: bool = False) -> str:
     """Dollars in house style. Prose: 5000000 → '$5 million', 2500000 → '$2.5 million',
     132000 → '$132,000'. Charts (``short``): '$5M', '$2.5M'."""
     n = float(n)
+    if _lang() == "es":  # '5 millones de dólares', '2,5 millones de dólares', '132.000 dólares'; charts 'US$5M'
+        if n >= 1_000_000:
+            m = decimal(n / 1_000_000, "g")
+            return f"US${m}M" if short else f"{m} {'millón' if n == 1_000_000 else 'millones'} de dólares"
+        return f"US${count(n)}" if short else f"{count(n)} dólares"
     if n >= 1_000_000:
         return f"${n / 1_000_000:g}M" if short else f"${n / 1_000_000:g} million"
     return f"${n:,.0f}"
 
 
 def count(n: float) -> str:
-    """A count with thousands separators: 7774494 → '7,774,494'."""
-    return f"{float(n):,.0f}"
+    """A count with thousands separators: 7774494 → '7,774,494' (Spanish '7.774.494')."""
+    text = f"{float(n):,.0f}"
+    return text.replace(",", ".") if _lang() == "es" else text
+
+
+def decimal(x: float, fmt: str) -> str:
+    """``format(x, fmt)`` with the language's decimal mark: 2.5 → '2.5' (Spanish '2,5')."""
+    text = format(float(x), fmt)
+    return text.replace(".", ",") if _lang() == "es" else text
 
 
 def millions(n: float, digits: int = 2) -> str:
-    """2860000 → '2.86 million' (``digits`` decimals)."""
+    """2860000 → '2.86 million' (``digits`` decimals; Spanish '2,86 millones')."""
+    if _lang() == "es":
+        m = decimal(float(n) / 1e6, f".{digits}f")
+        return f"{m} {'millón' if m == '1' else 'millones'}"
     return f"{float(n) / 1e6:.{digits}f} million"
 
 
@@ -112,6 +146,9 @@ def and_list(items) -> str:
     items = [str(i) for i in items]
     if len(items) <= 1:
         return "".join(items)
+    if _lang() == "es":  # 'y' becomes 'e' before an i- sound: 'Chile e Italia'
+        y = "e" if re.match(r"(?i)h?i(?![aeou])", items[-1]) else "y"
+        return ", ".join(items[:-1]) + f" {y} " + items[-1]
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 

@@ -31,14 +31,44 @@ def docnames(root: Path = ROOT) -> list[str]:
     return names
 
 
-def pages(root: Path = ROOT) -> list[Path]:
-    """The source file of every page, in table-of-contents order."""
-    return [root / f"{name}.md" for name in docnames(root)]
+#: The book's editions: English at the root, each translation in a folder named by its language, page for
+#: page (``es/chapters/spread.md`` is the Spanish of ``chapters/spread.md``).
+EDITIONS = ("en", "es")
 
 
-def code_pages(root: Path = ROOT) -> list[Path]:
+def built_editions() -> tuple[str, ...]:
+    """The editions a build makes: all of them, unless ``EXPLAINER_EDITIONS`` names some ("en" measures the
+    English edition alone, as the benchmark does)."""
+    import os
+
+    wanted = os.environ.get("EXPLAINER_EDITIONS", "").split()
+    return tuple(e for e in EDITIONS if e in wanted) if wanted else EDITIONS
+
+
+def edition_root(root: Path, lang: str) -> Path:
+    return root if lang == "en" else root / lang
+
+
+def pages(root: Path = ROOT, lang: str = "en") -> list[Path]:
+    """The source file of every page of the ``lang`` edition, in table-of-contents order (one table of
+    contents, ``_toc.yml``, for both)."""
+    return [edition_root(root, lang) / f"{name}.md" for name in docnames(root)]
+
+
+def all_pages(root: Path = ROOT) -> list[Path]:
+    """The pages of every edition."""
+    return [p for lang in EDITIONS for p in pages(root, lang)]
+
+
+def code_pages(root: Path = ROOT, lang: str = "en") -> list[Path]:
     """Pages with code cells: the ones that execute, and that readers can download as notebooks."""
-    return [p for p in pages(root) if "{code-cell}" in p.read_text(encoding="utf-8")]
+    return [p for p in pages(root, lang) if p.is_file() and "{code-cell}" in p.read_text(encoding="utf-8")]
+
+
+def language(path: Path, root: Path = ROOT) -> str:
+    """The edition a page belongs to."""
+    rel = path.resolve().relative_to(root.resolve()).parts
+    return rel[0] if rel and rel[0] in EDITIONS[1:] else "en"
 
 
 def title(path: Path) -> str:

@@ -33,6 +33,22 @@ def toc_pages() -> list[str]:
     return docnames(ROOT)
 
 
+#: The editions' folders in the site: English at the root, Spanish in es/.
+EDITION_DIRS = ("", "es/")
+
+
+def edition_pages(extra: tuple[str, ...] = ()) -> list[str]:
+    """Every page of both editions, as paths in the site without '.html' ('chapters/spread',
+    'es/chapters/spread'), plus ``extra`` pages of each ('search')."""
+    return [e + p for e in EDITION_DIRS for p in [*toc_pages(), *extra]]
+
+
+def site_parts(site: Path, path: Path) -> tuple[str, ...]:
+    """A file's path in its edition: 'es/_static/x.css' → ('_static', 'x.css')."""
+    parts = path.relative_to(site).parts
+    return parts[1:] if parts[:1] == ("es",) else parts
+
+
 @pytest.fixture(scope="session")
 def site() -> Path:
     if not (HTML / "index.html").exists():
@@ -138,6 +154,14 @@ class StaticHost(http.server.SimpleHTTPRequestHandler):
 #: The site folder's budget leaves out the downloads (notebooks, data, page sources, the PDF edition).
 SPEED_BUDGET = {"first_visit_kb": 350, "second_page_kb": 100, "site_mb": 6.0}
 DOWNLOAD_DIRS = ("notebooks", "data", "_sources", "_downloads", "book.pdf")
+
+
+def edition_bytes(site: Path, edition: str) -> int:
+    """Bytes of one edition of the site ('' English, 'es/' Spanish), without its downloads."""
+    base = site / edition
+    return sum(p.stat().st_size for p in base.rglob("*")
+               if p.is_file() and site_parts(site, p)[0] not in DOWNLOAD_DIRS
+               and (edition or p.relative_to(site).parts[0] != "es"))
 #: Links a browser fetches while loading a page (not next/prev/search/index, which are only links).
 FETCHED_LINKS = {"stylesheet", "preload", "modulepreload", "icon"}
 

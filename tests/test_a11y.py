@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import reach_maps, toc_pages
+from conftest import edition_pages, reach_maps
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
@@ -28,7 +28,7 @@ def _audit(frame):
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
-@pytest.mark.parametrize("path", toc_pages() + ["search"])
+@pytest.mark.parametrize("path", edition_pages(("search",)))
 def test_no_serious_or_critical_violations(browser, server, path, mode):
     # the reader's system preference; the theme's default mode ("auto") follows it
     page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=mode)

@@ -3,7 +3,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import reach_maps, toc_pages
+from conftest import edition_pages, reach_maps
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
@@ -29,7 +29,7 @@ def visit(browser, url, width=1280, requests=None):
     return page, outside, errors
 
 
-@pytest.mark.parametrize("path", toc_pages())
+@pytest.mark.parametrize("path", edition_pages())
 def test_page_loads_offline_without_errors(browser, server, path):
     requests = []
     page, outside, errors = visit(browser, f"{server}/{path}.html", requests=requests)
@@ -84,7 +84,7 @@ def test_spread_map_draws_countries_and_markers(browser, server):
         page.close()
 
 
-@pytest.mark.parametrize("path", toc_pages())
+@pytest.mark.parametrize("path", edition_pages())
 def test_page_fits_a_phone_screen(browser, server, path):
     """At 390 px wide nothing makes the page scroll sideways."""
     page = browser.new_page(viewport={"width": 390, "height": 844})

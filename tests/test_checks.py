@@ -19,7 +19,7 @@ from conftest import ROOT
 def book(tmp_path):
     """A scratch copy of everything the checks read."""
     root = tmp_path / "book"
-    for d in ("chapters", "data"):
+    for d in ("chapters", "data", "es", "locale"):
         shutil.copytree(ROOT / d, root / d)
     for f in ("intro.md", "_toc.yml", "references.bib"):
         shutil.copy(ROOT / f, root / f)
@@ -71,7 +71,8 @@ def test_a_newer_event_makes_its_chapters_stale(book):
         "source_keys": "doj-sdny-2025-guerrero", "confidence": "primary"})
     found = checks.check_as_of(book)
     stale = {f.file for f in found if "stale" in f.message}
-    users = {p.relative_to(book).as_posix() for p in toc.pages(book) if "timeline" in toc.tables_used(p)}
+    users = {p.relative_to(book).as_posix() for p in toc.all_pages(book) if "timeline" in toc.tables_used(p)}
+    assert any(u.startswith("es/") for u in users)  # both editions fall behind together
     assert users and stale == users
     assert all(f.line > 1 and "timeline.csv" in f.message for f in found if "stale" in f.message)
 
@@ -124,20 +125,22 @@ def test_command_line_prints_dates_and_fails_with_file_and_line(book, monkeypatc
 
 
 # ----------------------------------------------------------------------------- prose ⇄ data
-def _mutation(lit, holds) -> str:
-    """A changed version of a stated date or number that the data do not hold."""
+def _mutation(lit, holds, lang: str = "en") -> str:
+    """A changed version of a stated date or number that the data do not hold, written as the edition
+    writes it ("18 December 2025", "18 de diciembre de 2025"; "2,500", "2.500")."""
     import datetime as dt
 
+    months, de = (checks.MONTHS, " ") if lang == "en" else (checks.MESES, " de ")
     if lit.kind == "day":
         for delta in (3, 11, 17, -5):
             new = lit.value + dt.timedelta(days=delta)
-            text = f"{new.day} {checks.MONTHS[new.month - 1]} {new.year}"
+            text = f"{new.day}{de}{months[new.month - 1]}{de}{new.year}"
             if not holds(checks.Literal(text, "day", new)):
                 return text
     if lit.kind == "month":
         y, m = lit.value
         for dy in (3, 5, 7):
-            text = f"{checks.MONTHS[m - 1]} {y + dy}"
+            text = f"{months[m - 1]}{de}{y + dy}"
             if not holds(checks.Literal(text, "month", (y + dy, m))):
                 return text
     if lit.kind == "year":
@@ -145,39 +148,42 @@ def _mutation(lit, holds) -> str:
             if not holds(checks.Literal(str(lit.value + dy), "year", lit.value + dy)):
                 return str(lit.value + dy)
     if lit.kind in ("number", "percent"):
-        digits = re.search(r"\d[\d,.]*", lit.text).group(0)
+        digits = re.search(r"\d[\d,.]*\d|\d", lit.text).group(0)
+        thousands, point = (",", ".") if lang == "en" else (".", ",")
+        plain = digits.replace(thousands, "")
         for extra in ("7", "93", "41"):
-            new_digits = digits.replace(",", "") + extra
+            new_digits = plain + extra
             text = lit.text.replace(digits, new_digits, 1)
-            old_value = float(digits.replace(",", ""))
-            value = float(new_digits) * (lit.value / old_value if old_value else 1)
+            old_value = float(plain.replace(point, "."))
+            new_value = float(new_digits.replace(point, "."))
+            value = new_value * (lit.value / old_value if old_value else 1)
             if not holds(checks.Literal(text, lit.kind, value)):
                 return text
     raise AssertionError(f"no mutation of {lit.text!r} that the data do not hold")
 
 
-def test_the_prose_checker_catches_every_changed_date_and_number(book):
-    """Change every literal date, amount and count in the chapters' prose: each change is caught."""
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_prose_checker_catches_every_changed_date_and_number(book, lang):
+    """Change every literal date, amount and count in an edition's prose: each change is caught."""
     pkg = DataPackage(book / "data")
     index = checks.RowIndex(pkg)
     expected = {}
-    for path in toc.pages(book):
-        lines = path.read_text(encoding="utf-8").split("\n")
-        edits = []  # (line index, column, old, new)
+    for path in toc.pages(book, lang):
+        text = path.read_text(encoding="utf-8")
+        line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        edits = []  # (offset in the file, old, new)
         for block in checks.prose_blocks(path, book):
             refs = [(t, k) for t, k, _ in block.refs if (t, k) in index.rows]
-            offsets = [0]
-            for ln in block.text.split("\n"):
-                offsets.append(offsets[-1] + len(ln) + 1)
-            for lit in checks.literals(block.text):
-                new = _mutation(lit, lambda x: any(index.holds(t, k, x) for t, k in refs))
-                row = max(i for i, o in enumerate(offsets) if o <= lit.start)
-                edits.append((block.line - 1 + row, lit.start - offsets[row], lit.text, new))
+            base = line_starts[block.line - 1]
+            for lit in checks.literals(block.text, lang):
+                new = _mutation(lit, lambda x: any(index.holds(t, k, x) for t, k in refs), lang)
+                new = new.replace(" ", "\n", lit.text.count("\n"))  # a date across lines keeps its break
+                edits.append((base + lit.start, lit.text, new))
                 expected.setdefault(path.relative_to(book).as_posix(), []).append((block.line, new))
-        for li, col, old, new in sorted(edits, reverse=True):
-            assert lines[li][col:col + len(old)] == old, (path.name, li + 1, old)
-            lines[li] = lines[li][:col] + new + lines[li][col + len(old):]
-        path.write_text("\n".join(lines), encoding="utf-8")
+        for at, old, new in sorted(edits, reverse=True):
+            assert text[at:at + len(old)] == old, (path.name, text.count("\n", 0, at) + 1, old)
+            text = text[:at] + new + text[at + len(old):]
+        path.write_text(text, encoding="utf-8")
     total = sum(len(v) for v in expected.values())
     assert total > 200, total  # the chapters state hundreds of dates and numbers
     found = {(f.file, f.line, m) for f in checks.check_prose(book, pkg)
@@ -274,3 +280,17 @@ def test_money_in_house_style_or_quoted_passes(book):
                     + "\nUp to $5 million, or $132,000; a headline read “Leader with \\$5M Bounty”.\n",
                     encoding="utf-8")
     assert checks.check_money(book) == []
+
+
+def test_a_translation_that_changes_a_number_or_date_is_caught(monkeypatch):
+    """The Spanish of a data field may reword it, never change its facts."""
+    from explainer import i18n
+
+    code, fields = i18n._entries("es")
+    ctx = "timeline:e-2025-12-18-sdny-guerrero-unsealed:event"
+    assert not checks.check_translations(ROOT)
+    for wrong in ("El 19 de diciembre de 2025 se hace pública la acusación.", "Se acusa a 28 personas."):
+        changed = {**fields, ctx: (wrong, False, "x", "")}
+        monkeypatch.setattr(i18n, "_entries", lambda language="es", c=changed: (code, c))
+        found = checks.check_translations(ROOT)
+        assert len(found) == 1 and ctx in found[0].message, found

@@ -209,7 +209,7 @@ def test_cooperation_rows(timeline, fig_events):
 # --------------------------------------------------------------------------- prose checks
 def test_small_formatters(actions):
     assert geo.months_between(actions) == geo.calendar_months(actions["date"].min(), actions["date"].max())
-    assert geo.by_when("2025-12-31") == "the end of 2025" and geo.by_when("2025-11-06") == "6 November 2025"
+    assert geo.by_when("2025-12-31") == "by the end of 2025" and geo.by_when("2025-11-06") == "by 6 November 2025"
     assert geo.markdown("**x**")._repr_markdown_() == "**x**"
 
 

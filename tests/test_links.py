@@ -11,6 +11,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from conftest import site_parts
+
 pytestmark = pytest.mark.build
 
 #: Folders of the site that hold no pages of the book (the theme's and Sphinx's assets, page sources).
@@ -78,11 +80,11 @@ class Site:
 
 
 def pages(site: Path) -> list[Path]:
-    return [p for p in sorted(site.rglob("*.html")) if p.relative_to(site).parts[0] not in NOT_PAGES]
+    return [p for p in sorted(site.rglob("*.html")) if site_parts(site, p)[0] not in NOT_PAGES]
 
 
 def notebooks(site: Path) -> list[Path]:
-    return sorted(p for p in site.rglob("*.ipynb") if p.relative_to(site).parts[0] not in NOT_PAGES)
+    return sorted(p for p in site.rglob("*.ipynb") if site_parts(site, p)[0] not in NOT_PAGES)
 
 
 def notebook_links(path: Path) -> list[str]:

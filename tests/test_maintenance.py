@@ -215,7 +215,7 @@ def test_ci_restore_executes_no_chapter(tmp_path):
     assert proc.returncode == 0, log[-3000:]
     assert "clearing the execution cache" not in log
     assert not re.search(r"Executing notebook|Executing \d+ chapter", log), log[-3000:]
-    assert log.count("Using cached notebook") == len(code_pages(ROOT))
+    assert log.count("Using cached notebook") == len(code_pages(ROOT)) + len(code_pages(ROOT, "es"))
 
 
 def test_bad_data_stops_make_book_before_any_chapter_runs(tmp_path):
@@ -237,7 +237,7 @@ def test_make_test_finds_the_browser_before_building_or_testing():
     def first(s):
         return next(i for i, line in enumerate(lines) if s in line)
 
-    assert first("tests/browser.py --provision") < first("jupyter-book build") < first("-m pytest")
+    assert first("tests/browser.py --provision") < first("explainer.editions build") < first("-m pytest")
 
 
 def test_make_test_fast_leaves_out_chapter_execution():

@@ -128,3 +128,27 @@ def test_a_printed_chapter_has_its_sources_and_no_controls(browser, server):
     page.emulate_media(media="screen")
     assert not page.locator(".explainer-sources").is_visible()
     page.close()
+
+
+@pytest.mark.build
+def test_the_spanish_edition_has_its_own_pdf(site):
+    """es/book.pdf: the Spanish cover, contents and bookmarks, every Spanish page in order, linked from
+    the Spanish home page."""
+    import subprocess
+
+    from pypdf import PdfReader
+
+    from explainer.toc import docnames
+
+    es = site / "es"
+    path = es / "book.pdf"
+    if not path.exists() or path.stat().st_mtime < (es / "index.html").stat().st_mtime:
+        subprocess.run([sys.executable, str(ROOT / "_ext" / "bookpdf.py"), "--site", str(site), "--lang", "es"],
+                       check=True)
+    pdf = PdfReader(str(path))
+    first, contents = squash(pdf.pages[0].extract_text()), squash(pdf.pages[1].extract_text())
+    assert squash("Datos al") in first and squash("Contenido") in contents
+    outline = {squash(o.title) for o in pdf.outline if not isinstance(o, list)}
+    titles = [squash(_page_title(es, n)) for n in docnames(ROOT)]
+    assert set(titles) <= outline and all(t in contents for t in titles)
+    assert 'href="book.pdf"' in (es / "intro.html").read_text(encoding="utf-8")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import jupytext
 import pytest
+
+from explainer.text import MESES
 from nbclient import NotebookClient
 
 from conftest import ROOT
@@ -31,11 +33,12 @@ def test_every_page_within_budget(site):
 
 @pytest.mark.build
 def test_site_within_budget(site):
-    from conftest import DOWNLOAD_DIRS
 
-    total = sum(p.stat().st_size for p in site.rglob("*")
-                if p.is_file() and p.relative_to(site).parts[0] not in DOWNLOAD_DIRS)
-    assert total <= SITE_BUDGET, f"{total:,} bytes"
+    from conftest import edition_bytes
+
+    for edition in ("", "es/"):
+        total = edition_bytes(site, edition)
+        assert total <= SITE_BUDGET, f"{edition or 'English'}: {total:,} bytes"
 
 
 def test_no_large_file_in_git():
@@ -96,13 +99,15 @@ def test_open_graph_and_as_of_on_every_page(site):  # the "content last changed"
     import datetime as dt
 
     pretty = f"{d} {dt.date(y, m, d):%B} {y}"
+    spanish = f"Datos al {d} de {MESES[m - 1]} de {y}"  # the Spanish edition's footer
     for p in html_pages(site):
         text = p.read_text(encoding="utf-8")
         if (p.name in ("genindex.html", "search.html") or 'http-equiv="Refresh"' in text
                 or p.parent.name == "maps"):
             continue  # index pages, the root redirect and the maps' documents (shown inside pages)
         assert 'property="og:title"' in text and 'property="og:image"' in text, p.name
-        assert f"Data as of {pretty}" in text, p.name
+        es = p.relative_to(site).parts[0] == "es"
+        assert (spanish if es else f"Data as of {pretty}") in text, p.relative_to(site)
     assert (site / "social-card.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -144,7 +149,8 @@ def test_every_chart_is_byte_identical_when_rendered_again(site, tmp_path, monke
         if found:
             rel = page.relative_to(site).with_suffix(".md")
             sources.append(ROOT / rel)
-            built.update({name: _chart_bytes(page, src) for name, src in found})
+            edition = ".es" if rel.parts[0] == "es" else ""  # each edition's figures have their own files
+            built.update({name + edition: _chart_bytes(page, src) for name, src in found})
     assert built, "the built book shows no chart"
     monkeypatch.setenv("EXPLAINER_FIGURES_DIR", str(tmp_path))
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -249,12 +255,18 @@ def test_every_chapter_carries_its_sources_for_print(site):
 def test_every_page_says_how_to_cite_the_book(site):
     from publish import read_cff
 
+    import yaml
+
     title = read_cff(ROOT)["title"]
+    title_es = yaml.safe_load((ROOT / "es" / "edition.yml").read_text(encoding="utf-8"))["title"]
     for p in html_pages(site):
         text = p.read_text(encoding="utf-8")
         if p.parent.name == "maps" or 'http-equiv="Refresh"' in text:
             continue
-        assert "How to cite this book" in text and title.split(":")[0] in text, p.name
+        if p.relative_to(site).parts[0] == "es":  # the Spanish edition is cited by its own title
+            assert "Cómo citar este libro" in text and html.escape(title_es.split(":")[0]) in text, p.name
+        else:
+            assert "How to cite this book" in text and title.split(":")[0] in text, p.name
     published = (site / "CITATION.cff").read_text(encoding="utf-8")
     assert title in published
 

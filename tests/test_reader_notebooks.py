@@ -19,7 +19,8 @@ ROLE_OR_DIRECTIVE = re.compile(r"\{[\w:-]+\}`|^(?:```+|:::+)\s*\{[\w:-]+\}|^%\s*
 
 
 def notebooks(site):
-    return sorted((site / "notebooks").glob("*.ipynb"))
+    """Both editions' reader notebooks (the Spanish ones under es/notebooks/)."""
+    return sorted((site / "notebooks").glob("*.ipynb")) + sorted((site / "es" / "notebooks").glob("*.ipynb"))
 
 
 @pytest.mark.build
@@ -89,30 +90,32 @@ def test_every_reader_notebook_runs_on_its_own(site, fresh_python, tmp_path, mon
     and running that cell again does nothing."""
     from nbclient import NotebookClient
 
-    kernels = tmp_path / "jupyter" / "kernels" / "fresh"
-    kernels.mkdir(parents=True)
     failures = {}
     with serve(site) as url:
-        (kernels / "kernel.json").write_text(json.dumps({
-            "argv": [str(fresh_python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-            "display_name": "fresh", "language": "python",
-            "env": {"EXPLAINER_BOOK_URL": url + "/", "PIP_NO_INDEX": "1", "PYTHONPATH": "",
-                    "MPLBACKEND": "agg"}}))
+        for name, base in (("fresh", url + "/"), ("fresh-es", url + "/es/")):  # each edition's own site
+            kernels = tmp_path / "jupyter" / "kernels" / name
+            kernels.mkdir(parents=True)
+            (kernels / "kernel.json").write_text(json.dumps({
+                "argv": [str(fresh_python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": name, "language": "python",
+                "env": {"EXPLAINER_BOOK_URL": base, "PIP_NO_INDEX": "1", "PYTHONPATH": "",
+                        "MPLBACKEND": "agg"}}))
         monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
         monkeypatch.delenv("PYTHONPATH", raising=False)
         for path in notebooks(site):
             subprocess.run([str(fresh_python), "-m", "pip", "uninstall", "--quiet", "-y", "explainer"],
                            check=True, capture_output=True)
-            folder = tmp_path / path.stem
+            es = path.parent.parent.name == "es"
+            folder = tmp_path / (("es-" if es else "") + path.stem)
             folder.mkdir()
             shutil.copy(path, folder)
             nb = nbformat.read(folder / path.name, as_version=4)
             nb.cells.insert(1, nbformat.v4.new_code_cell(nb.cells[0].source))  # the set-up, run twice
             try:
-                NotebookClient(nb, timeout=300, kernel_name="fresh",
+                NotebookClient(nb, timeout=300, kernel_name="fresh-es" if es else "fresh",
                                resources={"metadata": {"path": str(folder)}}).execute()
             except Exception as exc:  # noqa: BLE001  (collected: one report for all chapters)
-                failures[path.name] = str(exc).splitlines()[-3:]
+                failures[folder.name] = str(exc).splitlines()[-3:]
     assert not failures, failures
 
 

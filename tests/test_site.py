@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import toc_pages
+from conftest import edition_pages
 
 pytestmark = pytest.mark.build
 
@@ -16,7 +16,7 @@ def pages(site):
 
 
 def test_every_toc_page_was_built(site):
-    for page in toc_pages():
+    for page in edition_pages():
         assert (site / f"{page}.html").exists(), page
 
 

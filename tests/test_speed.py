@@ -7,16 +7,17 @@ import re
 
 import pytest
 
-from conftest import DOWNLOAD_DIRS, SPEED_BUDGET, page_references, toc_pages, transfer_kb
+from conftest import EDITION_DIRS, SPEED_BUDGET, edition_bytes, edition_pages, page_references, site_parts, toc_pages
+from conftest import transfer_kb
 import slim
 
 pytestmark = pytest.mark.build
 
-PAGES = toc_pages() + ["search"]
+PAGES = edition_pages(("search",))
 
 
 def all_pages(site):
-    return [p for p in sorted(site.rglob("*.html")) if p.relative_to(site).parts[0] not in ("_static",)]
+    return [p for p in sorted(site.rglob("*.html")) if site_parts(site, p)[0] not in ("_static",)]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -27,16 +28,17 @@ def test_first_visit_is_within_budget(site, path):
 
 @pytest.mark.parametrize("path", PAGES)
 def test_second_page_is_within_budget(site, path):
-    first = site / ("chapters/indictment.html" if path == "intro" else "intro.html")
+    edition = "es/" if path.startswith("es/") else ""
+    first = site / edition / ("chapters/indictment.html" if path.endswith("intro") else "intro.html")
     cached = {first.resolve(), *page_references(site, first)}
     kb = transfer_kb(site, site / f"{path}.html", cached)
     assert kb <= SPEED_BUDGET["second_page_kb"], f"{path} after {first.name}: {kb:.0f} kB"
 
 
-def test_site_is_within_budget(site):
-    size = sum(p.stat().st_size for p in site.rglob("*")
-               if p.is_file() and p.relative_to(site).parts[0] not in DOWNLOAD_DIRS)
-    assert size / 1e6 <= SPEED_BUDGET["site_mb"], f"{size / 1e6:.2f} MB"
+@pytest.mark.parametrize("edition", EDITION_DIRS)
+def test_site_is_within_budget(site, edition):
+    size = edition_bytes(site, edition)
+    assert size / 1e6 <= SPEED_BUDGET["site_mb"], f"{edition or 'English'}: {size / 1e6:.2f} MB"
 
 
 def test_every_file_a_page_references_exists(site):
@@ -64,17 +66,19 @@ def test_no_removed_asset_is_referenced(site):
 
 
 def test_search_scripts_only_on_the_search_page(site):
-    assert "searchindex.js" in (site / "search.html").read_text(encoding="utf-8")
-    for path in toc_pages():
+    for edition in EDITION_DIRS:
+        assert "searchindex.js" in (site / edition / "search.html").read_text(encoding="utf-8")
+    for path in edition_pages():
         assert "searchindex.js" not in (site / f"{path}.html").read_text(encoding="utf-8"), path
 
 
 def test_charts_are_files_with_their_size(site):
-    imgs = re.findall(r'<img src="\.\./charts/[0-9a-f]{16}\.png"[^>]*>',
-                      "".join((site / f"{p}.html").read_text(encoding="utf-8") for p in toc_pages()))
-    assert len(imgs) >= 8
-    for tag in imgs:
-        assert 'loading="lazy"' in tag and re.search(r'width="\d+" height="\d+"', tag), tag[:120]
+    for edition in EDITION_DIRS:
+        imgs = re.findall(r'<img src="\.\./charts/[0-9a-f]{16}\.png"[^>]*>',
+                          "".join((site / edition / f"{p}.html").read_text(encoding="utf-8") for p in toc_pages()))
+        assert len(imgs) >= 8, edition
+        for tag in imgs:
+            assert 'loading="lazy"' in tag and re.search(r'width="\d+" height="\d+"', tag), tag[:120]
 
 
 # --------------------------------------------------------------------------- the measuring itself

@@ -1,0 +1,351 @@
+"""Keep the Spanish edition's pages in step with the English ones.
+
+Each page of the Spanish edition is a MyST file at the same path under ``es/`` (``es/chapters/spread.md``
+for ``chapters/spread.md``), written by a translator. The two files have the same blocks — the passages
+between blank lines, and the code cells — in the same order:
+
+* **code cells are the English ones**, with one line more at the top of the first, ``i18n.use("es")``,
+  so that the page computes its figures, tables and values in Spanish (``python -m explainer.editions
+  sync`` copies them over after an English code change);
+* **each prose block translates the English block in the same place.** ``es/translated-from.json``
+  records, for every Spanish page, a fingerprint of each English block as it was when it was translated.
+  When an English block changes, its fingerprint no longer matches: the Spanish block is *stale*.
+  ``python -m explainer.editions`` (a step of ``make book``) names each stale block by file and line in
+  both languages, and the tests fail until a translator updates the Spanish and records it with
+  ``python -m explainer.editions mark es/chapters/x.md``. The Spanish page says so at its top meanwhile
+  (``_ext/editions.py``), so a reader is never shown out-of-date Spanish without knowing.
+
+Parallel files, rather than Sphinx's gettext catalogues, because the pages are notebooks: their prose is
+interleaved with glue values, citations and cross-references that a translator must move within the
+sentence, and their code must run once per language (see the Methods appendix).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import toc
+from .text import ROOT
+
+LANG = "es"
+RECORD = Path("es") / "translated-from.json"
+#: The line a translation's first code cell starts with.
+USE_LINE = 'from explainer import i18n; i18n.use("es")  # this page computes in Spanish'
+_FENCE = re.compile(r"^(`{3,}|:{3,})")
+
+
+@dataclass
+class Block:
+    line: int           # first line, 1-based
+    text: str
+    code: bool = False  # a {code-cell}
+
+    @property
+    def fingerprint(self) -> str:
+        return hashlib.sha256(self.text.strip().encode()).hexdigest()[:16]
+
+    @property
+    def shape(self) -> tuple:
+        """What must be identical in a translation: the kind of block and its verbatim lines (MyST
+        comments such as ``% fact:``, labels, directive names and options)."""
+        first = self.text.split("\n", 1)[0]
+        m = re.match(r"^(#+ |`{3,}\{?[\w:-]*\}?|:{3,}\{?[\w:-]*\}?|\d+\. |[-*] |> |\|)", first)
+        keep = tuple(ln for ln in self.text.split("\n")
+                     if ln.startswith("%") or re.fullmatch(r"\(.+\)=", ln) or re.match(r"^:[\w-]+:", ln)
+                     or re.fullmatch(r"`{3,}|:{3,}", ln))
+        return (m.group(1) if m else "p", keep)
+
+
+def blocks(path: Path) -> list[Block]:
+    """A MyST page's blocks: front matter, each code cell whole, and the blank-line-separated passages
+    of everything else."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    out: list[Block] = []
+    i = 0
+    if lines and lines[0] == "---":
+        j = lines.index("---", 1)
+        out.append(Block(1, "\n".join(lines[: j + 1]), code=True))
+        i = j + 1
+    cur: list[str] = []
+    start = 0
+    while i < len(lines):
+        ln = lines[i]
+        if ln.startswith("```{code-cell}"):
+            if cur:
+                out.append(Block(start, "\n".join(cur)))
+                cur = []
+            j = i + 1
+            while j < len(lines) and lines[j] != "```":
+                j += 1
+            out.append(Block(i + 1, "\n".join(lines[i: j + 1]), code=True))
+            i = j + 1
+            continue
+        if ln.strip() == "":
+            if cur:
+                out.append(Block(start, "\n".join(cur)))
+                cur = []
+        else:
+            if not cur:
+                start = i + 1
+            cur.append(ln)
+        i += 1
+    if cur:
+        out.append(Block(start, "\n".join(cur)))
+    return out
+
+
+def spanish_code(english: list[Block]) -> list[str]:
+    """The code blocks of a translation, made from the English ones."""
+    out = []
+    first = True
+    for b in english:
+        if not b.code:
+            continue
+        text = b.text
+        if first and b.text.startswith("```{code-cell}"):
+            head, _, body = text.partition("\n")
+            opts = []
+            rest = body.split("\n")
+            while rest and rest[0].startswith(":"):
+                opts.append(rest.pop(0))
+            while rest and rest[0] == "":
+                opts.append(rest.pop(0))
+            text = "\n".join([head, *opts, USE_LINE, *rest])
+            first = False
+        out.append(text)
+    return out
+
+
+def pairs(root: Path = ROOT) -> list[tuple[Path, Path]]:
+    return list(zip(toc.pages(root, "en"), toc.pages(root, LANG)))
+
+
+def _record(root: Path) -> dict[str, list[str]]:
+    p = root / RECORD
+    return json.loads(p.read_text(encoding="utf-8")) if p.is_file() else {}
+
+
+def problems(root: Path = ROOT) -> dict[str, list[str]]:
+    """Spanish page (relative path) → what is wrong with it, one line each naming file and line:
+    a missing page, a different structure, code that is not the English code, stale passages."""
+    record = _record(root)
+    out: dict[str, list[str]] = {}
+    for en, es in pairs(root):
+        en_rel, es_rel = en.relative_to(root).as_posix(), es.relative_to(root).as_posix()
+        found = out.setdefault(es_rel, [])
+        if not es.is_file():
+            found.append(f"{es_rel}: missing: the Spanish of {en_rel} (copy it there and translate its prose)")
+            continue
+        eb, sb = blocks(en), blocks(es)
+        eprose = [b for b in eb if not b.code]
+        sprose = [b for b in sb if not b.code]
+        if [b.text for b in sb if b.code] != spanish_code(eb):
+            first = next((s.line for e, s in zip(spanish_code(eb), [b for b in sb if b.code]) if e != s.text),
+                         sb[-1].line if sb else 1)
+            found.append(f"{es_rel}:{first}: its code is not {en_rel}'s (run python -m explainer.editions sync)")
+        if len(eprose) != len(sprose):
+            found.append(f"{es_rel}: {len(sprose)} passages for the {len(eprose)} of {en_rel}: a translation keeps "
+                         "the English blocks (passages between blank lines), one for one")
+            continue
+        for e, s in zip(eprose, sprose):
+            if e.shape != s.shape:
+                found.append(f"{es_rel}:{s.line}: does not have the shape of {en_rel}:{e.line} (same kind of "
+                             f"block, same % lines, labels and directive options): {e.shape} vs {s.shape}")
+                break
+        marks = record.get(es_rel)
+        if marks is None:
+            found.append(f"{es_rel}: not recorded as translated (python -m explainer.editions mark {es_rel})")
+            continue
+        if len(marks) != len(eprose):
+            found.append(f"{es_rel}: recorded for {len(marks)} English passages, {en_rel} has {len(eprose)}; "
+                         f"update the translation, then: python -m explainer.editions mark {es_rel}")
+            continue
+        for e, s, fp in zip(eprose, sprose, marks):
+            if e.fingerprint != fp:
+                found.append(f"{es_rel}:{s.line}: stale: {en_rel}:{e.line} changed since it was translated")
+    return {k: v for k, v in out.items() if v}
+
+
+def stale_lines(root: Path = ROOT) -> dict[str, list[int]]:
+    """Spanish page → lines of its stale passages (for the notice at the top of the page)."""
+    out: dict[str, list[int]] = {}
+    for page, found in problems(root).items():
+        for f in found:
+            m = re.match(r"^[^:]+:(\d+): stale", f)
+            if m:
+                out.setdefault(page, []).append(int(m.group(1)))
+    return out
+
+
+def sync(root: Path = ROOT) -> list[Path]:
+    """Copy the English code cells (and front matter) into each Spanish page. Returns the pages changed."""
+    changed = []
+    for en, es in pairs(root):
+        if not es.is_file():
+            continue
+        eb, sb = blocks(en), blocks(es)
+        code = spanish_code(eb)
+        scode = [b for b in sb if b.code]
+        if len(code) != len(scode):
+            raise SystemExit(f"{es.relative_to(root)}: {len(scode)} code cells, {en.relative_to(root)} has "
+                             f"{len(code)}: add or remove them by hand first")
+        if [b.text for b in scode] == code:
+            continue
+        lines = es.read_text(encoding="utf-8").split("\n")
+        for b, new in sorted(zip(scode, code), key=lambda x: -x[0].line):
+            n = b.text.count("\n") + 1
+            lines[b.line - 1: b.line - 1 + n] = new.split("\n")
+        es.write_text("\n".join(lines), encoding="utf-8")
+        changed.append(es)
+    return changed
+
+
+def mark(paths: list[str], root: Path = ROOT) -> None:
+    """Record the Spanish pages ``paths`` as translations of their English pages as they are now."""
+    record = _record(root)
+    by_es = {es.relative_to(root).as_posix(): en for en, es in pairs(root)}
+    for p in paths:
+        path = Path(p) if Path(p).is_absolute() else root / p
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+        if rel not in by_es:
+            raise SystemExit(f"{p}: not a page of the Spanish edition")
+        record[rel] = [b.fingerprint for b in blocks(by_es[rel]) if not b.code]
+    (root / RECORD).write_text(json.dumps(dict(sorted(record.items())), indent=1) + "\n", encoding="utf-8")
+
+
+#: Where the Spanish edition is assembled as a Sphinx project of its own, and where it is published.
+STAGE = Path("_build") / "es-src"
+#: What the Spanish project shares with the English one (copied, so that the build's extensions find the
+#: data, the bibliography and the citation file where they look for them, on any OS).
+SHARED = ("data", "references.bib", "CITATION.cff", "_static", "_templates", "jupytext.toml", "locale")
+
+
+def _copy(src: Path, dst: Path) -> None:
+    """Copy a file or folder, leaving files whose content is unchanged alone (so that Sphinx, which
+    looks at modification times, re-reads only what changed)."""
+    import shutil
+
+    if src.is_dir():
+        for f in src.rglob("*"):
+            if f.is_file() and "__pycache__" not in f.parts:
+                _copy(f, dst / f.relative_to(src))
+        return
+    if dst.is_file() and dst.read_bytes() == src.read_bytes():
+        return
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dst)
+
+
+def stage(root: Path = ROOT) -> Path:
+    """Assemble the Spanish edition's Sphinx project in ``_build/es-src``: its pages (from ``es/``), the
+    English configuration and table of contents with ``es/edition.yml`` applied, and the shared files.
+    Returns the project's folder."""
+    import yaml
+
+    out = root / STAGE
+    edition = yaml.safe_load((root / "es" / "edition.yml").read_text(encoding="utf-8"))
+    cfg = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    cfg["title"], cfg["author"] = edition["title"], edition["author"]
+    cfg["execute"]["cache"] = str((root / "_build" / ".jupyter_cache").resolve())
+    cfg["sphinx"]["local_extensions"] = {k: str((root / v).resolve()) + "/"
+                                         for k, v in cfg["sphinx"]["local_extensions"].items()}
+    cfg["sphinx"]["config"]["language"] = edition["language"]
+    cfg["sphinx"]["config"]["explainer_edition"] = edition["language"]
+    cfg["sphinx"]["config"]["explainer_description"] = edition["description"]
+    tocfile = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    for part in tocfile.get("parts", []):
+        part["caption"] = edition["captions"][part["caption"]]
+    files = {"_config.yml": yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False),
+             "_toc.yml": yaml.safe_dump(tocfile, allow_unicode=True, sort_keys=False)}
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        p = out / name
+        if not p.is_file() or p.read_text(encoding="utf-8") != text:
+            p.write_text(text, encoding="utf-8")
+    for name in SHARED:
+        if (root / name).exists():
+            _copy(root / name, out / name)
+    for _, es in pairs(root):
+        if es.is_file():
+            _copy(es, out / es.relative_to(root / "es"))
+    return out
+
+
+def publish(root: Path = ROOT) -> Path:
+    """Put the built Spanish edition at ``_build/html/es/``. Returns that folder."""
+    import shutil
+
+    built, dest = root / STAGE / "_build" / "html", root / "_build" / "html" / LANG
+    if not (built / "index.html").is_file():
+        raise SystemExit(f"{built.relative_to(root)}: the Spanish edition has not been built")
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(built, dest)
+    return dest
+
+
+def build(flags: list[str], root: Path = ROOT) -> int:
+    """Render both editions at once (``jupyter-book build`` of the book and of the staged Spanish project,
+    side by side: each is one process, and the chapters they show were executed before), then publish the
+    Spanish one. Prints each build's log; returns non-zero if either failed."""
+    import os
+    import subprocess
+    import time
+
+    jb = str(Path(sys.executable).with_name("jupyter-book"))
+    env = dict(os.environ, EXPLAINER_BOOK_BUILD="1")
+    logs = {lang: root / "_build" / f"build-{lang}.log" for lang in ("en", LANG)}
+    logs["en"].parent.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    procs = {lang: subprocess.Popen([jb, "build", str(src), *flags], cwd=root, env=env,
+                                    stdout=open(logs[lang], "w", encoding="utf-8"), stderr=subprocess.STDOUT)
+             for lang, src in (("en", root), (LANG, root / STAGE)) if lang in toc.built_editions()}
+    codes = {lang: p.wait() for lang, p in procs.items()}
+    for lang, code in codes.items():  # each build's output, one after the other
+        text = logs[lang].read_text(encoding="utf-8", errors="replace")
+        print(f"--- the {lang} edition ({logs[lang].relative_to(root)}) ---\n{text}",
+              file=sys.stderr if code else sys.stdout)
+        if code:
+            print(f"--- the {lang} edition's build failed (above; {logs[lang].relative_to(root)})", file=sys.stderr)
+    if any(codes.values()):
+        return 1
+    if LANG in codes:
+        publish(root)
+    print(f"{' and '.join(codes)} rendered in {time.perf_counter() - t0:.1f} s"
+          + (f"; the Spanish edition is at _build/html/{LANG}/" if LANG in codes else ""))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["sync"]:
+        for p in sync():
+            print(f"code cells copied into {p.relative_to(ROOT)}")
+        return 0
+    if argv[:1] == ["build"]:
+        return build(argv[1:])
+    if argv[:1] == ["publish"]:
+        print(publish().relative_to(ROOT))
+        return 0
+    if argv[:1] == ["stage"]:
+        print(stage().relative_to(ROOT))
+        return 0
+    if argv[:1] == ["mark"]:
+        mark(argv[1:] or [es.relative_to(ROOT).as_posix() for _, es in pairs() if es.is_file()])
+        return 0
+    from . import i18n
+
+    found = [line for lines in problems().values() for line in lines] + i18n.problems()
+    for line in found:
+        print(line, file=sys.stderr)
+    if found:
+        print(f"The Spanish edition: {len(found)} passage(s) or string(s) missing or out of date "
+              "(the tests fail until they are translated)", file=sys.stderr)
+    return 1 if found and "--strict" in argv else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
