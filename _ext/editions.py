@@ -91,7 +91,14 @@ def _builder_inited(app):
         for page, found in editions.problems().items():
             docname = page.removeprefix(f"{app.config.explainer_edition}/").removesuffix(".md")
             behind[docname] = len(found)
+    before = getattr(app.env, "explainer_behind", {})
+    # pages whose notice appears, changes or goes: rendered again even if their own text did not change
+    app.env.explainer_renotice = {d for d in set(behind) | set(before) if behind.get(d) != before.get(d)}
     app.env.explainer_behind = behind
+
+
+def _outdated(app, env, added, changed, removed):
+    return sorted(d for d in getattr(env, "explainer_renotice", ()) if d in env.found_docs)
 
 
 def setup(app):
@@ -100,5 +107,6 @@ def setup(app):
     app.connect("config-inited", _language, priority=10)
     app.connect("config-inited", _config_inited, priority=600)
     app.connect("builder-inited", _builder_inited)
+    app.connect("env-get-outdated", _outdated)
     app.connect("html-page-context", _page_context)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

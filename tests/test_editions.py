@@ -348,3 +348,30 @@ def test_no_string_is_translated_when_a_module_is_imported():
                     and node.func.id == "tr"):
                 bad.append(f"{py.relative_to(ROOT)}:{node.lineno}")
     assert not bad, bad
+
+
+def test_a_spanish_page_behind_the_english_says_so_and_is_rendered_again(monkeypatch):
+    """The notice appears on a page that falls behind, and goes when it is current again: both pages are
+    rendered again even though their own text did not change."""
+    from types import SimpleNamespace
+
+    import editions as ext  # _ext/editions.py
+
+    state = {"es/chapters/glossary.md": ["es/chapters/glossary.md:3: stale: chapters/glossary.md:3 changed"]}
+    monkeypatch.setattr(editions, "problems", lambda root=ROOT: state)
+    env = SimpleNamespace(found_docs={"intro", "chapters/glossary"})
+    app = SimpleNamespace(config=SimpleNamespace(explainer_edition="es", html_baseurl=""), env=env)
+    ext._builder_inited(app)
+    assert ext._outdated(app, env, set(), set(), set()) == ["chapters/glossary"]
+    context = {"body": "<h1>Glosario</h1>", "metatags": ""}
+    i18n.use("es")
+    try:
+        ext._page_context(app, "chapters/glossary", "page.html", context, None)
+    finally:
+        i18n.use("en")
+    assert "explainer-behind" in context["body"] and 'href="../../chapters/glossary.html"' in context["body"]
+    state.clear()
+    ext._builder_inited(app)
+    assert ext._outdated(app, env, set(), set(), set()) == ["chapters/glossary"]  # the notice goes
+    ext._builder_inited(app)
+    assert ext._outdated(app, env, set(), set(), set()) == []
