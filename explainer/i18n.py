@@ -118,13 +118,6 @@ def tr(msgid: str) -> str:
     return found[0]
 
 
-def field(table: str, key: str, column: str, english: str) -> str:
-    """The text field ``column`` of row ``key`` of ``table`` in the current language."""
-    if LANG == "en" or english is None or english == "":
-        return english
-    return _field(_entries(LANG)[1], table, key, column)
-
-
 def _field(fields: dict, table: str, key: str, column: str) -> str:
     found = fields.get(f"{table}:{key}:{column}")
     if not found or not found[0]:

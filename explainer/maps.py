@@ -318,7 +318,7 @@ LAND = "#E8E4DA"
 LAND_FOCUS = "#D6CFBF"
 
 
-def _shape_name(feature: dict) -> str:
+def shape_name(feature: dict) -> str:
     """A country shape's name: the boundary file's in English, the ISO name in other languages."""
     if i18n.LANG == "en":
         return feature["properties"].get("name", feature["id"])
@@ -338,7 +338,7 @@ def outlines(m: folium.Map, iso3: set[str] | None = None, *, focus: set[str] | N
     focus = focus or set()
     for f in gj["features"]:
         f["properties"] = {"fill": LAND_FOCUS if f["id"] in focus else LAND,
-                           "tip": esc(_shape_name(f))}
+                           "tip": esc(shape_name(f))}
     group = folium.FeatureGroup(name=name, control=False)
     folium.GeoJson(
         gj, name=name,

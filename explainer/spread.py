@@ -21,7 +21,7 @@ from functools import lru_cache
 import folium
 import pandas as pd
 
-from . import i18n, maps
+from . import maps
 from .charts import spread_positions
 from .data import country_name
 from .i18n import N_, tr
@@ -342,12 +342,6 @@ CONTEXT_COUNTRIES = {"URY", "PRY", "GUY", "SUR", "GUF", "NIC", "HND", "GTM", "SL
 WEAK_LEVELS = ("official-claim", "contested", "unverified")
 
 
-def _map_name(code: str) -> str:
-    """A country's name on the maps: the boundary file's (English) name, or the book's name for it in
-    another language."""
-    return _features()[code]["properties"]["name"] if i18n.lang() == "en" else country_name(code)
-
-
 def diaspora_map(values: dict[str, float], tooltips: dict[str, str], presence: pd.DataFrame, *,
                  as_of: str, bins: list[float], iso3: set[str], origin: str = "VEN",
                  bounds=AMERICAS_AND_SPAIN) -> folium.Map:
@@ -358,7 +352,7 @@ def diaspora_map(values: dict[str, float], tooltips: dict[str, str], presence: p
     """
     m = maps.base_map(bounds=bounds)
     map_extras(m, tr("Boundaries: Natural Earth"))
-    names = {c: _map_name(c) for c in iso3}
+    names = {c: maps.shape_name(_features()[c]) for c in iso3}
     fills = {c: maps.bin_color(values.get(c), bins) for c in iso3}
     tips = {c: tooltips.get(c, tr("{name}: no figure").format(name=names[c])) for c in iso3}
     fills[origin], tips[origin] = ORIGIN_FILL, tr("Venezuela: the country the refugees and migrants left")
