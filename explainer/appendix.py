@@ -8,7 +8,7 @@ from pathlib import Path
 from . import i18n, toc
 from .data import CONFIDENCE, ROOT, DataPackage, package
 from .i18n import N_, tr
-from .text import bibliography, count
+from .text import bibliography, count, format_date
 from .text import md_escape as _md_escape
 
 #: The confidence labels of the data, as readers see them (``tr(CONFIDENCE_WORDS[label])``).
@@ -56,6 +56,12 @@ PACKAGE_TEXTS = (
     N_("What's new"),
     N_("One row is one dated change to the book a returning reader should know about: new events, new "
        "figures, corrections. The 'What's new' page is generated from it, newest first."),
+    N_("Register of leads"),
+    N_("One row is one lead the editors received: a news report found after the book's last update, or a "
+       "finding of an independent fact-check. Each has a decision: used (with the rows it became), reported "
+       "but not confirmed (shown to readers as such, with the rows that show it), rejected (with the reason)"
+       " or open (not yet decided). A lead about a person's status, a case's status or a running tally may "
+       "not stay open (python -m explainer.checks)."),
     N_("Events the figures show, and their chart labels"),
     N_("One row is one editorial choice about one event of the timeline in one figure: that it is labelled on "
        "the chart (with its short label, and for the lane charts its lane or side), included or excluded with "
@@ -235,7 +241,55 @@ def methods_values(pkg: DataPackage | None = None) -> dict[str, object]:
         strike_last=format_date(strikes["as_of"].max()),
         r4v_last=format_date(mig.loc[mig["geo"] == "LAC", "as_of"].max(), "month"),
         audit_month=format_date(tables["corrections"]["published"].min(), "month"),
+        reported_killed=format_date(timeline.loc["e-2026-06-12-guerrero-flores-reported-killed", "date"]),
+        **leads_values(pkg),
     )
+
+
+#: A lead's decision as readers see it (``data/leads.csv``, column status), in the order the register lists them.
+LEAD_STATUS = {"reported": N_("Reported, not confirmed"), "used": N_("Used"), "rejected": N_("Rejected"),
+               "open": N_("Not yet decided")}
+#: What a lead concerns (column kind).
+LEAD_KINDS = {"person-status": N_("a person's status"), "case-status": N_("a case's status"),
+              "tally": N_("a running tally"), "fact": N_("a fact"), "wording": N_("the book's wording")}
+
+
+def leads_values(pkg: DataPackage | None = None) -> dict[str, object]:
+    """How many leads the register holds, by decision (glue names n_leads, n_leads_used, …)."""
+    pkg = pkg or package()
+    leads = pkg.load("leads")
+    status = leads["status"].astype(str)
+    return dict(n_leads=count(len(leads)), n_leads_used=count(int((status == "used").sum())),
+                n_leads_reported=count(int((status == "reported").sum())),
+                n_leads_rejected=count(int((status == "rejected").sum())),
+                n_leads_open=count(int((status == "open").sum())),
+                n_leads_news=count(int((leads["origin"].astype(str) == "news").sum())),
+                n_leads_audit=count(int((leads["origin"].astype(str) == "audit").sum())))
+
+
+def leads_markdown(pkg: DataPackage | None = None) -> str:
+    """The register of leads as Markdown: one section per decision (reported but not confirmed first), one
+    item per lead with what it said, what it concerns, where it was seen, the rows it became and why."""
+    pkg = pkg or package()
+    leads = pkg.load("leads")
+    out = []
+    for status, title in LEAD_STATUS.items():
+        rows = leads[leads["status"].astype(str) == status]
+        if rows.empty:
+            continue
+        out.append(f"### {tr(title)} ({count(len(rows))})\n")
+        for key, r in rows.iterrows():
+            head = f"**{_md_escape(r['subject'])}** ({tr(LEAD_KINDS[str(r['kind'])])}). {_md_escape(r['says'])}"
+            items = [tr("**Seen in:** {traces}").format(traces=_md_escape(r["traces"]))]
+            if r["rows"]:
+                items.append(tr("**Became:** {rows}").format(rows=", ".join(f"`{x}`" for x in r["rows"])))
+            if isinstance(r["reason"], str) and r["reason"]:
+                items.append(tr("**Why:** {reason}").format(reason=_md_escape(r["reason"])))
+            found = tr("found {date}").format(date=format_date(r["found"]))
+            out.append(f"- {head} (`{key}`, {found})\n"
+                       + "\n".join(f"  - {x}" for x in items))
+        out.append("")
+    return "\n".join(out)
 
 
 def confidence_list(pkg: DataPackage | None = None) -> str:

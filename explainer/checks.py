@@ -13,6 +13,10 @@ newest dated row in the data, then fails, naming file and line, when:
 * prose writes money other than in the house style of :func:`explainer.text.usd` ("$5 million"): "$5M"
   is for chart labels, and "5 million dollars" reads as a different figure (quoted headlines are left
   as they are);
+* a lead in ``data/leads.csv`` about a person's status, a case's status or a running tally is still
+  undecided (``open``); a used or reported lead names no row, or a row that does not exist; a lead reported
+  but not confirmed is shown by a row whose confidence label says more than that; a rejected lead gives no
+  reason;
 * a date or number in the prose is not stated by a data row named next to it (see below) — the same holds
   for the titles, captions and alt text typed in a figure's code (rows named in ``# fact:`` comments) —
   or a chart label in ``data/figure_events.csv`` states a number its timeline row does not.
@@ -28,12 +32,12 @@ from pathlib import Path
 import pandas as pd
 
 from . import toc
-from .data import ROOT, DataError, DataPackage, format_date
+from .data import NOT_CONFIRMED, ROOT, DataError, DataPackage, format_date
 
 ASOF_ROLE = re.compile(r"\{asof\}`(?P<date>[^`]*)`")
 CORRECTION_ROLE = re.compile(r"\{correction\}`(?P<id>[^`]*)`")
 #: Tables whose dates are editorial (publication dates), not dates of facts.
-EDITORIAL_TABLES = {"corrections", "updates"}
+EDITORIAL_TABLES = {"corrections", "updates", "leads"}
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,46 @@ def check_corrections(root: Path = ROOT, pkg: DataPackage | None = None) -> list
                 findings.append(Finding("data/corrections.csv", line,
                                         f"correction {cid} names chapter {chapter!r}, which has no "
                                         f"{{correction}}`{cid}` note at the point of change{edition}"))
+    return findings
+
+
+#: Leads that may never stay undecided: readers would be left with a status the reporting has overtaken.
+MUST_DECIDE = {"person-status": "a person's status", "case-status": "a case's status", "tally": "a running tally"}
+
+
+def check_leads(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Finding]:
+    """Every lead in ``data/leads.csv`` is decided where it must be, and its decision is kept: used and
+    reported leads name the rows they became, a report not confirmed is shown with a label that says so,
+    a rejected lead says why."""
+    pkg = pkg or DataPackage(root / "data", root / "references.bib")
+    if "leads" not in pkg.tables:
+        return []
+    file = f"data/{pkg.resources['leads']['path']}"
+    leads = pkg.load("leads")
+    tables = {t: pkg.load(t) for t in pkg.tables if t != "leads"}
+    findings = []
+    for i, (lead, r) in enumerate(leads.iterrows()):
+        line, status, kind = i + 2, str(r["status"]), str(r["kind"])
+        if status == "open":
+            if kind in MUST_DECIDE:
+                findings.append(Finding(file, line, f"lead {lead} concerns {MUST_DECIDE[kind]} and is undecided: "
+                                        "mark it used or reported (naming the rows that show it) or rejected "
+                                        "(with the reason)"))
+            continue
+        if status in ("used", "reported") and not r["rows"]:
+            findings.append(Finding(file, line, f"lead {lead} is {status} but names no row in 'rows'"))
+        for ref in r["rows"]:
+            table, _, key = ref.partition(":")
+            if table not in tables or key not in tables[table].index:
+                findings.append(Finding(file, line, f"lead {lead} names {ref}, which is not a row of the data"))
+                continue
+            row = tables[table].loc[key]
+            if status == "reported" and "confidence" in row and str(row["confidence"]) not in NOT_CONFIRMED:
+                findings.append(Finding(file, line, f"lead {lead} is reported, not confirmed, but {ref} shows it as "
+                                        f"'{row['confidence']}': label the row "
+                                        f"{' or '.join(sorted(NOT_CONFIRMED))}, or mark the lead used"))
+        if status == "rejected" and not (isinstance(r["reason"], str) and r["reason"].strip()):
+            findings.append(Finding(file, line, f"lead {lead} is rejected without a reason"))
     return findings
 
 
@@ -509,7 +553,7 @@ def check_translations(root: Path = ROOT, pkg: DataPackage | None = None) -> lis
 
 def run(root: Path = ROOT) -> list[Finding]:
     pkg = DataPackage(root / "data", root / "references.bib")
-    return (check_as_of(root, pkg) + check_corrections(root, pkg) + check_prose(root, pkg)
+    return (check_as_of(root, pkg) + check_corrections(root, pkg) + check_leads(root, pkg) + check_prose(root, pkg)
             + check_labels(root, pkg) + check_money(root) + check_translations(root, pkg))
 
 

@@ -17,6 +17,8 @@ Rules checked, in order (the checksum last, so the real problem in an edited fil
 * book rules: country codes are real ISO 3166-1 alpha-3 codes; every source key exists in
   ``references.bib``; no date lies after the data's "as of" date (editorial publication dates, marked
   ``"editorial": true`` in the schema, only not after today); no HTML markup in text;
+* a list column is held to the row's own evidence (``evidence_patterns``: the activities a country's
+  notable event or note describes are listed in its activities);
 * ranges run from low to high (``x_min`` ≤ ``x_max``, ``low`` ≤ ``high``, ``date`` ≤ ``end_date``);
 * a place's coordinates lie inside its country (the country's bounding box in ``geo/americas.geojson``,
   plus a small margin), which also catches swapped latitude and longitude;
@@ -45,7 +47,7 @@ DATA_DIR = ROOT / "data"
 BIB_PATH = ROOT / "references.bib"
 
 #: Columns holding ``;``-separated lists.
-LIST_COLUMNS = {"source_keys", "activities", "aliases"}
+LIST_COLUMNS = {"source_keys", "activities", "aliases", "rows"}
 #: Columns holding an ISO 3166-1 alpha-3 country code.
 ISO3_COLUMNS = {"country_iso3"}
 #: Non-country codes allowed in ``migration.geo`` (with scope region/world).
@@ -54,6 +56,8 @@ AGGREGATE_CODES = {"LAC": N_("Latin America and the Caribbean"), "WLD": N_("Worl
 COORD_MARGIN = 0.5
 #: Confidence labels, strongest first.
 CONFIDENCE = ["primary", "corroborated", "single-source", "contested", "unverified"]
+#: The labels that tell readers a fact is not confirmed (a report shown as a report carries one of them).
+NOT_CONFIRMED = {"single-source", "contested", "unverified"}
 
 _MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|&#?[a-zA-Z0-9]+;")
 _INT = re.compile(r"^[+-]?\d+$")
@@ -357,6 +361,7 @@ class DataPackage:
                 rec[col] = value
             records.append((line_no, rec))
 
+        problems += self._check_evidence(file, fields, records)
         problems += self._check_ranges(file, header, records)
         problems += self._check_coordinates(file, header, records)
 
@@ -423,6 +428,30 @@ class DataPackage:
         errs = list(dict.fromkeys(errs))  # de-duplicate, keep order
         value = values if name in LIST_COLUMNS else (values[0] if values else None)
         return value, errs
+
+    @staticmethod
+    def _check_evidence(file: str, fields: dict, records: list[tuple[int, dict]]) -> list[Problem]:
+        """A list column with ``evidence_patterns`` is held to the row's own evidence: where the text of its
+        ``evidence_columns`` describes an item (a case-insensitive pattern), the item must be listed (rows
+        matching ``evidence_exempt`` excepted). So a table derived from the list cannot contradict the
+        evidence the same row gives."""
+        problems = []
+        for col, f in fields.items():
+            patterns = f.get("evidence_patterns")
+            if not patterns:
+                continue
+            for line_no, rec in records:
+                if any(rec.get(k) in v for k, v in f.get("evidence_exempt", {}).items()):
+                    continue
+                text = " ".join(str(rec[c]) for c in f.get("evidence_columns", []) if rec.get(c))
+                for item, pattern in patterns.items():
+                    m = re.search(pattern, text, re.I)
+                    if m and item not in (rec[col] or []):
+                        problems.append(Problem(
+                            file, line_no, col, f"the row's own evidence mentions {m.group(0)!r}, but "
+                            f"'{item}' is not listed", ";".join(rec[col] or []),
+                            hint=f"add {item} to {col}, or reword the evidence if it does not document it"))
+        return problems
 
     @staticmethod
     def _check_ranges(file: str, header: list[str], records: list[tuple[int, dict]]) -> list[Problem]:

@@ -29,7 +29,7 @@ LANE_COLORS = {c: style.CATEGORY_COLORS[c] for c in LANES}
 #: The chart's name. Which events it labels (and on which side of the dot), and which rows it includes
 #: or excludes against its rule (US government actions from 2024 on), are rows of data/figure_events.csv.
 ACTIONS_FIGURE = "us-actions-2024-2026"
-CROWDED_DAYS = 10  # strike tallies closer than this get their label written to the side
+CROWDED_DAYS = 16  # strike tallies closer than this get their label written to the side
 
 #: strikes.csv ``unit`` (what its counts count) → its word, singular and plural.
 UNIT_WORDS = {"strikes": (N_("strike"), N_("strikes")), "boats": (N_("boat"), N_("boats"))}
@@ -138,47 +138,62 @@ def actions_alt(actions: pd.DataFrame) -> str:
 
 # --------------------------------------------------------------------------- strikes
 def strike_tallies(strikes: pd.DataFrame) -> pd.DataFrame:
-    """The tallies sorted by date, checked to be cumulative, with readable ``killed``/``strikes`` ranges."""
+    """The tallies sorted by date, checked to be cumulative (media tallies and official counts each on
+    their own), with readable ``killed``/``strikes`` ranges."""
     d = strikes.sort_values("as_of").reset_index(drop=True)
-    for col in ("strikes_min", "strikes_max", "killed_min", "killed_max"):
-        if (d[col].dropna().diff().dropna() < 0).any():  # an empty strike count is skipped
-            raise ValueError(f"strikes.csv: {col} goes down over time; tallies must be cumulative")
+    for kind, rows in d.groupby(d["counted_by"].astype(str)):
+        for col in ("strikes_min", "strikes_max", "killed_min", "killed_max"):
+            if (rows[col].dropna().diff().dropna() < 0).any():  # an empty strike count is skipped
+                raise ValueError(f"strikes.csv: {col} of the {kind} tallies goes down over time; "
+                                 "tallies must be cumulative")
     d["killed"] = [span(a, b) for a, b in zip(d["killed_min"], d["killed_max"])]
     d["strikes"] = [None if pd.isna(a) else span(a, b) for a, b in zip(d["strikes_min"], d["strikes_max"])]
     return d
 
 
-def strikes_label(r, unit: str) -> str:
-    """'43–46 killed, 10 strikes' ('168 killed' when the tally gives no count of strikes)."""
+def strikes_label(r) -> str:
+    """'43 killed, 10 strikes', '156 killed, 47 boats' (each tally in its own unit), or '168 killed' when
+    the tally gives no count of strikes."""
     if pd.isna(r["strikes_min"]):
         return tr("{killed} killed").format(killed=r["killed"])
     return tr("{killed} killed, {n} {unit}").format(killed=r["killed"], n=r["strikes"],
-                                                    unit=unit_word(unit, r["strikes_max"]))
+                                                    unit=unit_word(str(r["unit"]), r["strikes_max"]))
 
 
 @charts.redrawable
 def strikes_chart(strikes: pd.DataFrame, *, title: str, source: str, as_of: str,
-                  subtitle: str | None = None, mark_label: str | None = None, width: float = 8.0):
-    """Cumulative reported deaths as a min–max band (:func:`explainer.charts.cumulative_range`), with the
-    cumulative number of strikes written above each tally and the strikes named in ``tda_named`` marked."""
+                  subtitle: str | None = None, mark_label: str | None = None, official_label: str | None = None,
+                  width: float = 8.0):
+    """Cumulative reported deaths as a min–max band of the media tallies
+    (:func:`explainer.charts.cumulative_range`), with each tally's count of strikes (or boats) written above
+    it and the strikes named in ``tda_named`` marked; official counts (``counted_by`` official) are squares
+    of their own, labelled below, and never join the band."""
     d = strike_tallies(strikes)
-    units = set(d["unit"].astype(str))
-    if len(units) != 1:
-        raise ValueError(f"strikes.csv mixes units {sorted(units)}; chart one unit at a time")
-    unit = units.pop()
+    media = d[d["counted_by"].astype(str) == "media"]
+    official = d[d["counted_by"].astype(str) == "official"]
     if mark_label is None:
         mark_label = tr("strike tied to the gang by the US government")
-    fig = charts.cumulative_range(d, x="as_of", low="killed_min", high="killed_max", title=title,
+    if official_label is None:
+        official_label = tr("official count")
+    fig = charts.cumulative_range(media, x="as_of", low="killed_min", high="killed_max", title=title,
                                   ylabel=tr("People killed (cumulative, as reported)"), source=source,
-                                  as_of=as_of, subtitle=subtitle, marks=d["tda_named"].fillna(False),
+                                  as_of=as_of, subtitle=subtitle, marks=media["tda_named"].fillna(False),
                                   mark_label=mark_label, width=width)
     ax = fig.axes[0]
     for t in [t for t in ax.texts if isinstance(t, Annotation)]:
         t.remove()  # replaced by labels that give both counts and avoid close neighbours
+    if len(official):
+        ax.plot(official["as_of"], official["killed_max"], "s", color=charts.HIGHLIGHT, mfc="white", mew=2,
+                ms=8, label=official_label, zorder=6, gid="official")
     for i, r in d.iterrows():
-        label = strikes_label(r, unit).replace(", ", "\n")
-        crowded = i + 1 < len(d) and (d.loc[i + 1, "as_of"] - r["as_of"]).days <= CROWDED_DAYS
+        label = strikes_label(r).replace(", ", "\n")
         x = mdates.date2num(r["as_of"])
+        if str(r["counted_by"]) == "official":  # below its square: the band's labels sit above
+            ax.annotate(label, (x, r["killed_min"]), textcoords="offset points", xytext=(0, -10),
+                        ha="center", va="top", fontsize=9, color=charts.INK, gid=f"tally:{i}")
+            continue
+        later = media[media["as_of"] > r["as_of"]]
+        crowded = len(later) > 0 and (later["as_of"].iloc[0] - r["as_of"]).days <= CROWDED_DAYS
         if crowded:  # a later tally follows within days: write this one to the left of its point
             ax.annotate(label, (x, r["killed_max"]), textcoords="offset points", xytext=(-8, 0),
                         ha="right", va="center", fontsize=9, color=charts.INK, gid=f"tally:{i}")
@@ -188,15 +203,23 @@ def strikes_chart(strikes: pd.DataFrame, *, title: str, source: str, as_of: str,
     top = float(d["killed_max"].max())
     ax.set_ylim(0, top * 1.3)
     lo, hi = d["as_of"].min(), d["as_of"].max()
-    ax.set_xlim(mdates.date2num(lo - pd.Timedelta(days=12)), mdates.date2num(hi + pd.Timedelta(days=12)))
-    ax.xaxis.set_major_locator(mdates.MonthLocator())
+    ax.set_xlim(mdates.date2num(lo - pd.Timedelta(days=24)), mdates.date2num(hi + pd.Timedelta(days=16)))
+    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, round((hi - lo).days / 30 / 7))))
     ax.xaxis.set_major_formatter(FuncFormatter(month_tick))
+    charts.thin_ticks(fig, ax)
     for artist in ax.collections + ax.lines:  # the band's and the line's legend entries, translated
         if artist.get_label() in RANGE_LEGEND:
             artist.set_label(tr(RANGE_LEGEND[artist.get_label()]))
-    legend = ax.legend(frameon=False, loc="upper left", fontsize=9)
-    lift_overlapping_labels(fig, ax, [t for t in ax.texts if (t.get_gid() or "").startswith("tally:")],
-                            avoid=[legend])
+    # the tallies climb from the lower left: the legend sits in the empty lower right, under the line
+    legend = ax.legend(frameon=False, loc="lower right", fontsize=9)
+    labels = [t for t in ax.texts if (t.get_gid() or "").startswith("tally:")]
+    lift_overlapping_labels(fig, ax, labels, avoid=[legend])
+    for t in labels:  # a label lifted away from its point keeps a thin line to it
+        if abs(t.xyann[1]) > 12:
+            ax.annotate(t.get_text(), t.xy, textcoords="offset points", xytext=t.xyann, ha=t.get_ha(),
+                        va=t.get_va(), fontsize=t.get_fontsize(), color=t.get_color(), gid=t.get_gid(),
+                        arrowprops=dict(arrowstyle="-", color=charts.INK_SOFT, lw=0.6, shrinkA=1, shrinkB=3))
+            t.remove()
     return fig
 
 
@@ -226,13 +249,18 @@ def lift_overlapping_labels(fig, ax, labels, avoid=(), pad_px: float = 3.0, pass
 
 def strikes_alt(strikes: pd.DataFrame) -> str:
     d = strike_tallies(strikes)
-    unit = str(d["unit"].iloc[0])
-    steps = "; ".join(f"{format_date(r['as_of'])}: {strikes_label(r, unit)}" for _, r in d.iterrows())
-    named = and_list([format_date(x) for x in d.loc[d["tda_named"].fillna(False).astype(bool), "as_of"]])
-    return tr("Step chart of the cumulative number of people reported killed in US strikes on alleged drug "
-              "boats, with a shaded band where outlets' tallies differ. {steps}. Diamonds mark the strikes "
-              "of {named}, the only ones the US government tied to Tren de Aragua.").format(
+    media = d[d["counted_by"].astype(str) == "media"]
+    official = d[d["counted_by"].astype(str) == "official"]
+    steps = "; ".join(f"{format_date(r['as_of'])}: {strikes_label(r)}" for _, r in media.iterrows())
+    named = and_list([format_date(x) for x in media.loc[media["tda_named"].fillna(False).astype(bool), "as_of"]])
+    alt = tr("Step chart of the cumulative number of people reported killed in US strikes on alleged drug "
+             "boats, with a shaded band where outlets' tallies differ. {steps}. Diamonds mark the strikes "
+             "of {named}, the only ones the US government tied to Tren de Aragua.").format(
         steps=steps, named=named)
+    if len(official):
+        counts = "; ".join(f"{format_date(r['as_of'])}: {strikes_label(r)}" for _, r in official.iterrows())
+        alt += " " + tr("Squares mark official counts, drawn apart from the band: {counts}.").format(counts=counts)
+    return alt
 
 
 # --------------------------------------------------------------------------- tables
@@ -325,7 +353,10 @@ def prose_values(timeline: pd.DataFrame, strikes: pd.DataFrame, rewards: pd.Data
     tallies = strike_tallies(strikes).set_index("as_of")
     first, oct_, nov = tallies.loc["2025-09-02"], tallies.loc["2025-10-24"], tallies.loc["2025-11-06"]
     southcom, year_end = tallies.loc["2025-12-29"], tallies.loc["2025-12-31"]
-    jan, latest = tallies.loc["2026-01-26"], tallies.iloc[-1]
+    media = tallies[tallies["counted_by"].astype(str) == "media"]
+    jan, latest, april = tallies.loc["2026-01-26"], media.iloc[-1], tallies.loc["2026-04-14"]
+    may, june = tallies.loc["2026-05-28"], tallies.loc["2026-06-22"]
+    official = tallies[tallies["counted_by"].astype(str) == "official"].iloc[-1]
     coop = cooperation_rows(timeline, figure_events)
     return dict(
         n_actions=len(actions),
@@ -347,6 +378,11 @@ def prose_values(timeline: pd.DataFrame, strikes: pd.DataFrame, rewards: pd.Data
         end_strikes=year_end["strikes"], end_killed=year_end["killed"],
         jan_strikes=jan["strikes"], jan_killed=str(jan["killed_min"]), jan_presumed=str(jan["killed_max"]),
         latest_killed=str(latest["killed_min"]), latest_date=format_date(latest.name),
+        april_killed=str(april["killed_min"]), april_date=format_date(april.name),
+        may_killed=str(may["killed_min"]), may_date=format_date(may.name),
+        june_killed=str(june["killed_min"]), june_strikes=str(june["strikes_min"]),
+        ig_killed=str(official["killed_min"]), ig_boats=str(official["strikes_min"]),
+        ig_date=format_date(official.name),
         n_coop_countries=coop["country"].nunique(),
         ecuador_gap=calendar_months(ev["e-2023-09-27-ecuador-minister-no-evidence"]["date"],
                                     ev["e-2025-01-01-ecuador-terrorist-designation"]["date"]),

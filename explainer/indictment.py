@@ -81,14 +81,25 @@ def latest_offers(rewards: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(["amount_usd", "person"], ascending=[False, True]).reset_index(drop=True)
 
 
-def offer_note(row) -> str:
+def offer_note(row, reported: dict | None = None) -> str:
     """Annotation for a bar: 'since 2024', or 'in force 2024' when the first offer date is unknown; then,
-    for a person no longer sought, what happened and when ('since 2021; captured 2024')."""
+    for a person no longer sought, what happened and when ('since 2021; captured 2024'); and for a person
+    whose death is reported but not confirmed (``reported``: name → date, :func:`reported_deaths`), that
+    report ('since 2024; reported killed 2026, not confirmed') — it ends no offer."""
     year = pd.Timestamp(row["since"]).year
     note = (tr("in force {year}") if row["since_event"] == "reiterated" else tr("since {year}")).format(year=year)
     if pd.notna(row.get("outcome")):
         note += "; " + tr(OUTCOME_NOTES[str(row["outcome"])]).format(year=pd.Timestamp(row["outcome_date"]).year)
+    elif reported and row["person"] in reported:
+        year = pd.Timestamp(reported[row["person"]]).year
+        note += "; " + tr("reported killed {year}, not confirmed").format(year=year)
     return note
+
+
+def reported_deaths(people: pd.DataFrame) -> dict:
+    """Name → date, for the people whose death is reported but not confirmed (``people.csv`` status)."""
+    rows = people[people["status"].astype(str) == "reported killed"]
+    return dict(zip(rows["name"], rows["as_of"]))
 
 
 def tidy_bars(fig) -> None:
@@ -209,6 +220,7 @@ def prose_values(timeline: pd.DataFrame, rewards: pd.DataFrame, figure_events: p
         days_to_maduro=(ev["e-2026-01-03-maduro-superseding-indictment"]["date"] - unsealed["date"]).days,
         ice=when(ev["e-2026-02-18-ice-wanted-post"]),
         cucaracho=when(ev["e-2026-02-24-cucaracho-arrested"]),
+        reported_killed=when(ev["e-2026-06-12-guerrero-flores-reported-killed"]),
         soles_fto=when(ev["e-2025-11-24-cartel-soles-fto"]),
         peru_date=when(ev["e-2023-09-25-peru-reward"]),
         venezuela_date=when(ev["e-2023-09-01-venezuela-reward"]),

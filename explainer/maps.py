@@ -29,7 +29,7 @@ NO_DATA = "#f0f0f0"
 #: Marker colour and label for each level of evidence of the gang's presence (strongest first).
 EVIDENCE_STYLE = {
     "origin": (PALETTE["black"], N_("Origin (Venezuela)")),
-    "convictions": (PALETTE["vermillion"], N_("Court convictions")),
+    "convictions": (PALETTE["vermillion"], N_("Convictions in cases tied to the gang")),
     "prosecutions": (PALETTE["orange"], N_("Prosecutions or arrests")),
     "official-claim": (PALETTE["purple"], N_("Official claim only")),
     "contested": (PALETTE["sky"], N_("Contested")),

@@ -25,7 +25,7 @@ LANES = {
 #: Which timeline categories may appear in each lane.
 LANE_CATEGORIES = {
     "gang": {"venezuela"},
-    "leader": {"venezuela"},
+    "leader": {"venezuela", "military"},  # his life, in Venezuela; and the strike reported to have killed him
     "abroad": {"regional"},
     "us": {"designation", "indictment", "reward"},
 }
@@ -170,7 +170,8 @@ def prose_values(timeline: pd.DataFrame, rewards: pd.DataFrame, places: pd.DataF
                            ("larry_extradition", "e-2025-08-01-larry-changa-extradition-approved"),
                            ("sdtx", "e-2025-12-18-sdtx-leaders-indicted"),
                            ("unsealed", "e-2025-12-18-sdny-guerrero-unsealed"),
-                           ("ice", "e-2026-02-18-ice-wanted-post")]:
+                           ("ice", "e-2026-02-18-ice-wanted-post"),
+                           ("reported_killed", "e-2026-06-12-guerrero-flores-reported-killed")]:
         values[name] = when(ev[event_id])
     values["reward_guerrero"], values["reward_guerrero_date"] = offer("r-guerrero-flores-2024")
     values["reward_romero"] = offer("r-romero-2024")[0]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .appendix import confidence_word
-from .data import DataPackage, Problem, package
+from .data import NOT_CONFIRMED, DataPackage, Problem, package
 from .i18n import N_, tr
 from .text import cite, md_escape, usd, when
 
@@ -31,10 +31,10 @@ REWARD_EVENTS = {"initial": N_("offered"), "increase": N_("raised"), "reiterated
 #: A person's ``status`` as readers see it (``tr(STATUS_WORDS[status])``).
 STATUS_WORDS = {"at large": N_("at large"), "not in US custody": N_("not in US custody"),
                 "detained": N_("detained"), "convicted": N_("convicted"), "extradited": N_("extradited"),
-                "killed": N_("killed")}
+                "reported killed": N_("reported killed, not confirmed"), "killed": N_("killed")}
 #: Statuses a person may have, given the latest ``outcome`` of the rewards offered for them ("" = none).
 STATUS_FOR_OUTCOME = {
-    "": {"at large", "not in US custody"},
+    "": {"at large", "not in US custody", "reported killed"},  # a death not confirmed ends no offer
     "captured": {"detained", "convicted", "extradited"},
     "surrendered": {"detained", "convicted"},
     "detained": {"detained", "convicted", "extradited"},
@@ -61,6 +61,8 @@ def status_problems(pkg: DataPackage | None = None) -> list[Problem]:
       (no outcome: at large or not in US custody; killed: killed; captured: detained, convicted or
       extradited…), dated no earlier than that outcome;
     * a status that names a timeline event is dated as that event (same date and precision);
+    * "reported killed" (a death no official document or checkable source confirms) carries a confidence
+      label that says so;
     * every person in ``rewards.csv`` has a row.
     """
     pkg = pkg or package()
@@ -89,6 +91,10 @@ def status_problems(pkg: DataPackage | None = None) -> list[Problem]:
             if len(mine) and as_of < mine.iloc[-1]["outcome_date"]:
                 problems.append(Problem(file, line, "as_of", "is earlier than the outcome date in rewards.csv "
                                         f"({mine.iloc[-1]['outcome_date'].date()})", str(as_of.date())))
+        if status == "reported killed" and str(r["confidence"]) not in NOT_CONFIRMED:
+            problems.append(Problem(file, line, "confidence", "a death reported but not confirmed must carry a "
+                                    f"label that says so ({', '.join(sorted(NOT_CONFIRMED))})",
+                                    str(r["confidence"])))
         eid = r["status_event_id"]
         if isinstance(eid, str) and eid in timeline.index:
             ev = timeline.loc[eid]

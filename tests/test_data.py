@@ -87,7 +87,9 @@ def test_every_row_has_sources_and_confidence(pkg):
         df = pkg.load(name)
         if "source_keys" not in df:  # an editorial table: its rows name the sourced rows they present
             assert pkg.resources[name].get("editorial") is True, name
-            assert pkg.resources[name]["schema"].get("foreignKeys"), name
+            # by a foreign key, or (the register of leads, whose rows point into any table) by 'rows',
+            # which python -m explainer.checks resolves
+            assert pkg.resources[name]["schema"].get("foreignKeys") or "rows" in df, name
             continue
         assert df["source_keys"].map(len).min() >= 1, name
         assert all(k in keys for ks in df["source_keys"] for k in ks), name
@@ -398,3 +400,35 @@ def test_crlf_line_endings_keep_the_checksum(data_copy):
     pkg = data_copy.package()
     assert pkg.check(verify_hash=True) == {}
     assert pkg.load("timeline").equals(DataPackage().load("timeline"))
+
+
+# ---------------------------------------------------------------- a derived table cannot contradict its evidence
+def test_an_activity_the_evidence_describes_must_be_listed(data_copy):
+    """The activities table (Regional spread, fact-check) is computed from presence.csv; each country's list is
+    held to the country's own notable event and notes, so it cannot leave out an activity they describe."""
+    rows = data_copy.rows("presence")
+    head = rows[0]
+    usa = next(i for i, r in enumerate(rows) if r[0] == "USA")
+    acts = rows[usa][head.index("activities")].split(";")
+    assert "kidnapping" in acts
+    rows[usa][head.index("activities")] = ";".join(a for a in acts if a != "kidnapping")
+    data_copy.write_rows("presence", rows)
+    with pytest.raises(DataError) as e:
+        data_copy.package().load("presence")
+    (problem,) = e.value.problems
+    assert (problem.file, problem.line, problem.column) == ("data/presence.csv", usa + 1, "activities")
+    assert "kidnapping" in problem.rule
+
+
+def test_first_documented_follows_one_rule(pkg):
+    """'First documented' is the earliest date a source places the gang's activity in a country: no dated event
+    of that activity there (timeline: regional and migration events) and not the country's notable event is
+    earlier."""
+    presence, timeline = pkg.load("presence"), pkg.load("timeline")
+    activity = timeline[timeline["category"].astype(str).isin(["regional", "migration"])]
+    for code, r in presence.iterrows():
+        if pd.isna(r["first_documented"]):
+            continue
+        earlier = activity[(activity["country_iso3"] == code) & (activity["date"] < r["first_documented"])]
+        assert earlier.empty, (code, list(earlier.index))
+        assert pd.isna(r["event_date"]) or r["event_date"] >= r["first_documented"], code
