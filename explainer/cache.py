@@ -70,7 +70,9 @@ def guard(root: Path = ROOT) -> bool:
         print("The helper package, the data, the bibliography or the requirements changed (or the cache "
               "has no stamp): clearing the execution cache", file=sys.stderr)
     shutil.rmtree(cache, ignore_errors=True)
-    shutil.rmtree(build / ".doctrees", ignore_errors=True)  # so that Sphinx reads every chapter again
+    # so that Sphinx reads every chapter again, in every edition (the Spanish one is staged in es-src/)
+    for doctrees in [build / ".doctrees", *build.glob("*/_build/.doctrees")]:
+        shutil.rmtree(doctrees, ignore_errors=True)
     cache.mkdir(parents=True)
     stamp.write_text(digest + "\n")
     return True
