@@ -254,6 +254,15 @@ def unescape_citation_titles(body: str) -> str:
     return CITATION_LINK.sub(_sub, body)
 
 
+def short_citation_titles(body: str) -> str:
+    """A citation's hover text without the source's address: the address is not a link there, and the
+    chapter's own source list and the bibliography give it. A page that cites often weighs less."""
+    def _sub(m):
+        return m.group(0).replace(f'title="{m.group(2)}"', f'title="{re.sub(r" ?URL: [^ ]+", "", m.group(2))}"')
+
+    return CITATION_LINK.sub(_sub, body)
+
+
 def cited_sources(body: str) -> list[tuple[str, str, str]]:
     """The sources a page cites, in the order of their numbers: (number, key, the entry as text)."""
     found = {key: (label, html.unescape(entry)) for key, entry, label in CITATION_LINK.findall(body)}
@@ -317,8 +326,8 @@ def _page_context(app, pagename, templatename, context, doctree):
     stem = pagename.rsplit("/", 1)[-1]
     if body:
         body = unescape_citation_titles(fix_aria(body))
-        if stem != "bibliography":
-            body += sources_list(body, context["pathto"]("chapters/bibliography"))
+        if stem != "bibliography":  # the list names each source in full; the hover text need not
+            body = short_citation_titles(body) + sources_list(body, context["pathto"]("chapters/bibliography"))
         if pagename == app.config.root_doc:
             href = context["pathto"]("book.pdf", 1)
             body += ('<p class="explainer-notebook">' + tr(

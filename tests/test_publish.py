@@ -332,6 +332,17 @@ def test_a_chapter_lists_its_sources_by_number_with_bibtex_escapes_removed():
     assert sources_list("<p>No citations.</p>", "x") == ""
 
 
+def test_citation_hover_text_leaves_the_address_to_the_source_list():
+    from publish import short_citation_titles, sources_list
+
+    url = "https://example.org/a?b=1"
+    link = ('<a class="reference internal" href="bibliography.html#k" '
+            f'title="Title. Outlet. 1 May 2026. URL: {url}">7</a>')
+    short = short_citation_titles(link)
+    assert 'title="Title. Outlet. 1 May 2026."' in short and url not in short and ">7</a>" in short
+    assert url in sources_list(link, "bibliography.html")  # the list is made from the full entry
+
+
 def test_notebook_links_point_to_the_built_pages():
     from publish import site_links
 
