@@ -1,6 +1,8 @@
 # Tren de Aragua explainer — build and test.  Two commands do everything on a fresh machine:
 #   make book   # create .venv, install the pinned requirements, build the HTML book
-#   make test   # the whole test suite (builds the book first if needed, incl. browser tests)
+#   make test   # everything a release needs (builds the book first if needed, incl. browser tests)
+# and two more test commands: `make check`, the quick gate before a commit (no build), and `make test-all`,
+# which adds the slow guards (run weekly in CI).
 SHELL := /bin/bash
 .ONESHELL:
 .SHELLFLAGS := -euo pipefail -c
@@ -14,7 +16,7 @@ SOURCES := $(shell find chapters explainer data _ext _static _templates es local
            _config.yml _toc.yml references.bib intro.md
 ES_SRC := _build/es-src
 
-.PHONY: book test test-fast lint serve lab clean checksums bench bench-reader venv rebuild browser pdf
+.PHONY: book test test-all test-site check test-fast lint serve lab clean checksums bench bench-reader venv rebuild browser pdf
 .DEFAULT_GOAL := book
 
 venv: $(STAMP)
@@ -53,6 +55,11 @@ rebuild: $(STAMP)  ## re-render every page (e.g. after changing a Sphinx extensi
 # The browser comes first: with no Chromium (and no way to install one) nothing runs. The PDF edition is
 # built too, so the tests check the site exactly as it is published (the home page links the PDF).
 test: lint browser book pdf
+	$(BIN)/python -m pytest -m "not slow"
+
+# The slow guards too (marker `slow`): every reader notebook from a fresh environment, every page through
+# axe in both colour modes, every chart rendered again, a CI cache restore. The weekly CI run uses it.
+test-all: lint browser book pdf
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)  ## the code style checks CI runs (ruff; configuration in pyproject.toml)
@@ -61,8 +68,18 @@ lint: $(STAMP)  ## the code style checks CI runs (ruff; configuration in pyproje
 browser: $(STAMP)  ## find Chromium for the browser tests, or install it
 	$(BIN)/python tests/browser.py --provision
 
-test-fast: lint  ## unit and data tests: no build, no browser, no chapter execution
-	$(BIN)/python -m pytest -m "not build and not browser and not chapters"
+# The gate before a commit, and the pull-request check in CI: no build, no browser, no chapter execution.
+check: lint  ## lint, the data validation, the prose ⇄ data checker, the editions' staleness, unit and data tests
+	$(BIN)/python -m explainer.data
+	$(BIN)/python -m explainer.checks
+	$(BIN)/python -m explainer.editions --strict
+	$(BIN)/python -m pytest -m "not build and not browser and not chapters and not slow"
+
+test-fast: check  ## the former name of `make check`
+
+# The pull-request build check in CI: the book built, and the tests of the built site that need no browser.
+test-site: book
+	$(BIN)/python -m pytest -m "build and not browser and not chapters and not slow"
 
 serve: book
 	@echo "Serving on http://127.0.0.1:8000/ (Ctrl+C to stop)"

@@ -62,6 +62,10 @@ PACKAGE_TEXTS = (
        "but not confirmed (shown to readers as such, with the rows that show it), rejected (with the reason)"
        " or open (not yet decided). A lead about a person's status, a case's status or a running tally may "
        "not stay open (python -m explainer.checks)."),
+    N_("Accounts that never appear without their record"),
+    N_("One row is one editorial rule: wherever a section of a page cites a source that states an official "
+       "account (account_keys), it must also cite a source of the record that qualifies it (record_keys). "
+       "python -m explainer.checks enforces each rule in both editions."),
     N_("Events the figures show, and their chart labels"),
     N_("One row is one editorial choice about one event of the timeline in one figure: that it is labelled on "
        "the chart (with its short label, and for the lane charts its lane or side), included or excluded with "

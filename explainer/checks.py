@@ -17,6 +17,8 @@ newest dated row in the data, then fails, naming file and line, when:
   undecided (``open``); a used or reported lead names no row, or a row that does not exist; a lead reported
   but not confirmed is shown by a row whose confidence label says more than that; a rejected lead gives no
   reason;
+* a section of a page cites a source of an official account without the record that qualifies it (the rules
+  of ``data/pairings.csv``);
 * a date or number in the prose is not stated by a data row named next to it (see below) — the same holds
   for the titles, captions and alt text typed in a figure's code (rows named in ``# fact:`` comments) —
   or a chart label in ``data/figure_events.csv`` states a number its timeline row does not.
@@ -180,6 +182,30 @@ def check_leads(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Findi
                                         f"{' or '.join(sorted(NOT_CONFIRMED))}, or mark the lead used"))
         if status == "rejected" and not (isinstance(r["reason"], str) and r["reason"].strip()):
             findings.append(Finding(file, line, f"lead {lead} is rejected without a reason"))
+    return findings
+
+
+def check_pairings(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Finding]:
+    """Every rule of ``data/pairings.csv``: a section of a page (between headings) that cites a source of an
+    account also cites a source of the record that qualifies it, in both editions."""
+    pkg = pkg or DataPackage(root / "data", root / "references.bib")
+    if "pairings" not in pkg.tables:
+        return []
+    rules = pkg.load("pairings")
+    findings = []
+    for path in _existing(toc.all_pages(root)):
+        text = path.read_text(encoding="utf-8")
+        rel = path.relative_to(root).as_posix()
+        starts = [0, *(m.start() for m in re.finditer(r"(?m)^#{1,3} ", text))]
+        for a, b in zip(starts, [*starts[1:], len(text)]):
+            section = text[a:b]
+            for rule, r in rules.iterrows():
+                cited = [k for k in r["account_keys"] if re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", section)]
+                if cited and not any(re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", section)
+                                     for k in r["record_keys"]):
+                    findings.append(Finding(rel, _line(text, a), f"this section cites {cited[0]} without the record "
+                                            f"that qualifies it ({', '.join(r['record_keys'])}): rule {rule} "
+                                            "in data/pairings.csv"))
     return findings
 
 
@@ -553,7 +579,8 @@ def check_translations(root: Path = ROOT, pkg: DataPackage | None = None) -> lis
 
 def run(root: Path = ROOT) -> list[Finding]:
     pkg = DataPackage(root / "data", root / "references.bib")
-    return (check_as_of(root, pkg) + check_corrections(root, pkg) + check_leads(root, pkg) + check_prose(root, pkg)
+    return (check_as_of(root, pkg) + check_corrections(root, pkg) + check_leads(root, pkg)
+            + check_pairings(root, pkg) + check_prose(root, pkg)
             + check_labels(root, pkg) + check_money(root) + check_translations(root, pkg))
 
 

@@ -47,7 +47,7 @@ DATA_DIR = ROOT / "data"
 BIB_PATH = ROOT / "references.bib"
 
 #: Columns holding ``;``-separated lists.
-LIST_COLUMNS = {"source_keys", "activities", "aliases", "rows"}
+LIST_COLUMNS = {"source_keys", "activities", "aliases", "rows", "account_keys", "record_keys"}
 #: Columns holding an ISO 3166-1 alpha-3 country code.
 ISO3_COLUMNS = {"country_iso3"}
 #: Non-country codes allowed in ``migration.geo`` (with scope region/world).
@@ -417,7 +417,7 @@ class DataPackage:
                     errs.append(f"publication date {v.isoformat()} is in the future")
             elif typ == "date" and v > self.as_of:
                 errs.append(f"date {v.isoformat()} is after the data's as-of date {self.as_of.isoformat()}")
-            if name == "source_keys" and item not in keys:
+            if name in ("source_keys", "account_keys", "record_keys") and item not in keys:
                 errs.append(f"source key {item!r} is not in references.bib")
             if name in ISO3_COLUMNS or (name == "geo" and row.get("scope") == "country"):
                 if item not in iso:

@@ -201,9 +201,10 @@ def test_spanish_pages_are_in_spanish(site, path):
 
 
 @pytest.mark.build
-@pytest.mark.parametrize("path", toc_pages())
+@pytest.mark.parametrize("path", ["intro", "chapters/indictment"])
 def test_english_pages_are_in_english(site, path):
-    """The same measure, the other way round: it tells the languages apart (so the test above can fail)."""
+    """The same measure, the other way round, on two pages: it tells the languages apart (so the test above
+    can fail)."""
     text = visible_text(site / f"{path}.html")
     words = re.findall(r"[a-záéíóúñü]+", text.lower())
     en = sum(w in EN_WORDS for w in words)

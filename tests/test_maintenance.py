@@ -207,6 +207,7 @@ def test_a_failing_chapter_is_reported_in_a_few_lines(tmp_path):
 
 # ---------------------------------------------------------------- make
 @pytest.mark.build
+@pytest.mark.slow  # renders the book twice in a clone: make test-all (weekly in CI)
 def test_ci_restore_executes_no_chapter(tmp_path):
     """A fresh clone given only the execution cache folder (what CI restores) builds without executing
     any chapter: the stamp travels with the cache, and every chapter is found in it."""
@@ -244,11 +245,22 @@ def test_make_test_finds_the_browser_before_building_or_testing():
     assert first("tests/browser.py --provision") < first("explainer.editions build") < first("-m pytest")
 
 
-def test_make_test_fast_leaves_out_chapter_execution():
-    out = subprocess.run(["make", "-n", "-B", "test-fast"], cwd=ROOT, capture_output=True, text=True).stdout
-    pytest_line = next(line for line in out.splitlines() if "-m pytest" in line)
-    for mark in ("build", "browser", "chapters"):
-        assert f"not {mark}" in pytest_line
+def _pytest_line(target: str) -> str:
+    out = subprocess.run(["make", "-n", "-B", target], cwd=ROOT, capture_output=True, text=True).stdout
+    return next(line for line in out.splitlines() if "-m pytest" in line)
+
+
+def test_make_check_leaves_out_the_build_and_runs_the_checkers():
+    out = subprocess.run(["make", "-n", "-B", "check"], cwd=ROOT, capture_output=True, text=True).stdout
+    for step in ("ruff check", "explainer.data", "explainer.checks", "explainer.editions --strict"):
+        assert step in out, step
+    for mark in ("build", "browser", "chapters", "slow"):
+        assert f"not {mark}" in _pytest_line("check")
+
+
+def test_make_test_leaves_the_slow_guards_to_make_test_all():
+    assert 'not slow' in _pytest_line("test")
+    assert "not " not in _pytest_line("test-all")
 
 
 # ---------------------------------------------------------------- the publishing workflow
@@ -274,6 +286,23 @@ def test_workflow_rebuilds_weekly_from_scratch():
     assert len(cron) == 5 and cron[2:4] == ["*", "*"] and cron[4] != "*"  # one day a week
     restore = next(s for s in wf["jobs"]["build"]["steps"] if s.get("uses", "").startswith("actions/cache"))
     assert "schedule" in restore.get("if", "")
+
+
+def test_pull_requests_get_the_quick_gate_and_the_site_build():
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "check.yml").read_text())
+    triggers = wf.get("on", wf.get(True))
+    assert "pull_request" in triggers
+    runs = {name: [s.get("run", "") for s in job["steps"]] for name, job in wf["jobs"].items()}
+    assert "make check" in runs["check"]
+    assert "make test-site" in runs["site"] and wf["jobs"]["site"]["needs"] == "check"
+
+
+def test_main_runs_make_test_and_the_weekly_run_make_test_all():
+    wf = workflow()
+    triggers = wf.get("on", wf.get(True))
+    assert "pull_request" not in triggers  # pull requests: check.yml
+    test = next(s for s in wf["jobs"]["build"]["steps"] if "make " in s.get("run", "") and "test" in s["run"])
+    assert "'schedule' && 'test-all' || 'test'" in test["run"]
 
 
 def test_digest_command_needs_only_the_standard_library():

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -82,29 +83,47 @@ def fresh_python(tmp_path_factory):
     return python
 
 
-@pytest.mark.build
-@pytest.mark.chapters
-def test_every_reader_notebook_runs_on_its_own(site, fresh_python, tmp_path, monkeypatch):
-    """Each notebook, alone in an empty folder, runs in an environment without the helper package: its
-    first cell installs the wheel from the book's site (served here on 127.0.0.1; pip may use no index),
-    and running that cell again does nothing."""
+@pytest.fixture(scope="module")
+def offline_python(tmp_path_factory):
+    """A new virtual environment, made offline in a second: it sees the build environment's installed
+    distributions (the runtime dependencies, a kernel, pip) through a path file, but not the helper package,
+    which is installed there in development mode through an import hook that a path file does not run. So
+    the package a notebook imports is the one its first cell installs from the wheel."""
+    import site
+
+    venv = tmp_path_factory.mktemp("offline") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    ours = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    (Path(ours) / "build-env.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    found = subprocess.run([str(python), "-c", "import importlib.util as u; print(u.find_spec('explainer'))"],
+                           capture_output=True, text=True, check=True, cwd=venv).stdout.strip()
+    assert found == "None", "the helper package leaked into the offline environment"
+    return python
+
+
+def _run_alone(site, python, paths, tmp_path, monkeypatch) -> dict:
+    """Run each notebook alone in an empty folder, in ``python`` without the helper package: its first cell
+    installs the wheel from the book's site (served here on 127.0.0.1; pip may use no index), and running
+    that cell again does nothing. Returns the failures, by notebook."""
     from nbclient import NotebookClient
 
     failures = {}
     with serve(site) as url:
-        for name, base in (("fresh", url + "/"), ("fresh-es", url + "/es/")):  # each edition's own site
+        for name, base in (("alone", url + "/"), ("alone-es", url + "/es/")):  # each edition's own site
             kernels = tmp_path / "jupyter" / "kernels" / name
             kernels.mkdir(parents=True)
             (kernels / "kernel.json").write_text(json.dumps({
-                "argv": [str(fresh_python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
                 "display_name": name, "language": "python",
                 "env": {"EXPLAINER_BOOK_URL": base, "PIP_NO_INDEX": "1", "PYTHONPATH": "",
                         "MPLBACKEND": "agg"}}))
         monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
         monkeypatch.delenv("PYTHONPATH", raising=False)
-        for path in notebooks(site):
-            subprocess.run([str(fresh_python), "-m", "pip", "uninstall", "--quiet", "-y", "explainer"],
-                           check=True, capture_output=True)
+        for path in paths:
+            subprocess.run([str(python), "-m", "pip", "uninstall", "--quiet", "-y", "explainer"],
+                           capture_output=True)
             es = path.parent.parent.name == "es"
             folder = tmp_path / (("es-" if es else "") + path.stem)
             folder.mkdir()
@@ -112,11 +131,36 @@ def test_every_reader_notebook_runs_on_its_own(site, fresh_python, tmp_path, mon
             nb = nbformat.read(folder / path.name, as_version=4)
             nb.cells.insert(1, nbformat.v4.new_code_cell(nb.cells[0].source))  # the set-up, run twice
             try:
-                NotebookClient(nb, timeout=300, kernel_name="fresh-es" if es else "fresh",
+                NotebookClient(nb, timeout=300, kernel_name="alone-es" if es else "alone",
                                resources={"metadata": {"path": str(folder)}}).execute()
             except Exception as exc:  # noqa: BLE001  (collected: one report for all chapters)
                 failures[folder.name] = str(exc).splitlines()[-3:]
-    assert not failures, failures
+    return failures
+
+
+#: The reader notebook `make test` runs in each edition: a chapter with charts, a table and citations.
+ONE_PER_EDITION = "indictment"
+
+
+@pytest.mark.build
+@pytest.mark.chapters
+def test_a_reader_notebook_of_each_edition_runs_offline_from_the_wheel(site, offline_python, tmp_path,
+                                                                     monkeypatch):
+    """What only this test proves, with no network: the published wheel installs from the book's own site
+    and a chapter's notebook runs from it, alone, in each edition."""
+    paths = [p for p in notebooks(site) if p.stem == ONE_PER_EDITION]
+    assert len(paths) == 2
+    assert not _run_alone(site, offline_python, paths, tmp_path, monkeypatch)
+
+
+@pytest.mark.build
+@pytest.mark.chapters
+@pytest.mark.slow  # every notebook, from an environment made from the package index: make test-all
+@pytest.mark.network
+def test_every_reader_notebook_runs_on_its_own(site, fresh_python, tmp_path, monkeypatch):
+    """Each notebook of both editions runs alone in a fresh environment made from the package index with the
+    package's declared dependencies (so a missing dependency shows), installing the wheel from the site."""
+    assert not _run_alone(site, fresh_python, notebooks(site), tmp_path, monkeypatch)
 
 
 def test_myst_becomes_markdown_any_jupyter_renders():
