@@ -53,6 +53,13 @@ FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555">'
           '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
 
 
+PLACEHOLDER = re.compile(r'<section class="explainer-sources" data-src="([^"]+)"></section>')
+
+
+def _sources_file(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
 def page_file(site: Path, docname: str) -> Path:
     return site / f"{docname}.html"
 
@@ -111,7 +118,7 @@ def print_document(site: Path, browser=None, lang: str = "en") -> str:
     """The whole book as one HTML document, ready to print, in edition ``lang`` (``site`` is that edition's
     folder of the built site)."""
     sys.path.insert(0, str(ROOT / "_ext"))
-    from publish import book_urls, read_cff
+    from publish import LAZY_PART, book_urls, part_content, read_cff
 
     import yaml
 
@@ -135,6 +142,11 @@ def print_document(site: Path, browser=None, lang: str = "en") -> str:
     for name in names:
         text = page_file(site, name).read_text(encoding="utf-8")
         body = ARTICLE.search(text).group(1)
+        here = page_file(site, name).parent
+        body = PLACEHOLDER.sub(lambda m: _sources_file(here / html.unescape(m.group(1))),
+                               body)  # the chapter's source list, which the site loads only for print
+        body = LAZY_PART.sub(lambda m: part_content(_sources_file(here / html.unescape(m.group(1)))),
+                             body)  # the content of long disclosures, which the site loads when opened
         bodies[name] = body
         h1 = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S)
         titles[name] = " ".join(html.unescape(re.sub(r"<[^>]+>", "", h1.group(1))).replace("#", "").split())

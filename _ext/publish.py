@@ -254,13 +254,87 @@ def unescape_citation_titles(body: str) -> str:
     return CITATION_LINK.sub(_sub, body)
 
 
-def short_citation_titles(body: str) -> str:
-    """A citation's hover text without the source's address: the address is not a link there, and the
-    chapter's own source list and the bibliography give it. A page that cites often weighs less."""
+def short_citation_titles(body: str, bib: dict) -> str:
+    """A citation's hover text shortened to its publisher and date ('Trinidad and Tobago Newsday, 24 October
+    2025'): the full entry is in the bibliography the link leads to, and in the chapter's printed source
+    list. A page that cites often weighs much less."""
+    from explainer.text import format_date
+
+    def _short(key: str, title: str) -> str:
+        entry = bib.get(key)
+        if not entry:
+            return title
+        date = entry["date"]
+        when = ""
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+            when = format_date(date)
+        elif re.fullmatch(r"\d{4}-\d{2}", date):
+            when = format_date(date + "-01", "month")
+        elif re.fullmatch(r"\d{4}", date):
+            when = date
+        name = entry["publisher"] or entry["title"].strip("[]")
+        return html.escape(", ".join(x for x in (name, when) if x), quote=True)
+
     def _sub(m):
-        return m.group(0).replace(f'title="{m.group(2)}"', f'title="{re.sub(r" ?URL: [^ ]+", "", m.group(2))}"')
+        return m.group(0).replace(f'title="{m.group(2)}"', f'title="{_short(m.group(1), m.group(2))}"')
 
     return CITATION_LINK.sub(_sub, body)
+
+
+#: A page's printed source list is a file of its own beside the page (``<page>.sources.txt``, an HTML
+#: fragment): the page loads it when it is printed and the PDF edition inserts it, so a reader on screen
+#: never downloads it.
+SOURCES_SUFFIX = ".sources.txt"
+LOAD_SOURCES_FOR_PRINT = (
+    '<script>addEventListener("beforeprint",function(){'
+    'var s=document.querySelector("section.explainer-sources[data-src]");if(!s)return;'
+    'var r=new XMLHttpRequest();try{r.open("GET",s.getAttribute("data-src"),false);r.send();'
+    'if(r.responseText)s.outerHTML=r.responseText;}catch(e){}});</script>')
+
+
+#: A disclosure whose content is longer than this (bytes of HTML) loads its content when the reader opens
+#: it: the content is a script file of its own beside the page (``<page>.part-<n>.js``; a script loads
+#: from a file:// page too, so the book still works offline). The PDF edition inserts the content.
+LAZY_MIN_BYTES = 6000
+LAZY_DETAILS = re.compile(r'(<details\b[^>]*>\s*<summary\b.*?</summary>)((?:(?!<details\b|</details>).)*)'
+                          r'(</details>)', re.S)
+LAZY_PART = re.compile(r'<div class="explainer-lazy"[^>]*\bdata-part="([^"]+)"[^>]*>.*?</div>', re.S)
+LOAD_PARTS = (
+    '<script>window.explainerPart=function(id,h){var e=document.getElementById(id);if(e)e.outerHTML=h;};'
+    'document.addEventListener("toggle",function(ev){var d=ev.target;if(!d.open)return;'
+    'var e=d.querySelector(".explainer-lazy[data-part]");if(!e||e.dataset.loading)return;e.dataset.loading=1;'
+    'var s=document.createElement("script");s.src=e.getAttribute("data-part");document.body.appendChild(s);},true);'
+    '</script>')
+
+
+def lazy_parts(body: str, stem: str) -> tuple[str, dict[str, str]]:
+    """Move the content of every long disclosure (not nested in another) out of the page: returns the page
+    with a placeholder in each, and the parts (file name → the script that puts the content back)."""
+    parts: dict[str, str] = {}
+
+    def _sub(m):
+        content = m.group(2)
+        if len(content.encode("utf-8")) < LAZY_MIN_BYTES:
+            return m.group(0)
+        n = len(parts) + 1
+        name, ident = f"{stem}.part-{n}.js", f"explainer-part-{n}"
+        parts[name] = f"explainerPart({json.dumps(ident)},{json.dumps(content)});\n"
+        note = html.escape(tr("Loading…"))
+        return (f'{m.group(1)}<div class="explainer-lazy" id="{ident}" data-part="{html.escape(name)}">'
+                f'<p>{note}</p></div>{m.group(3)}')
+
+    return LAZY_DETAILS.sub(_sub, body), parts
+
+
+def part_content(script: str) -> str:
+    """The HTML a part's script puts back (for the PDF edition)."""
+    m = re.match(r'explainerPart\("[^"]+",(.*)\);\s*$', script, re.S)
+    return json.loads(m.group(1)) if m else ""
+
+
+def sources_placeholder(name: str) -> str:
+    """Where a page's printed source list goes (``name``: its file, relative to the page)."""
+    return f'<section class="explainer-sources" data-src="{html.escape(name)}"></section>'
 
 
 def cited_sources(body: str) -> list[tuple[str, str, str]]:
@@ -321,13 +395,34 @@ def _config_inited(app, config):
     config.html_context = dict(config.html_context or {}, book_as_of=as_of, book_url=book, repository_url=repo)
 
 
+def _bib(app) -> dict:
+    if not hasattr(app, "_explainer_bib"):
+        from explainer.text import bibliography
+
+        app._explainer_bib = bibliography(Path(app.srcdir) / "references.bib")
+    return app._explainer_bib
+
+
 def _page_context(app, pagename, templatename, context, doctree):
     body = context.get("body")
     stem = pagename.rsplit("/", 1)[-1]
     if body:
         body = unescape_citation_titles(fix_aria(body))
         if stem != "bibliography":  # the list names each source in full; the hover text need not
-            body = short_citation_titles(body) + sources_list(body, context["pathto"]("chapters/bibliography"))
+            sources = sources_list(body, context["pathto"]("chapters/bibliography"))
+            body = short_citation_titles(body, _bib(app))
+            body, parts = lazy_parts(body, stem)
+            for name, script in parts.items():
+                out = Path(app.outdir) / Path(pagename).parent / name
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_text(script, encoding="utf-8")
+            if parts:
+                body += LOAD_PARTS
+            if sources:
+                out = Path(app.outdir) / f"{pagename}{SOURCES_SUFFIX}"
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_text(sources, encoding="utf-8")
+                body += sources_placeholder(f"{stem}{SOURCES_SUFFIX}") + LOAD_SOURCES_FOR_PRINT
         if pagename == app.config.root_doc:
             href = context["pathto"]("book.pdf", 1)
             body += ('<p class="explainer-notebook">' + tr(

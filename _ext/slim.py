@@ -66,6 +66,7 @@ CONDITIONAL = {
     "sphinx-design.min.css": lambda body: re.search(r'class="(?:[^"]* )?sd-', body) is not None,
     "timeline.js": _has_class("tl-filters"),  # the full timeline's filters (chapters/timeline.md)
     "timeline.css": _has_class("tl-filters"),
+    "pygments.css": _has_class("highlight"),  # every rule is scoped to .highlight: pages with code only
 }
 #: Inline configuration scripts of the assets above (dropped with them).
 CONDITIONAL_INLINE = {"THEBE_JS_URL": "sphinx-thebe.js", "toggleHint": "togglebutton.js",
@@ -89,6 +90,7 @@ OPTIONAL = (*CONDITIONAL, "copybutton_funcs.js", "copy-button.svg", "check-solid
 
 CHARTS_DIR = "charts"  # where the charts' PNG files land in the built site
 INLINE_PNG = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+INLINE_CSV = re.compile(r'href="data:text/csv;charset=utf-8;base64,([A-Za-z0-9+/=]+)"')
 #: A chart's phone rendering, a ``<picture>`` source (explainer.charts.Chart).
 INLINE_SOURCE = re.compile(r'<source media="([^"]*)" srcset="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 CHART_REF = re.compile(CHARTS_DIR + r'/([0-9a-f]{16}\.png)"')
@@ -263,19 +265,26 @@ def split_images(body: str, to_charts: str) -> tuple[str, dict[str, bytes]]:
             fig = f'{head}<p class="chart-downloads">{first}{link}{rest}'
         return fig
 
+    def _csv(m):  # the chart's data: a file of its own (with a byte-order mark, so spreadsheets read accents)
+        data = "\ufeff".encode() + base64.b64decode(m.group(1))
+        name = hashlib.sha256(data).hexdigest()[:16] + ".csv"
+        files[name] = data
+        return f'href="{to_charts}/{name}"'
+
     body = CHART_FIGURE.sub(_figure, body)
+    body = INLINE_CSV.sub(_csv, body)
     return INLINE_PNG.sub(_sub, body), files
 
 
 # --------------------------------------------------------------------------- Sphinx hooks
 def _page_context(app, pagename, templatename, context, doctree):
     body = context.get("body") or ""
-    if "data:image/png;base64," in body:
+    if "data:image/png;base64," in body or "data:text/csv;" in body:
         body, files = split_images(body, context["pathto"](CHARTS_DIR, 1))
         charts = Path(app.outdir) / CHARTS_DIR
         charts.mkdir(parents=True, exist_ok=True)
-        for name, png in files.items():
-            (charts / name).write_bytes(png)
+        for name, content in files.items():
+            (charts / name).write_bytes(content)
         context["body"] = body
     css = context.get("css_files")
     if css is not None:

@@ -132,15 +132,11 @@ def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "..
         if "schema" in res and "source_keys" in pkg.load(name):
             keys = sorted({k for ks in pkg.load(name)["source_keys"] for k in ks})
             summary = tr("Sources of this table ({n})").format(n=count(len(keys)))
-            out.append(f'<details class="explainer-source-list"><summary>{summary}</summary>\n')
-            for k in keys:
-                b = bib[k]
-                title = _md_escape(b["title"])
-                link = f"[{title}]({b['url']})" if b["url"] else title
-                pub = f", {_md_escape(b['publisher'])}" if b["publisher"] else ""
-                date = f", {b['date']}" if b["date"] else ""
-                out.append(f"- {link}{pub}{date} (`{k}`)")
-            out.append("\n</details>\n")
+            # each key links to its entry in the bibliography, which names the source in full: the page
+            # does not carry the same entries a second time
+            out.append(f'<details class="explainer-source-list"><summary>{summary}</summary>\n<p>'
+                       + ", ".join(f'<a href="bibliography.html#{k}">{k}</a>' for k in keys if k in bib)
+                       + "</p>\n</details>\n")
     return "\n".join(out)
 
 

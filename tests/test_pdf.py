@@ -114,7 +114,9 @@ def test_home_page_links_the_pdf(site, pdf):
 def test_a_printed_chapter_has_its_sources_and_no_controls(browser, server):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{server}/chapters/spread.html")
+    assert page.locator(".explainer-sources li").count() == 0  # on screen, the list is not even loaded
     page.emulate_media(media="print")
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")  # as the browser does to print
     assert page.locator(".explainer-sources").is_visible()
     assert page.locator(".explainer-sources li").count() >= 10
     for selector in ("details.hide", ".bd-sidebar-primary", ".chart-downloads", ".bd-header"):

@@ -186,10 +186,11 @@ def test_every_chart_offers_its_data_and_image(site):
         for m in re.finditer(r'<figure class="explainer-chart" id="chart-([^"]+)">(.*?)</figure>', text, re.S):
             name, fig = m.group(1), m.group(2)
             seen += 1
-            csv = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)" download="%s\.csv"'
-                            % re.escape(name), fig)
+            csv = re.search(r'href="([^"]+\.csv)" download="%s\.csv"' % re.escape(name), fig)
             assert csv, (page.name, name, "no CSV link")
-            rows = base64.b64decode(csv.group(1)).decode("utf-8").splitlines()
+            data = (page.parent / csv.group(1)).resolve().read_bytes()  # a file, not carried in the page
+            assert data.startswith("\ufeff".encode()), (page.name, name, "no byte-order mark")
+            rows = data.decode("utf-8-sig").splitlines()
             assert len(rows) >= 2 and "," in rows[0], (page.name, name)
             png = re.search(r'<a href="([^"]+\.png)" download="%s\.png">' % re.escape(name), fig)
             img = re.search(r'<img src="([^"]+)"', fig)
@@ -255,14 +256,22 @@ def test_citations_link_to_stable_bibliography_anchors(site):
 
 @pytest.mark.build
 def test_every_chapter_carries_its_sources_for_print(site):
-    """A chapter that cites sources lists them (number, entry) in the page, for print and the PDF."""
+    """A chapter that cites sources lists them (number, entry), for print and the PDF, in a file beside the
+    page that the page names and loads when printed (cited in a disclosure loaded when opened, too)."""
+    from publish import LAZY_PART, part_content
+
     checked = 0
     for page in html_pages(site):
         text = page.read_text(encoding="utf-8")
+        text += "".join(part_content((page.parent / m.group(1)).read_text(encoding="utf-8"))
+                        for m in LAZY_PART.finditer(text))
         cited = set(re.findall(r'class="reference internal" href="[^"#]*bibliography\.html#([^"]+)"', text))
         if not cited or page.stem == "bibliography":
             continue
-        listed = set(re.findall(r'<li (?:value="\d+" )?id="source-([^"]+)"', text))
+        src = re.search(r'<section class="explainer-sources" data-src="([^"]+)"></section>', text)
+        assert src, page.name
+        listed = set(re.findall(r'<li (?:value="\d+" )?id="source-([^"]+)"',
+                                (page.parent / src.group(1)).read_text(encoding="utf-8")))
         assert listed == cited, page.name
         checked += 1
     assert checked >= 5
@@ -349,15 +358,30 @@ def test_a_chapter_lists_its_sources_by_number_with_bibtex_escapes_removed():
     assert sources_list("<p>No citations.</p>", "x") == ""
 
 
-def test_citation_hover_text_leaves_the_address_to_the_source_list():
+def test_a_long_disclosure_loads_its_content_when_opened_and_the_pdf_puts_it_back():
+    from publish import LAZY_MIN_BYTES, LAZY_PART, lazy_parts, part_content
+
+    long = "<table>" + "<tr><td>“row” & </td></tr>" * (LAZY_MIN_BYTES // 20) + "</table>"
+    short = "<p>a few words</p>"
+    body = (f"<details class='a'><summary>All</summary>{long}</details>"
+            f"<details><summary>Few</summary>{short}</details>")
+    out, parts = lazy_parts(body, "geopolitics")
+    assert list(parts) == ["geopolitics.part-1.js"] and long not in out and short in out
+    assert '<details class=\'a\'><summary>All</summary><div class="explainer-lazy"' in out
+    back = LAZY_PART.sub(lambda m: part_content(parts[m.group(1)]), out)
+    assert back == body
+
+
+def test_citation_hover_text_is_the_publisher_and_date():
     from publish import short_citation_titles, sources_list
 
     url = "https://example.org/a?b=1"
     link = ('<a class="reference internal" href="bibliography.html#k" '
             f'title="Title. Outlet. 1 May 2026. URL: {url}">7</a>')
-    short = short_citation_titles(link)
-    assert 'title="Title. Outlet. 1 May 2026."' in short and url not in short and ">7</a>" in short
-    assert url in sources_list(link, "bibliography.html")  # the list is made from the full entry
+    bib = {"k": {"title": "Title", "publisher": "Outlet", "date": "2026-05-01", "url": url, "note": ""}}
+    short = short_citation_titles(link, bib)
+    assert 'title="Outlet, 1 May 2026"' in short and url not in short and ">7</a>" in short
+    assert url in sources_list(link, "bibliography.html")  # the printed list is made from the full entry
 
 
 def test_notebook_links_point_to_the_built_pages():
