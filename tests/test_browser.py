@@ -300,3 +300,20 @@ def test_desktop_readers_never_fetch_phone_charts(browser, server):
             assert errors == []
         finally:
             page.close()
+
+
+@pytest.mark.parametrize("path", ["chapters/geopolitics", "es/chapters/data-sources"])
+def test_a_long_disclosure_shows_its_content_when_opened(browser, server, site, path):
+    """The content of a long disclosure is not in the page; opening it loads it (from a file:// copy too)."""
+    for base in (server, (site / path).with_suffix(".html").resolve().parent.as_uri()):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        try:
+            url = f"{server}/{path}.html" if base == server else f"{base}/{path.rsplit('/', 1)[1]}.html"
+            page.goto(url, wait_until="load")
+            lazy = page.locator("details:has(.explainer-lazy)").first.element_handle()
+            assert not lazy.query_selector_all("a, td")  # not in the page until opened
+            lazy.query_selector("summary").click()
+            page.wait_for_function("() => !document.querySelector('details[open] .explainer-lazy')")
+            assert len(lazy.query_selector_all("a, td")) > 20
+        finally:
+            page.close()

@@ -37,8 +37,17 @@ class _Page(HTMLParser):
 
 
 def parse(path: Path) -> _Page:
+    """A page's ids and links, with those of the parts it loads later (the printed source list, the
+    content of long disclosures: files beside the page), which are the page's too."""
+    from publish import LAZY_PART, part_content
+
+    text = path.read_text(encoding="utf-8")
+    for m in LAZY_PART.finditer(text):
+        text += part_content((path.parent / m.group(1)).read_text(encoding="utf-8"))
+    for m in re.finditer(r'<section class="explainer-sources" data-src="([^"]+)"></section>', text):
+        text += (path.parent / m.group(1)).read_text(encoding="utf-8")
     p = _Page()
-    p.feed(path.read_text(encoding="utf-8"))
+    p.feed(text)
     return p
 
 
