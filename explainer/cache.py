@@ -129,22 +129,63 @@ def execute(root: Path = ROOT, paths: list[Path] | None = None) -> list[str]:
             results = [r for rs in pool.map(_run_group, jobs) for r in rs]
     else:
         results = _run_group(jobs[0])
-    failed = [uri for uri, ok in results if not ok]
+    record_times(root, {uri: seconds for uri, _, seconds in results})
+    failed = [uri for uri, ok, _ in results if not ok]
     if failed:
         tracebacks = {u: NbProjectRecord.record_from_uri(u, cache.db).traceback or "" for u in failed}
         raise ExecutionFailed(root, tracebacks)
     print(f"Executed {len(results)} chapter(s) in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-    return [uri for uri, _ in results]
+    return [uri for uri, _, _ in results]
+
+
+#: How long each chapter took to execute last time (page → seconds), kept outside the execution cache so
+#: that it survives the cache being cleared: the next full execution shares the work by it.
+TIMES = Path("_build") / "chapter-seconds.json"
+
+
+def _weights(pages: dict[str, list[tuple[int, str]]], root: Path) -> dict[str, float]:
+    """Each page's expected running time: its seconds last time, where known; otherwise its source's size,
+    scaled by the known pages' seconds per byte (or the size alone when nothing is known)."""
+    import json
+
+    times = {}
+    if (root / TIMES).is_file():
+        try:
+            times = json.loads((root / TIMES).read_text(encoding="utf-8"))
+        except ValueError:
+            times = {}
+    size = {k: sum(Path(u).stat().st_size for _, u in v) for k, v in pages.items()}
+    known = [k for k in pages if k in times]
+    per_byte = sum(times[k] for k in known) / max(1, sum(size[k] for k in known)) if known else 1.0
+    return {k: times[k] if k in times else size[k] * per_byte for k in pages}
+
+
+def record_times(root: Path, seconds: dict[str, float]) -> None:
+    """Add the running times just measured (notebook URI → seconds) to :data:`TIMES`, per page."""
+    import json
+
+    path = root / TIMES
+    try:
+        times = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except ValueError:
+        times = {}
+    per_page: dict[str, float] = {}
+    for uri, t in seconds.items():
+        rel = Path(uri).resolve().relative_to(root.resolve()).as_posix().removeprefix("es/")
+        per_page[rel] = per_page.get(rel, 0.0) + t
+    times.update({k: round(v, 2) for k, v in per_page.items()})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(times, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def _groups(items: list[tuple[int, str]], n: int, root: Path = ROOT) -> list[list[tuple[int, str]]]:
-    """Share notebooks among ``n`` workers by size (their source's length, a fair guess at their running
-    time), the largest first, keeping a page's editions together, English first."""
+    """Share notebooks among ``n`` workers by their expected running time (:func:`_weights`), the longest
+    first, keeping a page's editions together, English first."""
     pages: dict[str, list[tuple[int, str]]] = {}
     for pk, uri in items:
         rel = Path(uri).resolve().relative_to(root.resolve()).as_posix()
         pages.setdefault(rel.removeprefix("es/"), []).append((pk, uri))
-    weight = {k: sum(Path(u).stat().st_size for _, u in v) for k, v in pages.items()}
+    weight = _weights(pages, root)
     loads = [0] * max(1, min(n, len(pages)))
     out: list[list[tuple[int, str]]] = [[] for _ in loads]
     for k in sorted(pages, key=lambda k: -weight[k]):
@@ -165,8 +206,8 @@ except ImportError:
 del _os, _plt"""
 
 
-def _run_group(job) -> list[tuple[str, bool]]:
-    """Worker: execute a group of notebooks in one kernel, caching each result. Returns (uri, ok) pairs."""
+def _run_group(job) -> list[tuple[str, bool, float]]:
+    """Worker: execute a group of notebooks in one kernel, caching each result. Returns (uri, ok, seconds)."""
     import nbformat
     from jupyter_cache import get_cache
     from jupyter_cache.cache.db import NbProjectRecord
@@ -202,13 +243,14 @@ def _run_group(job) -> list[tuple[str, bool]]:
                 km.start_kernel(cwd=cwd)
             nb.cells.pop(0)
             _renumber(nb)
+            seconds = time.perf_counter() - t0
             if error:
                 NbProjectRecord.set_traceback(uri, error, cache.db)
-                out.append((uri, False))
+                out.append((uri, False, seconds))
                 continue
-            bundle = create_cache_bundle(project_nb, None, None, time.perf_counter() - t0, None)
+            bundle = create_cache_bundle(project_nb, None, None, seconds, None)
             cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
-            out.append((uri, True))
+            out.append((uri, True, seconds))
     finally:
         if km.has_kernel:
             km.shutdown_kernel(now=True)

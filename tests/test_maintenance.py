@@ -400,3 +400,25 @@ def test_chapter_code_is_short_and_assert_free(page):
         assert not asserts, f"{page}:{line}: assert in chapter code"
         helpers = [n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
         assert not helpers, f"{page}:{line}: chapter-local helper(s) {helpers}; use the chapter's module"
+
+
+def test_chapters_are_shared_among_kernels_by_their_last_running_time(tmp_path):
+    """After one execution, the next one shares the work by measured seconds, not by source size: a long
+    page of prose is not mistaken for a heavy one, nor short chapters with charts for light ones."""
+    import json
+
+    (tmp_path / "chapters").mkdir()
+    sizes = {"prose.md": 9000, "charts1.md": 1000, "charts2.md": 1000, "small.md": 1000}
+    for name, size in sizes.items():
+        (tmp_path / "chapters" / name).write_text("x" * size)
+    uri = {n: str(tmp_path / "chapters" / n) for n in sizes}
+    items = list(enumerate(uri.values()))
+
+    def together(groups):
+        return any({"charts1.md", "charts2.md"} <= {Path(u).name for _, u in g} for g in groups)
+
+    assert together(cache._groups(items, 2, tmp_path))  # by size, the two heavy chapters share a kernel
+    cache.record_times(tmp_path, {uri["charts1.md"]: 9.0, uri["charts2.md"]: 8.0, uri["prose.md"]: 1.0,
+                                  uri["small.md"]: 1.0})
+    assert json.loads((tmp_path / cache.TIMES).read_text())["chapters/charts1.md"] == 9.0
+    assert not together(cache._groups(items, 2, tmp_path))  # by time, they run side by side

@@ -71,3 +71,22 @@ def test_no_launch_buttons_that_cannot_work(site):
     for p in pages(site):
         text = p.read_text(encoding="utf-8")
         assert not any(s in text for s in ("launch-buttons", "fa-rocket", "thebe-launch-button")), p.name
+
+
+@pytest.mark.build
+def test_no_page_shows_an_unrendered_role(site):
+    """Generated tables and lists (Markdown written by the chapters' code) are read as MyST, so their roles
+    render as links: no page of either edition shows a role's raw text."""
+    import re
+
+    raw = re.compile(r"\{(?:cite:p|cite|doc|ref|term|glue:text|asof|correction)\}`")
+    shown, read = [], 0
+    for page in sorted(site.rglob("*.html")):
+        if "_static" in page.parts:
+            continue
+        read += 1
+        article = re.search(r"<article\b.*?</article>", page.read_text(encoding="utf-8"), re.S)
+        text = re.sub(r"<(script|pre|code)\b.*?</\1>", "", article.group(0) if article else "", flags=re.S)
+        if raw.search(text):
+            shown.append(page.relative_to(site).as_posix())
+    assert read > 25 and shown == []
