@@ -35,7 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import CHROMIUM, CHROMIUM_ARGS, HTML, SPEED_BUDGET, serve, toc_pages  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, HTML, SPEED_BUDGET, edition_pages, serve  # noqa: E402
 
 JB = str(Path(sys.executable).parent / "jupyter-book")
 #: Lighthouse's mobile profile ("slow 4G", mid-range phone).
@@ -117,13 +117,16 @@ def measure(browser, base: str, pages: list[str], first_page: dict[str, str], ru
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--pages", help="comma-separated page paths (default: every page in _toc.yml + search)")
+    ap.add_argument("--pages", help="comma-separated page paths (default: every page in _toc.yml + search, in "
+                                    "both editions)")
     args = ap.parse_args()
     if not (HTML / "index.html").exists():
         sys.exit("the book is not built: run `make book`")
     pages = ([p if p.endswith(".html") else f"{p}.html" for p in args.pages.split(",")] if args.pages
-             else [f"{p}.html" for p in toc_pages()] + ["search.html"])
-    first = {p: ("chapters/indictment.html" if p == "intro.html" else "intro.html") for p in pages}
+             else [f"{p}.html" for p in edition_pages(("search",))])
+    # a second page follows the edition's home page (the home page follows its indictment chapter)
+    first = {p: (f"{e}chapters/indictment.html" if p == f"{e}intro.html" else f"{e}intro.html")
+             for p in pages for e in ["es/" if p.startswith("es/") else ""]}
 
     from playwright.sync_api import sync_playwright
 
