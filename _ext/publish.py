@@ -258,21 +258,14 @@ def short_citation_titles(body: str, bib: dict) -> str:
     """A citation's hover text shortened to its publisher and date ('Trinidad and Tobago Newsday, 24 October
     2025'): the full entry is in the bibliography the link leads to, and in the chapter's printed source
     list. A page that cites often weighs much less."""
-    from explainer.text import format_date
+    from bibstyle import pretty_date  # the bibliography's own rendering of a source's date
 
     def _short(key: str, title: str) -> str:
         entry = bib.get(key)
         if not entry:
             return title
-        date = entry["date"]
-        when = ""
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-            when = format_date(date)
-        elif re.fullmatch(r"\d{4}-\d{2}", date):
-            when = format_date(date + "-01", "month")
-        elif re.fullmatch(r"\d{4}", date):
-            when = date
         name = entry["publisher"] or entry["title"].strip("[]")
+        when = pretty_date(entry["date"]) if entry["date"] else ""
         return html.escape(", ".join(x for x in (name, when) if x), quote=True)
 
     def _sub(m):

@@ -116,12 +116,14 @@ def _dated(text: str, lang: str) -> bool:
     return bool(ROLE.search(text)) or any(lit.kind in ("day", "month", "year") for lit in literals(text, lang))
 
 
+def _pages():
+    """Every page of both editions that exists, with its language."""
+    return [(p, toc.language(p, ROOT)) for p in toc.all_pages(ROOT) if p.is_file()]
+
+
 def test_no_page_says_someone_is_at_large_without_a_date():
     undated = []
-    for path in toc.all_pages(ROOT):
-        if not path.is_file():
-            continue
-        lang = toc.language(path, ROOT)
+    for path, lang in _pages():
         for block in prose_blocks(path, ROOT):
             if AT_LARGE[lang].search(block.text) and not _dated(block.text, lang):
                 undated.append(f"{block.file}:{block.line}")
@@ -131,10 +133,7 @@ def test_no_page_says_someone_is_at_large_without_a_date():
 def test_every_page_that_discusses_his_status_reports_the_reported_death():
     """A page that says Guerrero Flores was at large, wanted or sought also reports his reported death."""
     missing = []
-    for path in toc.all_pages(ROOT):
-        if not path.is_file():
-            continue
-        lang = toc.language(path, ROOT)
+    for path, lang in _pages():
         text = path.read_text(encoding="utf-8")
         if "Guerrero Flores" in text and AT_LARGE[lang].search(text):
             if not re.search(r"e-2026-06-12-guerrero-flores-reported-killed|reported_killed|reported killed|"
