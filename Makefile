@@ -12,9 +12,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTML := _build/html
 JB_FLAGS := -W --keep-going
-SOURCES := $(shell find chapters explainer data _ext _static _templates es locale -type f -not -path '*/__pycache__/*' 2>/dev/null) \
+SOURCES := $(shell find chapters explainer bookbuild data _ext _static _templates es locale -type f -not -path '*/__pycache__/*' 2>/dev/null) \
            _config.yml _toc.yml references.bib intro.md
 ES_SRC := _build/es-src
+# the build's own package (bookbuild/) is not installed: every command finds it from the repository
+export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 .PHONY: book test test-all test-site check test-fast lint serve lab clean checksums bench bench-reader venv rebuild browser pdf
 .DEFAULT_GOAL := book
@@ -31,26 +33,26 @@ book: $(HTML)/index.html
 	@echo "The book is at $(CURDIR)/$(HTML)/index.html  (serve it with: make serve)"
 
 # The data are validated first (a bad table stops here, with a short message, before any chapter runs);
-# explainer.cache then clears the execution cache if what chapters read changed, and executes the
+# bookbuild.cache then clears the execution cache if what chapters read changed, and executes the
 # chapters that have no cached result in parallel, so that the Sphinx build only renders.
-# Two editions: explainer.editions reports any Spanish passage or string that is missing or behind the
+# Two editions: bookbuild.editions reports any Spanish passage or string that is missing or behind the
 # English (the tests fail on them) and assembles the Spanish project in $(ES_SRC) (its pages, the English
-# configuration in Spanish); explainer.cache executes both editions' chapters; `editions build` renders
+# configuration in Spanish); bookbuild.cache executes both editions' chapters; `editions build` renders
 # the two at once (logs in _build/build-{en,es}.log) and publishes the Spanish one at $(HTML)/es/.
 $(HTML)/index.html: $(STAMP) $(SOURCES)
 	$(BIN)/python -m explainer.data
-	$(BIN)/python -m explainer.checks
-	$(BIN)/python -m explainer.editions
-	$(BIN)/python -m explainer.editions stage
-	$(BIN)/python -m explainer.cache
-	$(BIN)/python -m explainer.editions build $(JB_FLAGS)
+	$(BIN)/python -m bookbuild.checks
+	$(BIN)/python -m bookbuild.editions
+	$(BIN)/python -m bookbuild.editions stage
+	$(BIN)/python -m bookbuild.cache
+	$(BIN)/python -m bookbuild.editions build $(JB_FLAGS)
 	touch $@
 
 rebuild: $(STAMP)  ## re-render every page (e.g. after changing a Sphinx extension or the theme)
 	$(BIN)/python -m explainer.data
-	$(BIN)/python -m explainer.editions stage
-	$(BIN)/python -m explainer.cache
-	$(BIN)/python -m explainer.editions build $(JB_FLAGS) --all
+	$(BIN)/python -m bookbuild.editions stage
+	$(BIN)/python -m bookbuild.cache
+	$(BIN)/python -m bookbuild.editions build $(JB_FLAGS) --all
 
 # The browser comes first: with no Chromium (and no way to install one) nothing runs. The PDF edition is
 # built too, so the tests check the site exactly as it is published (the home page links the PDF).
@@ -63,7 +65,7 @@ test-all: lint browser book pdf
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)  ## the code style checks CI runs (ruff; configuration in pyproject.toml)
-	$(BIN)/ruff check explainer _ext tests bench scripts
+	$(BIN)/ruff check explainer bookbuild _ext tests bench scripts
 
 browser: $(STAMP)  ## find Chromium for the browser tests, or install it
 	$(BIN)/python tests/browser.py --provision
@@ -71,8 +73,8 @@ browser: $(STAMP)  ## find Chromium for the browser tests, or install it
 # The gate before a commit, and the pull-request check in CI: no build, no browser, no chapter execution.
 check: lint  ## lint, the data validation, the prose ⇄ data checker, the editions' staleness, unit and data tests
 	$(BIN)/python -m explainer.data
-	$(BIN)/python -m explainer.checks
-	$(BIN)/python -m explainer.editions --strict
+	$(BIN)/python -m bookbuild.checks
+	$(BIN)/python -m bookbuild.editions --strict
 	$(BIN)/python -m pytest -m "not build and not browser and not chapters and not slow"
 
 test-fast: check  ## the former name of `make check`
@@ -114,4 +116,4 @@ bench-reader: book  ## every page on an emulated phone and slow 4G network, agai
 	$(BIN)/python bench/reader_speed.py
 
 clean:
-	rm -rf _build figures/*.png .pytest_cache
+	rm -rf _build figures/*.png figures/*.csv .pytest_cache

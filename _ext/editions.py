@@ -1,7 +1,7 @@
 """Sphinx extension: the book's two editions, English at the site's root and Spanish under ``es/``.
 
 Both are built from the same table of contents, page for page (``make book`` builds the English project,
-then the Spanish one that ``python -m explainer.editions stage`` assembles in ``_build/es-src``). This
+then the Spanish one that ``python -m bookbuild.editions stage`` assembles in ``_build/es-src``). This
 extension
 
 * sets the language the book's code writes in for the whole build (:func:`explainer.i18n.use`), so that
@@ -9,7 +9,7 @@ extension
 * links each page to the same page in the other edition: a language switcher at the top of the page and
   ``<link rel="alternate" hreflang>`` tags (absolute when the book's address is known), with ``lang`` set
   on the switcher's words; the ``<html lang>`` of every page is the build's language;
-* on a Spanish page whose translation is behind the English (``python -m explainer.editions`` lists
+* on a Spanish page whose translation is behind the English (``python -m bookbuild.editions`` lists
   such passages; the tests fail on them), says so at the top and links the English page;
 * gives templates ``tr`` (``{{ tr("…") }}``), the same translation function as the code's.
 """
@@ -86,7 +86,7 @@ def _builder_inited(app):
     """How many passages of each Spanish page are behind the English (0 pages in a current edition)."""
     behind: dict[str, int] = {}
     if app.config.explainer_edition != "en":
-        from explainer import editions
+        from bookbuild import editions
 
         for page, found in editions.problems().items():
             docname = page.removeprefix(f"{app.config.explainer_edition}/").removesuffix(".md")

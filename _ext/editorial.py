@@ -1,7 +1,7 @@
 """Sphinx extension: the book's editorial roles, bound to the data package.
 
 * ``{asof}`2026-04-12``` — a stated "as of" date. It renders in the house date style ("12 April 2026");
-  ``python -m explainer.checks`` compares each chapter's stated dates with the newest row of the
+  ``python -m bookbuild.checks`` compares each chapter's stated dates with the newest row of the
   tables the chapter draws on, so a chapter cannot silently fall behind its data.
 * ``{correction}`c-2026-11-28-slug``` — a "Corrected on …" note at the point of change. The date comes
   from ``data/corrections.csv`` and the note links to the correction's entry in the corrections log,

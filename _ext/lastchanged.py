@@ -23,7 +23,7 @@ EDITORIAL = ("corrections", "updates")
 
 def content_dates(docname: str, srcdir: Path, pkg=None) -> dict[str, dt.date]:
     """Each input of the page's date (a description → its date); empty when the page has none."""
-    from explainer.checks import ASOF_ROLE
+    from bookbuild.checks import ASOF_ROLE
     from explainer.data import DataPackage
 
     src = Path(srcdir) / f"{docname}.md"
@@ -35,7 +35,7 @@ def content_dates(docname: str, srcdir: Path, pkg=None) -> dict[str, dt.date]:
         try:
             d = dt.date.fromisoformat(m["date"].strip())
         except ValueError:
-            continue  # explainer.checks and the {asof} role report it
+            continue  # bookbuild.checks and the {asof} role report it
         out[f"as of {d.isoformat()}"] = max(d, out.get(f"as of {d.isoformat()}", d))
     stem = docname.rsplit("/", 1)[-1]
     for table in EDITORIAL:

@@ -3,8 +3,8 @@
     .venv/bin/python bench/benchmark.py [--runs 3] [--chapter chapters/spread.md] [--no-browser]
 
 Measures, in this working tree (it deletes and rebuilds ``_build/``), each build being what ``make book``
-runs to build (``python -m explainer.editions stage``; ``python -m explainer.cache``, which executes both
-editions' chapters without a cached result, one kernel per core; then ``python -m explainer.editions
+runs to build (``python -m bookbuild.editions stage``; ``python -m bookbuild.cache``, which executes both
+editions' chapters without a cached result, one kernel per core; then ``python -m bookbuild.editions
 build``, which renders the two editions side by side):
 
 * cold build of both editions (empty ``_build/``, so every chapter executes), ``--runs`` times, and the
@@ -37,8 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
 HTML = BUILD / "html"
-STEPS = [[sys.executable, "-m", "explainer.editions", "stage"], [sys.executable, "-m", "explainer.cache"],
-         [sys.executable, "-m", "explainer.editions", "build", "-W", "--keep-going"]]
+STEPS = [[sys.executable, "-m", "bookbuild.editions", "stage"], [sys.executable, "-m", "bookbuild.cache"],
+         [sys.executable, "-m", "bookbuild.editions", "build", "-W", "--keep-going"]]
 BUDGET = {"cold_build_s": 25.0, "rebuild_ratio": 0.10, "page_kb": 600, "site_mb": 6.0, "editions_ratio": 1.6}
 
 
@@ -56,7 +56,7 @@ def build(editions: str = "") -> tuple[float, str]:
 
 
 def executed(log: str) -> list[str]:
-    """Notebooks the build executed: explainer.cache logs 'Executing N chapter(s), in parallel: a.md, …',
+    """Notebooks the build executed: bookbuild.cache logs 'Executing N chapter(s), in parallel: a.md, …',
     MyST-NB '<path>: Executing notebook …'."""
     names = set(re.findall(r"(\S+\.md): Executing notebook", log))
     for listed in re.findall(r"Executing \d+ chapter\(s\)(?:, in parallel)?: (.*)", log):

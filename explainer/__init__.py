@@ -9,8 +9,8 @@
 * :mod:`explainer.offline` — the maps' JavaScript and CSS, vendored with checksums
 * one module per chapter (``indictment``, ``origins``, ``spread``, ``geopolitics``, ``claims``) with the
   selections its figures and prose draw on, and :mod:`explainer.appendix` for the generated pages
-* build tools, never imported by a chapter: :mod:`explainer.checks` (``python -m explainer.checks``, the
-  prose ⇄ data checker) and :mod:`explainer.cache` (the execution cache guard)
+* build tools, never imported by a chapter: :mod:`bookbuild.checks` (``python -m bookbuild.checks``, the
+  prose ⇄ data checker) and :mod:`bookbuild.cache` (the execution cache guard)
 
 The Sphinx extensions of the build live outside the package, in ``_ext/``.
 """

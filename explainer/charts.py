@@ -11,7 +11,7 @@ import base64
 from functools import lru_cache
 import html
 import io
-import os
+from contextvars import ContextVar
 from pathlib import Path
 
 import matplotlib
@@ -25,12 +25,7 @@ from .style import AXIS, BASE, FOCUS, GRID, INK, INK_MID, INK_SOFT, INK_STRONG, 
 from .style import RULE, RULE_STRONG, TICK  # noqa: E402
 from . import i18n  # noqa: E402
 from .i18n import tr  # noqa: E402
-from .text import ROOT, usd  # noqa: E402
-
-#: Where chart PNGs are exported (EXPLAINER_FIGURES_DIR overrides it, e.g. for the determinism test).
-#: Outside the repository (an installed copy), they go to ``figures/`` in the working directory.
-FIGURES_DIR = Path(os.environ.get("EXPLAINER_FIGURES_DIR") or (
-    ROOT / "figures" if ROOT.name != "book" else Path("figures")))
+from .text import usd  # noqa: E402
 
 HIGHLIGHT = FOCUS
 
@@ -46,7 +41,9 @@ RC = {
 
 #: The resolution figures are laid out at (text is measured at it): the phone rendering is laid out at
 #: the resolution it is saved at, so that what fits when measured fits when drawn.
-_draw_dpi = [RC["figure.dpi"]]
+#: The resolution new figures are drawn at: the house's, or, while a phone rendering is drawn, the phone's
+#: (a context variable, so a rendering in progress never changes another's).
+_DRAW_DPI: ContextVar[float] = ContextVar("explainer_draw_dpi", default=RC["figure.dpi"])
 
 
 def picks(figure_events: pd.DataFrame, figure: str, role: str = "label") -> pd.DataFrame:
@@ -60,7 +57,7 @@ def picks(figure_events: pd.DataFrame, figure: str, role: str = "label") -> pd.D
 def figure(width: float = 8.0, height: float = 4.5, **kw):
     """A new figure and axes in the house style."""
     with plt.rc_context(RC):
-        fig, ax = plt.subplots(figsize=(width, height), **{"dpi": _draw_dpi[0], **kw})
+        fig, ax = plt.subplots(figsize=(width, height), **{"dpi": _DRAW_DPI.get(), **kw})
     fig.set_facecolor("white")
     return fig, ax
 
@@ -282,7 +279,8 @@ def min_text_pt(fig, texts: list | None = None) -> float:
 
 class Chart:
     """A finished chart: shows as ``<figure>`` with real alt text in HTML and in JupyterLab, and, when its
-    builder is :func:`redrawable`, a phone rendering the page shows on small screens."""
+    builder is :func:`redrawable`, a phone rendering the page shows on small screens. It renders and
+    writes nothing: :func:`save` writes a chart's files where a reader asks for them."""
 
     def __init__(self, fig, name: str, alt: str, caption: str | None = None, colors: int | None = 64,
                  data: pd.DataFrame | None = None):
@@ -298,7 +296,7 @@ class Chart:
         if redraw is not None:
             import warnings
 
-            _draw_dpi[0] = PHONE_DPI
+            token = _DRAW_DPI.set(PHONE_DPI)
             try:
                 with warnings.catch_warnings(record=True) as caught:  # e.g. a layout that cannot fit
                     warnings.simplefilter("always")
@@ -306,7 +304,7 @@ class Chart:
                     texts = drawn_texts(phone)  # one drawing for both checks
                     self.phone_problems = text_problems(phone, texts)
             finally:
-                _draw_dpi[0] = RC["figure.dpi"]
+                _DRAW_DPI.reset(token)
             self.phone_problems += [str(w.message) for w in caught]
             smallest = min_text_pt(phone, texts) * PHONE_DPI / 72
             self.phone_png = png_bytes(phone, dpi=PHONE_DPI, text={TEXT_CHUNK: f"{smallest:.1f}"},
@@ -316,11 +314,7 @@ class Chart:
             plt.close(phone)
             if self.phone_problems:  # a phone layout with clashing text is worse than none
                 self.phone_png = None
-        FIGURES_DIR.mkdir(exist_ok=True)
-        stem = name if i18n.LANG == "en" else f"{name}.{i18n.LANG}"  # one file per edition
-        (FIGURES_DIR / f"{stem}.png").write_bytes(self.png)
-        if self.csv is not None:
-            (FIGURES_DIR / f"{stem}.csv").write_text(self.csv, encoding="utf-8")
+        self.lang = i18n.lang()
 
     def _repr_html_(self) -> str:
         b64 = base64.b64encode(self.png).decode()
@@ -354,6 +348,22 @@ def show(fig, name: str, alt: str, caption: str | None = None, colors: int | Non
     return Chart(fig, name, alt, caption, colors, data=data)
 
 
+def save(chart: Chart, directory: Path | str = "figures") -> list[Path]:
+    """Write ``chart`` as files in ``directory`` (created if need be): ``<name>.png`` and, if it has data,
+    ``<name>.csv``; a chart drawn in another language than English gets the language in its names
+    (``<name>.es.png``). Returns the paths written. The book's build publishes every chart itself; this is
+    for a reader who wants the files from a notebook."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = chart.name if chart.lang == "en" else f"{chart.name}.{chart.lang}"
+    written = [directory / f"{stem}.png"]
+    written[0].write_bytes(chart.png)
+    if chart.csv is not None:
+        written.append(directory / f"{stem}.csv")
+        written[-1].write_text(chart.csv, encoding="utf-8")
+    return written
+
+
 def chart_csv(data: pd.DataFrame) -> str:
     """A chart's table as CSV: dates as ISO days, lists joined with ';', LF line endings."""
     d = data.copy()
@@ -370,7 +380,7 @@ def fmt_count(n: float) -> str:
     from .text import count, decimal
 
     n = float(n)
-    es = i18n.LANG == "es"
+    es = i18n.lang() == "es"
     if n >= 1_000_000:
         m = decimal(float(f"{n / 1_000_000:.2f}"), "g")
         return f"{m} M" if es else f"{m}M"

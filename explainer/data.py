@@ -39,19 +39,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .text import ROOT, bibliography, format_date  # noqa: F401  (format_date: the house style, re-exported)
-from .i18n import N_
-
-#: ROOT: the repository, or the book's files bundled in an installed copy of the package
-DATA_DIR = ROOT / "data"
-BIB_PATH = ROOT / "references.bib"
+from . import i18n
+from .paths import BIB_PATH, DATA_DIR, ROOT  # noqa: F401  (ROOT: re-exported for the build's tools)
+from .text import AGGREGATE_CODES, bibliography, country_name, format_date, iso3_codes  # noqa: F401  (re-exported)
 
 #: Columns holding ``;``-separated lists.
 LIST_COLUMNS = {"source_keys", "activities", "aliases", "rows", "account_keys", "record_keys"}
 #: Columns holding an ISO 3166-1 alpha-3 country code.
 ISO3_COLUMNS = {"country_iso3"}
-#: Non-country codes allowed in ``migration.geo`` (with scope region/world).
-AGGREGATE_CODES = {"LAC": N_("Latin America and the Caribbean"), "WLD": N_("World")}
 #: Degrees a place may lie outside its country's bounding box (the outlines are simplified).
 COORD_MARGIN = 0.5
 #: Confidence labels, strongest first.
@@ -96,43 +91,6 @@ class Problem:
         val = "" if self.value is None else f" (value: {self.value[:80]!r})"
         hint = "" if self.hint is None else f". Hint: {self.hint}"
         return f"{where}: {self.rule}{val}{hint}"
-
-
-# --------------------------------------------------------------------------- reference data
-@lru_cache(maxsize=None)
-def iso3_codes() -> dict[str, str]:
-    """ISO 3166-1 alpha-3 code → country name (from pycountry's ISO tables)."""
-    import pycountry
-
-    return {c.alpha_3: getattr(c, "common_name", c.name) for c in pycountry.countries}
-
-
-def country_name(code: str) -> str:
-    """Readable name for an ISO3 code or one of the aggregate codes (LAC, WLD), in the language the book
-    is being written in (Spanish names from pycountry's ISO 3166 translations: "Perú", "Brasil")."""
-    from . import i18n
-
-    if code in AGGREGATE_CODES:
-        return i18n.tr(AGGREGATE_CODES[code])
-    if i18n.LANG != "en":
-        return _country_names(i18n.LANG)[code]
-    names = {"VEN": "Venezuela", "BOL": "Bolivia", "USA": "United States"}
-    return names.get(code) or iso3_codes()[code]
-
-
-@lru_cache(maxsize=None)
-def _country_names(lang: str) -> dict[str, str]:
-    import gettext
-
-    import pycountry
-
-    t = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
-    out = {c.alpha_3: t.gettext(getattr(c, "common_name", c.name)) for c in pycountry.countries}
-    # the short forms the book uses, as in English, and the usual Latin American names where the ISO
-    # translations differ from them
-    return out | {"VEN": "Venezuela", "BOL": "Bolivia", "SUR": "Surinam", "FLK": "Islas Malvinas",
-                  "VIR": "Islas Vírgenes de los Estados Unidos", "VGB": "Islas Vírgenes Británicas",
-                  "BMU": "Bermudas", "MAF": "San Martín (Francia)", "SXM": "San Martín (Países Bajos)"}
 
 
 def bib_keys(bib_path: Path = BIB_PATH) -> set[str]:
@@ -269,8 +227,6 @@ class DataPackage:
             self._cache[name] = df
         if verify_hash:
             self.check_hash(name)
-        from . import i18n  # text fields in the language the book is being written in (i18n.use)
-
         return i18n.translate_table(name, df.copy(), self.resources[name]["schema"])
 
     def key(self, name: str, row) -> str:
@@ -606,13 +562,6 @@ def main(argv: list[str] | None = None) -> int:
     for name, problems in changed.items():
         print(DataError(problems), file=sys.stderr)
     if changed:
-        return 1
-    from . import i18n
-
-    missing = i18n.data_problems(pkg=pkg)  # every text field needs its Spanish (locale/es/LC_MESSAGES/data-*.po)
-    for line in missing:
-        print(line, file=sys.stderr)
-    if missing:
         return 1
     for name in pkg.tables:
         print(f"{name:12s} {len(pkg.load(name)):4d} rows  ok")

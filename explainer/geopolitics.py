@@ -98,14 +98,10 @@ def english_notes(timeline: pd.DataFrame) -> pd.Series:
     """The rows' ``note`` in English (the language the data are kept in), whatever language the page is
     written in, so that a rule that reads the notes' words selects the same rows in every edition."""
     notes = timeline["note"].fillna("").astype(str)
-    lang = i18n.lang()
-    if lang == "en":
+    if i18n.lang() == "en":
         return notes
-    i18n.use("en")
-    try:
+    with i18n.using("en"):
         english = load("timeline")["note"].fillna("").astype(str).to_dict()
-    finally:
-        i18n.use(lang)
     return pd.Series([english.get(e, n) for e, n in zip(timeline["event_id"], notes)], index=notes.index)
 
 

@@ -2,7 +2,7 @@
 not page prose.
 
 The prose of the Spanish edition is a parallel MyST file per page (``es/chapters/x.md`` for
-``chapters/x.md``; :mod:`explainer.editions` keeps the two in step). Everything else a reader sees —
+``chapters/x.md``; :mod:`bookbuild.editions` keeps the two in step). Everything else a reader sees —
 chart titles, labels, captions, alt text, map popups, generated tables, and the text fields of the data
 tables — is written once in English and translated through gettext catalogues, the PO files that
 translators' tools (Poedit, Weblate, Lokalize) edit:
@@ -11,47 +11,61 @@ translators' tools (Poedit, Weblate, Lokalize) edit:
   for the appendices, ``book`` for the shared modules and the home page, ``site`` for the build's
   extensions and templates); the data's text fields in ``data-<table>``, each entry with the context
   ``table:row key:column``.
-* :func:`use` sets the language (a Spanish chapter's first cell runs ``use("es")``);
+* :func:`use` sets the language (a Spanish chapter's first cell runs ``use("es")``; a context
+  variable, not a global);
   :func:`tr` gives a code string in it — the English itself, or its Spanish from the catalogue;
   :func:`translate_table` gives a table with its text fields in it. A string or field with no Spanish is an
   error that names it (never a silent English fallback).
-* ``python -m explainer.i18n update`` brings the catalogues up to date with the code and the data
-  (new strings enter empty; a changed English string keeps its old Spanish marked *fuzzy*, with the
-  English it was made from); ``python -m explainer.i18n`` (``check``) lists every string that has no
-  Spanish or whose Spanish was made from other English — the build prints it, the tests fail on it.
+* The catalogues are kept by the build's tooling, not by this module: ``python -m bookbuild.catalogues
+  update`` brings them up to date with the code and the data (new strings enter empty; a changed English
+  string keeps its old Spanish marked *fuzzy*, with the English it was made from), and ``python -m
+  bookbuild.catalogues`` lists every string that has no Spanish or whose Spanish was made from other
+  English — the build prints it, the tests fail on it.
 """
 from __future__ import annotations
 
-import ast
-import re
-import sys
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
-from .text import ROOT
+from .paths import LOCALE, ROOT
 
 LANGUAGES = ("en", "es")
-#: The language the book's code writes in (``use`` changes it).
-LANG = "en"
-LOCALE = ROOT / "locale"
-#: Python files whose ``tr("…")`` strings the catalogues hold, besides the chapters' code cells.
-CODE_DIR = Path(__file__).resolve().parent
+#: The language the book's code writes in: a context variable, set by :func:`use` (a Spanish page's first
+#: cell) or for a block by :func:`using`, and read by :func:`lang`.
+_LANG: ContextVar[str] = ContextVar("explainer_language", default="en")
 
 
 class MissingTranslation(LookupError):
     """A string a Spanish page needs has no Spanish."""
 
 
-def use(lang: str) -> None:
-    """Write in ``lang`` ("en" or "es") from now on: dates, numbers, code strings and data text."""
-    global LANG
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; the book has {', '.join(LANGUAGES)}")
-    LANG = lang
+def _checked(language: str) -> str:
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; the book has {', '.join(LANGUAGES)}")
+    return language
+
+
+def use(language: str) -> None:
+    """Write in ``language`` ("en" or "es") from now on, in this context: dates, numbers, code strings
+    and data text."""
+    _LANG.set(_checked(language))
+
+
+@contextmanager
+def using(language: str):
+    """Write in ``language`` inside a ``with`` block only."""
+    token = _LANG.set(_checked(language))
+    try:
+        yield language
+    finally:
+        _LANG.reset(token)
 
 
 def lang() -> str:
-    return LANG
+    """The language the book's code writes in, here and now."""
+    return _LANG.get()
 
 
 # ------------------------------------------------------------------------------------------ catalogues
@@ -106,23 +120,24 @@ def tr(msgid: str) -> str:
     """A string the code shows to readers, in the current language. In English it is ``msgid`` itself;
     in Spanish, its translation from the catalogues. Format after translating:
     ``tr("{n} people").format(n=3)``."""
-    if LANG == "en":
+    language = lang()
+    if language == "en":
         return msgid
-    code, _ = _entries(LANG)
+    code, _ = _entries(language)
     found = code.get(msgid)
     if not found or not found[0]:
         raise MissingTranslation(
-            f"no {LANG} translation of the string {msgid!r}: add it to a catalogue in "
-            f"{catalogue_dir(LANG).relative_to(ROOT).as_posix()}/ (python -m explainer.i18n update adds it "
+            f"no {language} translation of the string {msgid!r}: add it to a catalogue in "
+            f"{catalogue_dir(language).relative_to(ROOT).as_posix()}/ (python -m bookbuild.catalogues update adds it "
             "empty, to be filled in)")
     return found[0]
 
 
-def _field(fields: dict, table: str, key: str, column: str) -> str:
+def _field(fields: dict, table: str, key: str, column: str, language: str) -> str:
     found = fields.get(f"{table}:{key}:{column}")
     if not found or not found[0]:
-        raise MissingTranslation(f"data/{table}.csv, row {key}, column '{column}': no {LANG} translation "
-                                 f"in {catalogue_dir(LANG).relative_to(ROOT).as_posix()}/data-{table}.po")
+        raise MissingTranslation(f"data/{table}.csv, row {key}, column '{column}': no {language} translation "
+                                 f"in {catalogue_dir(language).relative_to(ROOT).as_posix()}/data-{table}.po")
     return found[0]
 
 
@@ -134,243 +149,12 @@ def translatable(schema: dict) -> list[str]:
 def translate_table(table: str, df, schema: dict):
     """``df`` (rows labelled by key) with its translatable fields in the current language."""
     cols = [c for c in translatable(schema) if c in df.columns]
-    if LANG == "en" or not cols:
+    language = lang()
+    if language == "en" or not cols:
         return df
-    _, fields = _entries(LANG)
+    _, fields = _entries(language)
     df = df.copy()
     for c in cols:
-        df[c] = [_field(fields, table, str(k), c) if isinstance(v, str) and v else v
+        df[c] = [_field(fields, table, str(k), c, language) if isinstance(v, str) and v else v
                  for k, v in zip(df.index, df[c])]
     return df
-
-
-# ------------------------------------------------------------------------------------------ extraction
-def _tr_calls(source: str) -> list[tuple[str, int]]:
-    """``(msgid, line)`` of every ``tr("…")`` or ``N_("…")`` with a literal string in Python ``source``."""
-    out = []
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return out
-    for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute))
-                and (node.func.id if isinstance(node.func, ast.Name) else node.func.attr) in ("tr", "N_")
-                and node.args and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)):
-            out.append((node.args[0].value, node.lineno))
-    return out
-
-
-def code_strings(root: Path = ROOT) -> dict[str, list[tuple[str, str, int]]]:
-    """Domain → [(msgid, file, line)] of every ``tr()`` string in the package and the chapters' code."""
-    from .toc import pages
-
-    out: dict[str, list[tuple[str, str, int]]] = {}
-    for py in sorted(CODE_DIR.glob("*.py")):
-        if py.stem in ("i18n",):
-            continue
-        rel = py.relative_to(root).as_posix() if py.is_relative_to(root) else py.name
-        for msgid, line in _tr_calls(py.read_text(encoding="utf-8")):
-            out.setdefault(domain_of(py.stem), []).append((msgid, rel, line))
-    for py in sorted((root / "_ext").glob("*.py")):  # the build's extensions: footers, notes, links
-        for msgid, line in _tr_calls(py.read_text(encoding="utf-8")):
-            out.setdefault("site", []).append((msgid, py.relative_to(root).as_posix(), line))
-    for tpl in sorted((root / "_templates").glob("*.html")):  # {{ tr("…") }} in the page templates
-        text = tpl.read_text(encoding="utf-8")
-        for m in re.finditer(r"""\btr\(\s*"((?:[^"\\]|\\.)*)"\s*\)""", text):
-            out.setdefault("site", []).append((m.group(1), tpl.relative_to(root).as_posix(),
-                                               text.count("\n", 0, m.start()) + 1))
-    for page in pages(root):
-        rel = page.relative_to(root).as_posix()
-        domain = domain_of(page.stem)
-        for start, code in _code_cells(page):
-            for msgid, line in _tr_calls(code):
-                out.setdefault(domain, []).append((msgid, rel, start + line))
-    return out
-
-
-#: Chapters whose strings have a catalogue of their own (module and chapter share it).
-CHAPTER_DOMAINS = ("indictment", "origins", "spread", "geopolitics", "claims", "factcheck")
-#: The appendices' pages and the modules that generate them share one catalogue.
-APPENDIX = ("appendix", "people", "events", "whos-who", "timeline", "whats-new", "data-sources", "methods",
-            "glossary", "corrections", "status", "bibliography")
-
-
-def domain_of(stem: str) -> str:
-    """The catalogue a module's or a page's strings belong to (``book``: the shared modules and the home
-    page; ``site``, not from here: the build's extensions and templates)."""
-    return stem if stem in CHAPTER_DOMAINS else "appendix" if stem in APPENDIX else "book"
-
-
-def _code_cells(page: Path) -> list[tuple[int, str]]:
-    """(line of the first code line, code) of each ``{code-cell}`` of a MyST page."""
-    lines = page.read_text(encoding="utf-8").split("\n")
-    out, i = [], 0
-    while i < len(lines):
-        if lines[i].startswith("```{code-cell}"):
-            j = i + 1
-            while j < len(lines) and lines[j].startswith(":"):
-                j += 1
-            k = j
-            while k < len(lines) and lines[k] != "```":
-                k += 1
-            out.append((j, "\n".join(lines[j:k])))
-            i = k
-        i += 1
-    return out
-
-
-def data_strings(root: Path = ROOT, pkg=None) -> dict[str, list[tuple[str, str, str, int]]]:
-    """Table → [(context, English, column, CSV line)] of every translatable field of every row (of the
-    data package ``pkg``, by default the book's at ``root``)."""
-    if pkg is None:
-        from .data import DataPackage
-
-        pkg = DataPackage(root / "data")
-    out: dict[str, list[tuple[str, str, str, int]]] = {}
-    for name in pkg.tables:
-        schema = pkg.resources[name].get("schema", {})
-        cols = translatable(schema)
-        if not cols:
-            continue
-        df = pkg.load(name, verify_hash=False)
-        for pos, (key, row) in enumerate(df.iterrows()):
-            for c in cols:
-                v = row[c]
-                if isinstance(v, str) and v:
-                    out.setdefault(name, []).append((f"{name}:{key}:{c}", v, c, pos + 2))
-    return out
-
-
-# ------------------------------------------------------------------------------------------ checking
-def problems(language: str = "es", root: Path = ROOT) -> list[str]:
-    """Every string of the code or the data that has no ``language`` translation or whose translation was
-    made from other English (fuzzy, or its English has changed since). One line each, naming where."""
-    code, fields = _entries(language)
-    out = []
-    cdir = catalogue_dir(language).relative_to(root).as_posix() if catalogue_dir(language).is_relative_to(root) \
-        else str(catalogue_dir(language))
-    for domain, items in code_strings(root).items():
-        for msgid, file, line in items:
-            found = code.get(msgid)
-            if not found or not found[0]:
-                out.append(f"{file}:{line}: no Spanish for {msgid!r} ({cdir}/{domain}.po)")
-            elif found[1]:
-                out.append(f"{file}:{line}: the Spanish of {msgid!r} is fuzzy, made from other English "
-                           f"({cdir}/{found[2]}.po)")
-    seen: dict[str, tuple[str, str]] = {}  # one msgid, one translation, whichever catalogue holds it
-    for domain, cat in catalogues(language).items():
-        for m in cat:
-            if m.id and not m.context and m.string:
-                if m.id in seen and seen[m.id][1] != m.string:
-                    out.append(f"{cdir}/{domain}.po: {m.id!r} is {m.string!r} here but {seen[m.id][1]!r} in "
-                               f"{cdir}/{seen[m.id][0]}.po: one string, one translation")
-                seen.setdefault(m.id, (domain, m.string))
-    for table, items in data_strings(root).items():
-        for ctx, english, column, line in items:
-            found = fields.get(ctx)
-            if not found or not found[0]:
-                out.append(f"data/{table}.csv:{line}: column '{column}' has no Spanish ({cdir}/data-{table}.po, "
-                           f"msgctxt {ctx!r})")
-            elif found[1] or found[3] != english:
-                out.append(f"data/{table}.csv:{line}: column '{column}' changed since it was translated: "
-                           f"update its Spanish in {cdir}/data-{table}.po (msgctxt {ctx!r})")
-    return out
-
-
-_MARKUP = re.compile(r"<[A-Za-z/!][^>]*>|&[A-Za-z]+;|&#\\d+;")
-
-
-def data_problems(language: str = "es", root: Path = ROOT, pkg=None) -> list[str]:
-    """Errors in the data's translations: a text field with no ``language`` version, or one that holds
-    markup (data are shown as text). A translation made from older English is not an error here
-    (:func:`problems` reports it)."""
-    _, fields = _entries(language)
-    out = []
-    for table, items in data_strings(root, pkg).items():
-        po = f"locale/{language}/LC_MESSAGES/data-{table}.po"
-        for ctx, _english, column, line in items:
-            found = fields.get(ctx)
-            if not found or not found[0]:
-                out.append(f"data/{table}.csv, line {line}, column '{column}': no Spanish translation "
-                           f"(add it to {po}, msgctxt {ctx!r}; python -m explainer.i18n update adds the entry)")
-            elif _MARKUP.search(found[0]):
-                out.append(f"{po}, msgctxt {ctx!r}: HTML markup or entity in a translation (not allowed; "
-                           "text is shown escaped)")
-    return out
-
-
-def update(language: str = "es", root: Path = ROOT, domains: list[str] | None = None) -> list[Path]:
-    """Bring the catalogues up to date with the code and the data, as ``pybabel update`` does: new
-    strings enter with no translation, changed ones keep their old translation marked fuzzy, strings no
-    longer used are dropped. Returns the files written."""
-    from babel.messages.catalog import Catalog
-    from babel.messages.pofile import write_po
-
-    d = catalogue_dir(language)
-    d.mkdir(parents=True, exist_ok=True)
-    existing = catalogues(language)
-    templates: dict[str, Catalog] = {}
-    for domain, items in code_strings(root).items():
-        t = templates.setdefault(domain, Catalog(locale=language, project="Tren de Aragua explainer"))
-        for msgid, file, line in items:
-            t.add(msgid, locations=[(file, line)])
-    for table, items in data_strings(root).items():
-        t = templates.setdefault(f"data-{table}", Catalog(locale=language, project="Tren de Aragua explainer"))
-        for ctx, english, _column, line in items:
-            t.add(english, context=ctx, locations=[(f"data/{table}.csv", line)])
-    written = []
-    for domain, template in templates.items():
-        if domains and domain not in domains:
-            continue
-        cat = existing.get(domain) or Catalog(locale=language, project="Tren de Aragua explainer")
-        if domain.startswith("data-"):
-            _merge_fields(cat, template)
-        else:
-            cat.update(template, no_fuzzy_matching=False, update_header_comment=False)
-        path = d / f"{domain}.po"
-        with open(path, "wb") as f:
-            write_po(f, cat, width=100, sort_output=False, ignore_obsolete=True, include_previous=True)
-        written.append(path)
-    return written
-
-
-def _merge_fields(cat, template) -> None:
-    """Data fields match by context (their row and column), not fuzzily by text as Babel's update does: a
-    field whose English changed keeps its old Spanish, marked fuzzy, with the English it was made from."""
-    by_ctx = {m.context: m for m in cat if m.id and m.context}
-    wanted = {m.context for m in template if m.id}
-    for ctx, m in by_ctx.items():
-        if ctx not in wanted:
-            cat.delete(m.id, context=ctx)
-    for m in template:
-        if not m.id:
-            continue
-        old = by_ctx.get(m.context)
-        if old is None:
-            cat.add(m.id, context=m.context, locations=m.locations)
-        elif old.id != m.id:
-            cat.delete(old.id, context=m.context)
-            new = cat.add(m.id, string=old.string, context=m.context, locations=m.locations,
-                          flags=("fuzzy",) if old.string else ())
-            new.previous_id = [old.id]
-        else:
-            old.locations = m.locations
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["update"]:  # update [domain …]: all catalogues, or only the domains named
-        for p in update(domains=argv[1:] or None):
-            print(p.relative_to(ROOT))
-        return 0
-    found = problems()
-    for line in found:
-        print(line, file=sys.stderr)
-    if found:
-        print(f"{len(found)} Spanish string(s) missing or out of date", file=sys.stderr)
-    return 1 if found and "--strict" in argv else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -18,7 +18,7 @@ import folium
 from .charts import PALETTE, fmt_count
 from . import i18n
 from .i18n import N_, tr
-from .text import ROOT
+from .text import ROOT, country_name
 
 GEO_PATH = ROOT / "data" / "geo" / "americas.geojson"
 
@@ -239,7 +239,7 @@ class MapFigure:
     def document(self) -> str:
         """The map's own HTML document (what goes into the iframe's srcdoc), in the book's language, with a
         title."""
-        doc = self.map.get_root().render().replace("<html>", f'<html lang="{i18n.LANG}">', 1)
+        doc = self.map.get_root().render().replace("<html>", f'<html lang="{i18n.lang()}">', 1)
         return doc.replace("<head>", f"<head>\n<title>{esc(self.title)}</title>", 1)
 
     def _repr_html_(self) -> str:
@@ -320,10 +320,8 @@ LAND_FOCUS = "#D6CFBF"
 
 def shape_name(feature: dict) -> str:
     """A country shape's name: the boundary file's in English, the ISO name in other languages."""
-    if i18n.LANG == "en":
+    if i18n.lang() == "en":
         return feature["properties"].get("name", feature["id"])
-    from .data import country_name
-
     try:
         return country_name(feature["id"])
     except KeyError:

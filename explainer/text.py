@@ -16,22 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-_REPOSITORY = Path(__file__).resolve().parent.parent
-#: The book's files (data/, references.bib, _toc.yml, the chapters): the repository, or, in an installed
-#: copy of the package (the wheel readers' notebooks install), the copy bundled inside it.
-ROOT = (_REPOSITORY if (_REPOSITORY / "data" / "datapackage.json").is_file()
-        else Path(__file__).resolve().parent / "book")
-BIB_PATH = ROOT / "references.bib"
+from .i18n import N_, lang as _lang, tr
+from .paths import BIB_PATH, ROOT  # noqa: F401  (ROOT: re-exported)
+
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]
 MESES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
          "noviembre", "diciembre"]
-
-
-def _lang() -> str:
-    from . import i18n
-
-    return i18n.LANG
 
 
 # --------------------------------------------------------------------------------------------- dates
@@ -174,6 +165,45 @@ def cite(keys, required: bool = False) -> str:
     if not keys and required:
         raise ValueError("at least one source key is required")
     return f"{{cite:p}}`{','.join(keys)}`" if keys else ""
+
+
+# --------------------------------------------------------------------------------------------- countries
+#: Non-country codes allowed in ``migration.geo`` (with scope region/world).
+AGGREGATE_CODES = {"LAC": N_("Latin America and the Caribbean"), "WLD": N_("World")}
+
+
+@lru_cache(maxsize=None)
+def iso3_codes() -> dict[str, str]:
+    """ISO 3166-1 alpha-3 code → country name (from pycountry's ISO tables)."""
+    import pycountry
+
+    return {c.alpha_3: getattr(c, "common_name", c.name) for c in pycountry.countries}
+
+
+def country_name(code: str) -> str:
+    """Readable name for an ISO3 code or one of the aggregate codes (LAC, WLD), in the language the book
+    is being written in (Spanish names from pycountry's ISO 3166 translations: "Perú", "Brasil")."""
+    if code in AGGREGATE_CODES:
+        return tr(AGGREGATE_CODES[code])
+    if _lang() != "en":
+        return _country_names(_lang())[code]
+    names = {"VEN": "Venezuela", "BOL": "Bolivia", "USA": "United States"}
+    return names.get(code) or iso3_codes()[code]
+
+
+@lru_cache(maxsize=None)
+def _country_names(lang: str) -> dict[str, str]:
+    import gettext
+
+    import pycountry
+
+    t = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+    out = {c.alpha_3: t.gettext(getattr(c, "common_name", c.name)) for c in pycountry.countries}
+    # the short forms the book uses, as in English, and the usual Latin American names where the ISO
+    # translations differ from them
+    return out | {"VEN": "Venezuela", "BOL": "Bolivia", "SUR": "Surinam", "FLK": "Islas Malvinas",
+                  "VIR": "Islas Vírgenes de los Estados Unidos", "VGB": "Islas Vírgenes Británicas",
+                  "BMU": "Bermudas", "MAF": "San Martín (Francia)", "SXM": "San Martín (Países Bajos)"}
 
 
 # --------------------------------------------------------------------------------------------- sources

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .data import ROOT
+from .paths import ROOT
 
 _H1 = re.compile(r"^#\s+(.+?)\s*$", re.M)
 #: A table a page's code loads: ``data.load("timeline")``.

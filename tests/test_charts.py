@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from explainer import charts
+from explainer import charts, i18n
 
 
 def _bars():
@@ -31,14 +31,20 @@ def test_ranked_bars_order_and_highlight():
     assert any("Source: Test. As of 1 January 2026." == t.get_text() for t in fig.texts)
 
 
-def test_show_writes_figure_and_alt(tmp_path, monkeypatch):
-    monkeypatch.setattr(charts, "FIGURES_DIR", tmp_path)
+def test_show_renders_and_writes_nothing_save_writes(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     c = charts.show(_bars(), "demo", alt="Bar chart: B $50M, C $20M, A $5M", caption="Cap <b>",
                     data=pd.DataFrame({"label": ["A", "B"], "value": [5, 50]}))
     html = c._repr_html_()
     assert 'alt="Bar chart: B $50M, C $20M, A $5M"' in html
     assert "<figcaption>Cap &lt;b&gt;</figcaption>" in html
-    assert (tmp_path / "demo.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert list(tmp_path.iterdir()) == []  # drawing wrote no file
+    written = charts.save(c, tmp_path / "out")
+    assert [p.name for p in written] == ["demo.png", "demo.csv"]
+    assert (tmp_path / "out" / "demo.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with i18n.using("es"):
+        spanish = charts.show(_bars(), "demo", alt="Barras: B 50 M, C 20 M, A 5 M", data=pd.DataFrame({"a": [1]}))
+    assert [p.name for p in charts.save(spanish, tmp_path / "out")] == ["demo.es.png", "demo.es.csv"]
 
 
 @pytest.mark.parametrize("alt", ["", "Figure 1", "chart", "short"])
@@ -87,10 +93,10 @@ def test_every_chart_carries_its_data_as_csv(tmp_path, monkeypatch):
     import base64
     import re
 
-    monkeypatch.setattr(charts, "FIGURES_DIR", tmp_path)
     rows = pd.DataFrame({"date": pd.to_datetime(["2025-12-18"]), "keys": [("a", "b")], "n": [5]})
     c = charts.show(_bars(), "demo-data", alt="Bar chart: B $50M, C $20M, A $5M", data=rows)
     csv = "date,keys,n\n2025-12-18,a;b,5\n"
+    charts.save(c, tmp_path)
     assert (tmp_path / "demo-data.csv").read_text(encoding="utf-8") == csv
     m = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)" download="demo-data.csv"', c._repr_html_())
     assert m and base64.b64decode(m.group(1)).decode("utf-8") == csv
@@ -131,7 +137,6 @@ def test_a_chart_has_a_phone_rendering_with_large_enough_type(tmp_path, monkeypa
 
     from PIL import Image
 
-    monkeypatch.setattr(charts, "FIGURES_DIR", tmp_path)
     fig = charts.ranked_bars([f"A rather long name of person number {i}" for i in range(8)],
                              [i * 1e6 for i in range(1, 9)], annotations=["since 2024; captured 2025"] * 8,
                              title="A finding stated as a title long enough to need two lines on a phone",

@@ -10,7 +10,8 @@ import sys
 
 import pytest
 
-from explainer import checks, toc
+from bookbuild import checks
+from explainer import toc
 from explainer.data import DataPackage
 from conftest import ROOT
 
@@ -116,7 +117,7 @@ def test_a_logged_correction_needs_its_note(book):
 
 
 def test_command_line_prints_dates_and_fails_with_file_and_line(book, monkeypatch):
-    ok = subprocess.run([sys.executable, "-m", "explainer.checks"], cwd=ROOT, capture_output=True, text=True)
+    ok = subprocess.run([sys.executable, "-m", "bookbuild.checks"], cwd=ROOT, capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
     assert "Book as of" in ok.stdout and "newest dated row" in ok.stdout
     monkeypatch.setattr(checks, "ROOT", book)

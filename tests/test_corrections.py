@@ -110,7 +110,7 @@ def test_an_account_cited_without_its_record_is_reported(tmp_path):
     page and the rule."""
     import shutil
 
-    from explainer import checks
+    from bookbuild import checks
 
     root = tmp_path / "book"
     for d in ("chapters", "data", "es", "locale"):

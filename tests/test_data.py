@@ -88,7 +88,7 @@ def test_every_row_has_sources_and_confidence(pkg):
         if "source_keys" not in df:  # an editorial table: its rows name the sourced rows they present
             assert pkg.resources[name].get("editorial") is True, name
             # by a foreign key, or (the register of leads, whose rows point into any table) by 'rows',
-            # which python -m explainer.checks resolves
+            # which python -m bookbuild.checks resolves
             assert pkg.resources[name]["schema"].get("foreignKeys") or "rows" in df, name
             continue
         assert df["source_keys"].map(len).min() >= 1, name

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, toc_pages
-from explainer import editions, i18n, toc
+from bookbuild import catalogues, editions
+from explainer import i18n, toc
 
 ES = "es"
 
@@ -37,7 +38,7 @@ def test_spanish_pages_are_current_translations_of_the_english():
 
 
 def test_every_string_of_the_code_and_the_data_has_current_spanish():
-    found = i18n.problems("es", ROOT)
+    found = catalogues.problems("es", ROOT)
     assert not found, f"{len(found)} missing or stale:\n" + "\n".join(found[:40])
 
 
@@ -96,27 +97,23 @@ def test_a_data_field_with_no_spanish_is_an_error_naming_table_row_and_column(mo
     ctx = next(c for c in fields if c.startswith("timeline:") and c.endswith(":event"))
     fields = {k: v for k, v in fields.items() if k != ctx}
     monkeypatch.setattr(i18n, "_entries", lambda language="es": (code, fields))
-    found = i18n.data_problems("es", ROOT)
+    found = catalogues.data_problems("es", ROOT)
     table, key, column = ctx.split(":")
     assert len(found) == 1
     assert f"data/{table}.csv" in found[0] and f"column '{column}'" in found[0] and key in found[0]
     line = int(re.search(r"line (\d+)", found[0]).group(1))
     assert key in (ROOT / "data" / f"{table}.csv").read_text(encoding="utf-8").splitlines()[line - 1]
-    monkeypatch.setattr(i18n, "LANG", "es")
     from explainer import data
 
-    with pytest.raises(i18n.MissingTranslation, match=re.escape(f"row {key}, column 'event'")):
+    with i18n.using("es"), pytest.raises(i18n.MissingTranslation, match=re.escape(f"row {key}, column 'event'")):
         data.package().load("timeline")
 
 
 def test_code_strings_fall_back_to_nothing():
-    i18n.use("es")
-    try:
+    with i18n.using("es"):
         with pytest.raises(i18n.MissingTranslation, match="no es translation"):
             i18n.tr("A sentence no catalogue holds, 12345")
         assert i18n.tr("Skip the map") != "Skip the map"
-    finally:
-        i18n.use("en")
     assert i18n.tr("A sentence no catalogue holds, 12345") == "A sentence no catalogue holds, 12345"
 
 
@@ -314,20 +311,20 @@ def test_spanish_prose_numbers_are_spanish(site):
 
 
 def test_a_data_field_whose_english_changed_is_reported_stale(monkeypatch):
-    strings = i18n.data_strings(ROOT)
+    strings = catalogues.data_strings(ROOT)
     ctx, english, column, line = strings["people"][0]
     strings["people"][0] = (ctx, english + " (changed)", column, line)
-    monkeypatch.setattr(i18n, "data_strings", lambda root=ROOT, pkg=None: strings)
-    monkeypatch.setattr(i18n, "code_strings", lambda root=ROOT: {})
-    found = i18n.problems("es", ROOT)
+    monkeypatch.setattr(catalogues, "data_strings", lambda root=ROOT, pkg=None: strings)
+    monkeypatch.setattr(catalogues, "code_strings", lambda root=ROOT: {})
+    found = catalogues.problems("es", ROOT)
     assert found == [f"data/people.csv:{line}: column '{column}' changed since it was translated: update its "
                      f"Spanish in locale/es/LC_MESSAGES/data-people.po (msgctxt {ctx!r})"]
 
 
 def test_a_new_code_string_is_reported_with_its_file_and_line(monkeypatch):
-    monkeypatch.setattr(i18n, "code_strings", lambda root=ROOT: {"spread": [("A brand-new caption", "x.py", 7)]})
-    monkeypatch.setattr(i18n, "data_strings", lambda root=ROOT, pkg=None: {})
-    assert i18n.problems("es", ROOT) == ["x.py:7: no Spanish for 'A brand-new caption' "
+    monkeypatch.setattr(catalogues, "code_strings", lambda root=ROOT: {"spread": [("A brand-new caption", "x.py", 7)]})
+    monkeypatch.setattr(catalogues, "data_strings", lambda root=ROOT, pkg=None: {})
+    assert catalogues.problems("es", ROOT) == ["x.py:7: no Spanish for 'A brand-new caption' "
                                          "(locale/es/LC_MESSAGES/spread.po)"]
 
 
@@ -365,11 +362,8 @@ def test_a_spanish_page_behind_the_english_says_so_and_is_rendered_again(monkeyp
     ext._builder_inited(app)
     assert ext._outdated(app, env, set(), set(), set()) == ["chapters/glossary"]
     context = {"body": "<h1>Glosario</h1>", "metatags": ""}
-    i18n.use("es")
-    try:
+    with i18n.using("es"):
         ext._page_context(app, "chapters/glossary", "page.html", context, None)
-    finally:
-        i18n.use("en")
     assert "explainer-behind" in context["body"] and 'href="../../chapters/glossary.html"' in context["body"]
     state.clear()
     ext._builder_inited(app)

@@ -11,8 +11,9 @@ import re
 
 import pytest
 
-from explainer import checks, people, toc
-from explainer.checks import literals, prose_blocks
+from bookbuild import checks
+from explainer import people, toc
+from bookbuild.checks import literals, prose_blocks
 from conftest import ROOT
 
 

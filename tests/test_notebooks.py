@@ -1,6 +1,6 @@
 """Every chapter runs top to bottom as Jupyter would run it.
 
-The build executes each chapter once, from chapters/, with nbclient (``make book``: explainer.cache
+The build executes each chapter once, from chapters/, with nbclient (``make book``: bookbuild.cache
 fills the execution cache, failing on any error). These tests check what that execution produced and
 that Jupyter (through jupytext) sees the same code the build ran, without executing anything again.
 """

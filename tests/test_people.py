@@ -8,7 +8,7 @@ import pytest
 
 from conftest import ROOT
 from explainer import people
-from explainer.checks import prose_blocks
+from bookbuild.checks import prose_blocks
 from explainer.toc import pages as chapter_files
 from explainer.data import DataError, DataPackage
 

@@ -14,6 +14,7 @@ from nbclient import NotebookClient
 
 from conftest import ROOT
 from explainer.data import sha256
+from bookbuild.editions import STAGE
 
 PAGE_BUDGET = 600_000      # bytes per HTML page, and per map document
 SITE_BUDGET = 8_000_000    # bytes for the whole site, theme included
@@ -128,13 +129,17 @@ def _chart_bytes(page: Path, src: str) -> bytes:
     return (page.parent / src).resolve().read_bytes()
 
 
-def _execute(md: Path) -> None:
+def _execute(md: Path) -> dict[str, bytes]:
+    """Execute a chapter on its own; its charts, by name, as its outputs show them."""
     nb = jupytext.read(md)
     NotebookClient(nb, timeout=180, kernel_name="python3",
                    resources={"metadata": {"path": str(md.parent)}}).execute()
+    shown = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code"
+                    for o in c.get("outputs", []))
+    return {name: _chart_bytes(md, src) for name, src in CHART.findall(shown)}
 
 
-def _rendered_again(site, tmp_path, monkeypatch, only=None) -> tuple[dict, dict]:
+def _rendered_again(site, only=None) -> tuple[dict, dict]:
     """The charts of the built book, and the same charts from a second, independent execution of the
     chapters that show them (``only``: those chapters' docnames), two at a time."""
     from concurrent.futures import ThreadPoolExecutor
@@ -145,22 +150,23 @@ def _rendered_again(site, tmp_path, monkeypatch, only=None) -> tuple[dict, dict]
         found = CHART.findall(page.read_text(encoding="utf-8"))
         rel = page.relative_to(site).with_suffix(".md")
         if found and (only is None or rel.as_posix().removeprefix("es/").removesuffix(".md") in only):
-            sources.append(ROOT / rel)
-            edition = ".es" if rel.parts[0] == "es" else ""  # each edition's figures have their own files
-            built.update({name + edition: _chart_bytes(page, src) for name, src in found})
+            es = rel.parts[0] == "es"  # a Spanish page runs as the build staged it
+            sources.append((ROOT / STAGE / rel.relative_to("es") if es else ROOT / rel, ".es" if es else ""))
+            built.update({name + sources[-1][1]: _chart_bytes(page, src) for name, src in found})
     assert built, "the built book shows no chart"
-    monkeypatch.setenv("EXPLAINER_FIGURES_DIR", str(tmp_path))
+    again: dict[str, bytes] = {}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(_execute, sources))
-    return built, {p.stem: p.read_bytes() for p in tmp_path.glob("*.png")}
+        for (_, edition), charts in zip(sources, pool.map(_execute, [md for md, _ in sources])):
+            again.update({name + edition: png for name, png in charts.items()})
+    return built, again
 
 
 @pytest.mark.build
 @pytest.mark.chapters
-def test_a_chapters_charts_are_byte_identical_when_rendered_again(site, tmp_path, monkeypatch):
+def test_a_chapters_charts_are_byte_identical_when_rendered_again(site):
     """The charts of one chapter, in each edition, come out byte for byte the same from a second, independent
     execution (no timestamps, no salt, no hash-order dependence) as from the build's shared kernels."""
-    built, again = _rendered_again(site, tmp_path, monkeypatch, only={"chapters/factcheck"})
+    built, again = _rendered_again(site, only={"chapters/factcheck"})
     assert {n.removesuffix(".es") for n in built} and set(again) == set(built)
     assert any(n.endswith(".es") for n in built)
     assert sorted(n for n in built if built[n] != again[n]) == []
@@ -169,10 +175,10 @@ def test_a_chapters_charts_are_byte_identical_when_rendered_again(site, tmp_path
 @pytest.mark.build
 @pytest.mark.chapters
 @pytest.mark.slow  # every chart chapter of both editions executed again: make test-all
-def test_every_chart_is_byte_identical_when_rendered_again(site, tmp_path, monkeypatch):
+def test_every_chart_is_byte_identical_when_rendered_again(site):
     """Every chart in the built book comes out byte for byte the same from a second, independent execution
     of the chapters that show charts."""
-    built, again = _rendered_again(site, tmp_path, monkeypatch)
+    built, again = _rendered_again(site)
     assert set(again) == set(built)
     assert sorted(n for n in built if built[n] != again[n]) == []
 

@@ -65,6 +65,11 @@ def test_the_published_wheel_holds_the_package_and_the_books_files(site):
                  "explainer/book/data/datapackage.json", "explainer/book/references.bib",
                  "explainer/book/_toc.yml", f"explainer-{project['version']}.dist-info/METADATA"):
         assert must in names, must
+    # the readers' package holds no build machinery: only the runtime modules, no file of bookbuild/
+    modules = {n for n in names if re.fullmatch(r"explainer/[^/]+\.py", n)}
+    assert modules == {f"explainer/{p.name}" for p in (ROOT / "explainer").glob("*.py")}, sorted(modules)
+    assert not [n for n in names if n.startswith("bookbuild/") or re.search(
+        r"/(checks|cache|editions|catalogues)\.py$", n)], sorted(names)
     meta = zipfile.ZipFile(wheel).read(f"explainer-{project['version']}.dist-info/METADATA").decode()
     assert set(re.findall(r"^Requires-Dist: (.+)$", meta, re.M)) == set(project["dependencies"])
     assert wheel.stat().st_size < 1_000_000

@@ -277,10 +277,10 @@ def test_quantize_png_is_smaller_reproducible_and_keeps_size():
     assert a.size == b.size and b.mode == "P" and len(b.getpalette()) // 3 <= 256
 
 
-def test_show_writes_the_quantized_png(tmp_path, monkeypatch):
-    monkeypatch.setattr(charts, "FIGURES_DIR", tmp_path)
+def test_save_writes_the_quantized_png(tmp_path):
     fig = charts.ranked_bars(["A", "B"], [1, 2], title="B", xlabel="x", source="s", as_of="a")
     c = charts.show(fig, "demo", alt="Bar chart: A 1, B 2 (test)", data=pd.DataFrame({"a": [1, 2]}))
+    charts.save(c, tmp_path)
     assert (tmp_path / "demo.png").read_bytes() == c.png
     assert c.png[:8] == b"\x89PNG\r\n\x1a\n" and 'alt="Bar chart: A 1, B 2 (test)"' in c._repr_html_()
 

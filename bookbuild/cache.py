@@ -2,7 +2,7 @@
 
 Jupyter Book's execution cache (``_build/.jupyter_cache``) is keyed on each notebook's code only, so a
 change to what the chapters read at run time would leave them showing stale output. ``python -m
-explainer.cache`` therefore
+bookbuild.cache`` therefore
 
 1. hashes those inputs (:func:`inputs_digest`: the helper package except its build-only modules, the
    data, the bibliography, the pinned requirements and the Python version) and clears the execution
@@ -13,7 +13,7 @@ explainer.cache`` therefore
    executor, one process per core), reading each chapter exactly as MyST-NB reads it, so that the Sphinx
    build that follows finds every notebook in the cache and executes nothing.
 
-``make book`` runs it before building; ``python -m explainer.cache --digest`` prints the digest (the CI
+``make book`` runs it before building; ``python -m bookbuild.cache --digest`` prints the digest (the CI
 cache key uses it).
 """
 from __future__ import annotations
@@ -30,9 +30,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = Path("_build") / ".jupyter_cache"
 #: The digest of the inputs the cached outputs were made from (inside the cache folder).
 STAMP_NAME = "explainer-inputs.sha256"
-#: Modules of the package that only Sphinx or the build use; no chapter imports them (a test checks),
-#: so editing them re-renders pages but re-executes no chapter.
-BUILD_ONLY = ("explainer/cache.py", "explainer/checks.py", "explainer/editions.py")
 #: Files outside the package that chapters read at run time, or that decide what they run with.
 RUNTIME_FILES = ("references.bib", "requirements.txt", "constraints.txt", "pyproject.toml")
 #: MyST-NB's reader for MyST Markdown notebooks (the one the Sphinx build uses).
@@ -42,8 +39,7 @@ READER = {"name": "myst_nb_md", "type": "plugin"}
 def runtime_inputs(root: Path = ROOT) -> list[Path]:
     """Every file whose content can change what a chapter outputs when it executes."""
     files = [p for d in ("explainer", "data", "locale") for p in (root / d).rglob("*")
-             if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
-             and p.relative_to(root).as_posix() not in BUILD_ONLY]
+             if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
     files += [root / f for f in RUNTIME_FILES if (root / f).is_file()]
     return sorted(files)
 
@@ -98,7 +94,7 @@ def execute(root: Path = ROOT, paths: list[Path] | None = None) -> list[str]:
     from jupyter_cache import get_cache
     from jupyter_cache.cache.db import NbProjectRecord
 
-    from .toc import built_editions, code_pages
+    from explainer.toc import built_editions, code_pages
 
     conf = _execution_config(root)
     if conf.get("execute_notebooks", "cache") != "cache":

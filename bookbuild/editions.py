@@ -5,14 +5,14 @@ for ``chapters/spread.md``), written by a translator. The two files have the sam
 between blank lines, and the code cells — in the same order:
 
 * **code cells are the English ones**, with one line more at the top of the first, ``i18n.use("es")``,
-  so that the page computes its figures, tables and values in Spanish (``python -m explainer.editions
+  so that the page computes its figures, tables and values in Spanish (``python -m bookbuild.editions
   sync`` copies them over after an English code change);
 * **each prose block translates the English block in the same place.** ``es/translated-from.json``
   records, for every Spanish page, a fingerprint of each English block as it was when it was translated.
   When an English block changes, its fingerprint no longer matches: the Spanish block is *stale*.
-  ``python -m explainer.editions`` (a step of ``make book``) names each stale block by file and line in
+  ``python -m bookbuild.editions`` (a step of ``make book``) names each stale block by file and line in
   both languages, and the tests fail until a translator updates the Spanish and records it with
-  ``python -m explainer.editions mark es/chapters/x.md``. The Spanish page says so at its top meanwhile
+  ``python -m bookbuild.editions mark es/chapters/x.md``. The Spanish page says so at its top meanwhile
   (``_ext/editions.py``), so a reader is never shown out-of-date Spanish without knowing.
 
 Parallel files, rather than Sphinx's gettext catalogues, because the pages are notebooks: their prose is
@@ -28,8 +28,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import toc
-from .text import ROOT
+from explainer import toc
+from explainer.paths import ROOT
 
 LANG = "es"
 RECORD = Path("es") / "translated-from.json"
@@ -146,7 +146,7 @@ def problems(root: Path = ROOT) -> dict[str, list[str]]:
         if [b.text for b in sb if b.code] != spanish_code(eb):
             first = next((s.line for e, s in zip(spanish_code(eb), [b for b in sb if b.code]) if e != s.text),
                          sb[-1].line if sb else 1)
-            found.append(f"{es_rel}:{first}: its code is not {en_rel}'s (run python -m explainer.editions sync)")
+            found.append(f"{es_rel}:{first}: its code is not {en_rel}'s (run python -m bookbuild.editions sync)")
         if len(eprose) != len(sprose):
             found.append(f"{es_rel}: {len(sprose)} passages for the {len(eprose)} of {en_rel}: a translation keeps "
                          "the English blocks (passages between blank lines), one for one")
@@ -158,11 +158,11 @@ def problems(root: Path = ROOT) -> dict[str, list[str]]:
                 break
         marks = record.get(es_rel)
         if marks is None:
-            found.append(f"{es_rel}: not recorded as translated (python -m explainer.editions mark {es_rel})")
+            found.append(f"{es_rel}: not recorded as translated (python -m bookbuild.editions mark {es_rel})")
             continue
         if len(marks) != len(eprose):
             found.append(f"{es_rel}: recorded for {len(marks)} English passages, {en_rel} has {len(eprose)}; "
-                         f"update the translation, then: python -m explainer.editions mark {es_rel}")
+                         f"update the translation, then: python -m bookbuild.editions mark {es_rel}")
             continue
         for e, s, fp in zip(eprose, sprose, marks):
             if e.fingerprint != fp:
@@ -296,7 +296,9 @@ def build(flags: list[str], root: Path = ROOT) -> int:
     import time
 
     jb = str(Path(sys.executable).with_name("jupyter-book"))
-    env = dict(os.environ, EXPLAINER_BOOK_BUILD="1")
+    # the extensions in _ext/ import the build's own package (bookbuild), which is not installed
+    path = os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH", "")) if p)
+    env = dict(os.environ, EXPLAINER_BOOK_BUILD="1", PYTHONPATH=path)
     logs = {lang: root / "_build" / f"build-{lang}.log" for lang in ("en", LANG)}
     logs["en"].parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
@@ -336,9 +338,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["mark"]:
         mark(argv[1:] or [es.relative_to(ROOT).as_posix() for _, es in pairs() if es.is_file()])
         return 0
-    from . import i18n
+    from .catalogues import problems as catalogue_problems
 
-    found = [line for lines in problems().values() for line in lines] + i18n.problems()
+    found = [line for lines in problems().values() for line in lines] + catalogue_problems()
     for line in found:
         print(line, file=sys.stderr)
     if found:

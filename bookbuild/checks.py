@@ -1,6 +1,6 @@
 """Checks that read the chapters' text against the data, without executing any notebook.
 
-``python -m explainer.checks`` (the first step of ``make book``) prints the book's "as of" date and the
+``python -m bookbuild.checks`` (the first step of ``make book``) prints the book's "as of" date and the
 newest dated row in the data, then fails, naming file and line, when:
 
 * a chapter states an "as of" date (the ``{asof}`` role) older than the newest dated row of a table it
@@ -33,8 +33,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import toc
-from .data import NOT_CONFIRMED, ROOT, DataError, DataPackage, format_date
+from explainer import i18n, toc
+from explainer.data import NOT_CONFIRMED, ROOT, DataError, DataPackage, format_date
 
 ASOF_ROLE = re.compile(r"\{asof\}`(?P<date>[^`]*)`")
 CORRECTION_ROLE = re.compile(r"\{correction\}`(?P<id>[^`]*)`")
@@ -210,7 +210,7 @@ def check_pairings(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Fi
 
 
 def _existing(paths: list[Path]) -> list[Path]:
-    """The pages that exist (a missing translation is reported by explainer.editions, not here)."""
+    """The pages that exist (a missing translation is reported by bookbuild.editions, not here)."""
     return [p for p in paths if p.is_file()]
 
 
@@ -482,7 +482,7 @@ def check_prose(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Findi
     findings = []
     for path in _existing(toc.all_pages(root)):
         lang = toc.language(path, root)
-        # a translation's code cells are the English ones (explainer.editions keeps them so)
+        # a translation's code cells are the English ones (bookbuild.editions keeps them so)
         for block in prose_blocks(path, root) + (code_blocks(path, root) if lang == "en" else []):
             lits = literals(block.text, lang)
             for table, key, line in block.refs:
@@ -535,8 +535,6 @@ def check_labels(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Find
         return []
     index = RowIndex(pkg)
     findings = []
-    from . import i18n
-
     _, spanish = i18n._entries("es")
     keyed = pkg.load("figure_events")
     for i, (key, r) in enumerate(keyed.iterrows()):
@@ -557,13 +555,13 @@ def check_labels(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Find
 def check_translations(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Finding]:
     """Every date and number in the Spanish of a data field is one its row states: a translation may
     reword a fact, never change it."""
-    from . import i18n
+    from .catalogues import data_strings
 
     pkg = pkg or DataPackage(root / "data", root / "references.bib")
     index = RowIndex(pkg)
     _, spanish = i18n._entries("es")
     findings = []
-    for table, items in i18n.data_strings(root, pkg).items():
+    for table, items in data_strings(root, pkg).items():
         for ctx, _english, column, _line in items:
             found = spanish.get(ctx)
             if not found or not found[0]:
@@ -577,10 +575,22 @@ def check_translations(root: Path = ROOT, pkg: DataPackage | None = None) -> lis
     return findings
 
 
+def check_data_translations(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Finding]:
+    """Every reader-visible text field of the data has its Spanish, without markup."""
+    from .catalogues import data_problems
+
+    out = []
+    for problem in data_problems(root=root, pkg=pkg):
+        m = re.match(r"(?P<file>[^,]+), line (?P<line>\d+), (?P<rest>.*)", problem)
+        out.append(Finding(m["file"], int(m["line"]), m["rest"]) if m else
+                   Finding(*problem.split(", ", 1)[0:1], 0, problem.split(", ", 1)[-1]))
+    return out
+
+
 def run(root: Path = ROOT) -> list[Finding]:
     pkg = DataPackage(root / "data", root / "references.bib")
-    return (check_as_of(root, pkg) + check_corrections(root, pkg) + check_leads(root, pkg)
-            + check_pairings(root, pkg) + check_prose(root, pkg)
+    return (check_data_translations(root, pkg) + check_as_of(root, pkg) + check_corrections(root, pkg)
+            + check_leads(root, pkg) + check_pairings(root, pkg) + check_prose(root, pkg)
             + check_labels(root, pkg) + check_money(root) + check_translations(root, pkg))
 
 
