@@ -225,7 +225,7 @@ URL = re.compile(r"https?://\S+")
 DAY_DATE = re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<m>{_M})\s+(?P<y>\d{{4}})\b")  # across a line break too
 MONTH_DATE = re.compile(rf"\b(?P<m>{_M})\s+(?P<y>\d{{4}})\b")
 NUMBER = re.compile(r"(?<![\w.])(?P<cur>\$)?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
-                    r"(?P<mult>\s?(?:million|billion|M\b|B\b))?(?P<pct>%)?")
+                    r"(?P<mult>\s?(?:million|billion|millones|millón|M\b|B\b))?(?P<pct>%)?")
 MESES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
          "noviembre", "diciembre"]
 _MES = "|".join(MESES)
@@ -233,18 +233,18 @@ _MES = "|".join(MESES)
 DAY_DATE_ES = re.compile(rf"\b(?P<d>\d{{1,2}})\s+de\s+(?P<m>{_MES})\s+de\s+(?P<y>\d{{4}})\b")
 MONTH_DATE_ES = re.compile(rf"\b(?P<m>{_MES})\s+de\s+(?P<y>\d{{4}})\b")
 NUMBER_ES = re.compile(r"(?<![\w,])(?P<cur>US\$)?(?P<num>\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?)"
-                       r"(?:(?P<mult>\s(?:mil millones|millones|millón)\b|\s?M\b)|(?!\w))(?P<pct>\s?%)?")
+                       r"(?:(?P<mult>\s(?:mil millones|millones|millón|million)\b|\s?M\b)|(?!\w))(?P<pct>\s?%)?")
 #: Numbers in prose that are identifiers, not facts to check (reviewed list: add with care).
 IDENTIFIERS = [
     (re.compile(r"\b\d+ FR \d+\b"), "Federal Register citations"),
     (re.compile(r"\bFR Doc\. \d{4}-\d+\b"), "Federal Register document numbers"),
     (re.compile(r"\b(?:19|20)\d\d-(?:0[1-9]|1[0-2])\b(?!-)"), "snapshots named by year and month (2024-12)"),
-    (re.compile(r"\b(?:Executive Order|E\.O\.|Proclamation|Order) \d+\b"), "executive orders and proclamations"),
-    (re.compile(r"\bS\d+ \d+ Cr\. \d+(?: \(AKH\))?"), "court docket numbers"),
+    (re.compile(r"\b(?:Executive\s+Order|E\.O\.|Proclamation|Order)\s+\d+\b"), "executive orders and proclamations"),
+    (re.compile(r"\bS\d+\s+\d+\s+Cr\.\s+\d+(?:\s+\(AKH\))?"), "court docket numbers"),
     (re.compile(r"\b\d+ U\.S\.C\. § ?\d+\w*"), "sections of the US Code"),
-    (re.compile(r"\bcounts? \d+(?: (?:to|and|-|–) \d+)?\b"), "count numbers of an indictment"),
-    (re.compile(r"\b(?:Orden Ejecutiva|Proclamación|Orden) \d+\b"), "executive orders and proclamations (es)"),
-    (re.compile(r"\bcargos? \d+(?: (?:a|y|-|–) \d+)?\b"), "count numbers of an indictment (es)"),
+    (re.compile(r"\b[Cc]ounts? \d+(?: (?:to|and|-|–) \d+)?\b(?! [a-z])"), "count numbers of an indictment"),
+    (re.compile(r"\b(?:Orden\s+Ejecutiva|Proclamación|Orden)\s+\d+\b"), "executive orders and proclamations (es)"),
+    (re.compile(r"\bcargos? \d+(?: (?:a|y|-|–) \d+)?\b(?! [a-z])"), "count numbers of an indictment (es)"),
     (re.compile(r"\bMS-13\b"), "the name of a gang"),
     (re.compile(r"\bSHA-256\b|\bCC BY \d\.\d\b|\bISO 3166-1\b|\bE\.O\. \d+\b"), "names of standards and licences"),
 ]
@@ -262,6 +262,46 @@ class Literal:
     value: object
     start: int = 0  # offset in the passage
     end: int = 0
+    #: the words around it that say what it counts ("27 people charged": people, charged), as stems
+    words: frozenset = frozenset()
+    money: bool = False  # a sum of money ("$5 million", "US$5M", "5 millones de dólares")
+
+
+#: Words that say nothing of what a number counts (English and Spanish).
+STOPWORDS = set("""the and of to in on at by for or with from as is was were be been that this these those its it
+their his her than more over about some least up nearly almost also had has have who which into after before
+per other only about each all any most such then when while were what them they there one ones
+los las del por con para una uno unos unas que como más menos sus ese esa esos esas este esta estos
+estas fue fueron era sobre entre desde hasta sin ser han había otro otros otra otras cada todos todas
+""".split())
+WORD = re.compile(r"[^\W\d_]+")
+#: The words of a number that is the day of a month (a date without its year).
+DAY = frozenset({"#day"})
+_ABBR = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|ene|abr|ago|dic"
+#: The end of a sentence (not the point of "v." or of an initial).
+SENTENCE_END = re.compile(r"(?<!\bv)(?<!\b[A-Z])[.!?;]\s|\n\n")
+#: Content words on each side of a number in a data row that say what it counts; a passage of prose is read
+#: more widely (``PROSE_CONTEXT``), since a sentence may name the thing once for several numbers.
+CONTEXT = 5
+PROSE_CONTEXT = 12
+
+
+def stem(word: str) -> str:
+    """A word folded for comparison: lower case, no accents, its first five letters ("Venezuelans" and
+    "venezolanos" stay apart; "people" and "peoples" meet)."""
+    import unicodedata
+
+    w = "".join(ch for ch in unicodedata.normalize("NFD", word.lower()) if unicodedata.category(ch) != "Mn")
+    return w[:5]
+
+
+def context_words(text: str, start: int, end: int, n: int = CONTEXT) -> frozenset:
+    """The content words next to ``text[start:end]`` (``n`` on each side, within its sentence)."""
+    before = SENTENCE_END.split(text[max(0, start - 200):start])[-1]
+    after = SENTENCE_END.split(text[end:end + 200])[0]
+    pick = [w for w in WORD.findall(before) if len(w) > 2 and w.lower() not in STOPWORDS][-n:]
+    pick += [w for w in WORD.findall(after) if len(w) > 2 and w.lower() not in STOPWORDS][:n]
+    return frozenset(stem(w) for w in pick)
 
 
 @dataclass
@@ -376,11 +416,12 @@ def _clean(text: str) -> str:
     return text.replace("\u00a0", " ")
 
 
-def literals(text: str, lang: str = "en") -> list[Literal]:
+def literals(text: str, lang: str = "en", context: int = PROSE_CONTEXT) -> list[Literal]:
     """The dates and numbers a passage of prose states (roles, links and identifiers excluded), with
     their offsets in the passage, read in the edition's language ("18 December 2025" or "18 de
     diciembre de 2025")."""
     text = _clean(text)
+    whole = text
     names, day_re, month_re, number_re = ((MONTHS, DAY_DATE, MONTH_DATE, NUMBER) if lang == "en"
                                           else (MESES, DAY_DATE_ES, MONTH_DATE_ES, NUMBER_ES))
     out = []
@@ -406,27 +447,45 @@ def literals(text: str, lang: str = "en") -> list[Literal]:
         elif mult in ("billion", "B", "mil millones"):
             value *= 1e9
         body = m.group(0).rstrip()
-        out.append(Literal(body, "percent" if m["pct"] else "number", value, m.start(), m.start() + len(body)))
+        end = m.start() + len(body)
+        sentence = re.split(r"[.;:!?]\s", text[:m.start()])[-1] + re.split(r"[.;!?]\s", text[end:])[0]
+        money = (bool(m["cur"]) or text[max(0, m.start() - 1):m.start()] == "$"
+                 or re.match(r"\s+(?:de\s+)?(?:US\s+)?(?:dollars?|dólares?)\b", text[end:]) is not None
+                 or bool(mult) and re.search(r"\$|\bdollars?\b|\bdólares\b", sentence) is not None)
+        # a day of a month ("on 26 February", "30–31 de diciembre"): a date, whose month says what it is
+        day = not (m["cur"] or m["mult"] or m["pct"]) and value <= 31 and re.match(
+            rf"(?:\s*(?:–|-|and|and on|y|y el)\s*\d{{1,2}})?\s+(?:de\s+)?(?:{_M}|{_MES}|{_ABBR})\b", whole[end:])
+        words = DAY if day else context_words(whole, m.start(), end, context)
+        out.append(Literal(body, "percent" if m["pct"] else "number", value, m.start(), end, words, money))
     return sorted(out, key=lambda lit: lit.start)
 
 
 class RowIndex:
-    """What each data row 'holds': its dates at their precision, its numbers and its words."""
+    """What each data row 'holds': its dates at their precision, its numbers (each with what it counts) and
+    its words. ``lang``: the language of the prose it is read against (a Spanish passage is compared with
+    the Spanish of the rows' text, from the catalogues)."""
 
     PRECISION = {"date": "date_precision", "end_date": "date_precision", "announced": "announced_precision",
                  "outcome_date": "outcome_precision", "first_documented": "first_documented_precision",
                  "event_date": "event_date_precision", "as_of": "as_of_precision"}
 
-    def __init__(self, pkg: DataPackage):
-        self.pkg = pkg
+    def __init__(self, pkg: DataPackage, lang: str = "en"):
+        self.pkg, self.lang = pkg, lang
         self.rows: dict[tuple[str, str], dict] = {}
         for name in pkg.tables:
             res = pkg.resources[name]
-            for key, r in pkg.load(name).iterrows():
-                self.rows[(name, key)] = self._holdings(res, r)
+            with i18n.using("en"):
+                english = pkg.load(name)
+            if lang == "en":
+                shown = english
+            else:
+                with i18n.using(lang):
+                    shown = pkg.load(name)
+            for (key, r), (_, s) in zip(english.iterrows(), shown.iterrows()):
+                self.rows[(name, key)] = self._holdings(res, r, s, lang)
 
-    def _holdings(self, res, r) -> dict:
-        days, months, years, numbers, text = set(), set(), set(), set(), []
+    def _holdings(self, res, r, shown, lang) -> dict:
+        days, months, years, numbers, text, said = set(), set(), set(), {}, [], []
         for f in res["schema"]["fields"]:
             v = r[f["name"]]
             if f.get("type") == "date" and not pd.isna(v):
@@ -438,14 +497,23 @@ class RowIndex:
                 if prec == "day":
                     days.add(d)
             elif f.get("type") in ("integer", "number") and not pd.isna(v):
-                numbers.add(float(v))
+                numbers[f["name"]] = (float(v), f.get("money", False),
+                                      frozenset(stem(w) for w in f.get("nouns", [])))
             elif isinstance(v, tuple):
                 continue  # source keys, activities
             elif isinstance(v, str) or (v is not None and not pd.isna(v)):
                 text.append(str(v))
-        return {"days": days, "months": months, "years": years, "numbers": numbers, "text": " ".join(text)}
+                s = shown[f["name"]]
+                said.append(str(s) if isinstance(s, str) else str(v))
+        spoken = literals(" \n\n".join(said), lang, CONTEXT)  # each field a passage of its own
+        days_of_month = {d.day for d in days} | {lit.value.day for lit in spoken if lit.kind == "day"}
+        return {"days": days, "months": months, "years": years, "numbers": numbers, "text": " ".join(text),
+                "said": [lit for lit in spoken if lit.kind == "number"],
+                "days_of_month": days_of_month | {int(lit.value) for lit in spoken if lit.words == DAY}}
 
-    def holds(self, table: str, key: str, lit: Literal) -> bool:
+    def holds(self, table: str, key: str, lit: Literal, loose: bool = False) -> bool:
+        """Whether the row states ``lit``; ``loose``: a number by its value alone (a translation of the
+        row's own text, or a label in another language than the index's, is compared so)."""
         h = self.rows[(table, key)]
         text = h["text"]
         if lit.kind == "day":
@@ -461,13 +529,27 @@ class RowIndex:
         if lit.kind == "percent":
             pct = lit.text.rstrip("% ").replace(",", ".")
             return re.search(rf"(?<![\d.]){re.escape(pct)}\s?%", text) is not None
-        v = lit.value
-        if v in h["numbers"]:
-            return True
-        forms = {_num(v), f"{v:,.0f}" if v == int(v) else _num(v), f"{v:.3f}"}
-        if v >= 1e6:
-            forms |= {f"{_num(v / 1e6)} million", f"{_num(v / 1e6)}M"}
-        return any(re.search(rf"(?<![\d.,]){re.escape(f)}(?![\d]|[.,]\d)", text) for f in forms)
+        return self.counts(table, key, lit, loose)
+
+    def counts(self, table: str, key: str, lit: Literal, loose: bool = False) -> bool:
+        """A number is held when the row states the same value *of the same thing*: a column of that value
+        whose nouns (``"nouns"`` in the schema; ``"money": true`` for sums of money) meet the words around
+        the number, or the same number in the row's text with words around it that meet them (a sum of money
+        is held by the same sum in the text: its currency says what it counts). "27 people"
+        is not held by a row that says "27 June" or "charged 27 defendants, 28 of them…" holds only 27."""
+        h = self.rows[(table, key)]
+        if lit.words == DAY:
+            return lit.value in h["days_of_month"] or any(s.value == lit.value for s in h["said"])
+        for value, money, nouns in h["numbers"].values():
+            if value == lit.value and (loose or money == lit.money and (money or _meet(nouns, lit.words))):
+                return True
+        return any(s.value == lit.value and (loose or (s.money or s.value >= 1e6) and lit.money
+                                             or not s.money and not lit.money and _meet(s.words, lit.words))
+                   for s in h["said"])
+
+
+def _meet(a: frozenset, b: frozenset) -> bool:
+    return bool(a & b)
 
 
 def _num(v: float) -> str:
@@ -478,10 +560,11 @@ def _num(v: float) -> str:
 def check_prose(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Finding]:
     """Every date and number in the chapters' prose is stated by a data row named next to it."""
     pkg = pkg or DataPackage(root / "data", root / "references.bib")
-    index = RowIndex(pkg)
+    indexes: dict[str, RowIndex] = {}
     findings = []
     for path in _existing(toc.all_pages(root)):
         lang = toc.language(path, root)
+        index = indexes.setdefault(lang, indexes.get(lang) or RowIndex(pkg, lang))
         # a translation's code cells are the English ones (bookbuild.editions keeps them so)
         for block in prose_blocks(path, root) + (code_blocks(path, root) if lang == "en" else []):
             lits = literals(block.text, lang)
@@ -545,7 +628,8 @@ def check_labels(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Find
             if not isinstance(label, str) or not label:
                 continue
             for lit in literals(label, lang):
-                if ("timeline", r["event_id"]) in index.rows and not index.holds("timeline", r["event_id"], lit):
+                if ("timeline", r["event_id"]) in index.rows and not index.holds("timeline", r["event_id"], lit,
+                                                                                loose=lang != "en"):
                     line = i + 2 if lang == "en" else f"msgctxt figure_events:{key}:label"
                     findings.append(Finding(where, line, f"label '{label}' states '{lit.text}', which "
                                                          f"timeline:{r['event_id']} does not"))
@@ -568,10 +652,97 @@ def check_translations(root: Path = ROOT, pkg: DataPackage | None = None) -> lis
                 continue  # a missing translation is reported by explainer.data
             key = ctx.split(":", 1)[1].rsplit(":", 1)[0]
             for lit in literals(found[0], "es"):
-                if not index.holds(table, key, lit):
+                if not index.holds(table, key, lit, loose=True):
                     findings.append(Finding(f"locale/es/LC_MESSAGES/data-{table}.po", 0,
                                             f"msgctxt {ctx!r}: '{lit.text}' is not stated by its row "
                                             f"(data/{table}.csv, {key})"))
+    return findings
+
+
+# =============================================================================== the claims ledger
+_MARKER = re.compile(r"^%\s*claims?\s*:\s*(.*?)\s*$")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+
+def claim_refs(paths) -> dict[str, list[tuple[Path, int]]]:
+    """Claim id → [(file, line), …] for every ``% claim: <id> …`` marker outside fenced code."""
+    refs: dict[str, list[tuple[Path, int]]] = {}
+    for path in map(Path, paths):
+        fence = None
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            f = _FENCE.match(line)
+            if f:
+                mark = f.group(1)
+                if fence is None:
+                    fence = mark
+                elif mark[0] == fence[0] and len(mark) >= len(fence) and not line.strip()[len(mark):]:
+                    fence = None
+                continue
+            if fence is not None:
+                continue
+            m = _MARKER.match(line)
+            if m:
+                for cid in filter(None, re.split(r"[\s,]+", m.group(1))):
+                    refs.setdefault(cid, []).append((path, n))
+    return refs
+
+
+def check_ledger(claims: pd.DataFrame, refs: dict[str, list[tuple[Path, int]]],
+                 pending: set[str] | frozenset = frozenset()) -> list[str]:
+    """Problems with the ledger (an empty list means it is consistent).
+
+    * a marker names a claim id that is not in ``claims`` (a typo, or a row was removed);
+    * a row is made by no chapter: no marker for it in its own chapter's file (column ``chapter``)
+      and it is not listed in ``pending`` ("not yet referenced");
+    * ``pending`` lists an id that does not exist, or one that its chapter already references.
+    """
+    ids = set(claims["claim_id"].astype(str))
+    chapter_of = dict(zip(claims["claim_id"].astype(str), claims["chapter"].astype(str)))
+    problems = []
+    for cid, where in sorted(refs.items()):
+        if cid not in ids:
+            at = ", ".join(f"{p.name}:{n}" for p, n in where)
+            problems.append(f"{at}: claim {cid!r} is referenced but is not in claims.csv")
+
+    def made_in_own_chapter(cid: str) -> bool:
+        return any(p.stem == chapter_of[cid] for p, _ in refs.get(cid, []))
+
+
+    for cid in sorted(ids):
+        used = made_in_own_chapter(cid)
+        if not used and cid not in pending:
+            problems.append(f"claim {cid!r} is not referenced in chapters/{chapter_of[cid]}.md "
+                            f"(add `% claim: {cid}` after the sentence that makes it)")
+        if used and cid in pending:
+            problems.append(f"claim {cid!r} is now referenced in its chapter: remove it from the "
+                            "not-yet-referenced set")
+    for cid in sorted(set(pending) - ids):
+        problems.append(f"the not-yet-referenced set names {cid!r}, which is not in claims.csv")
+    return problems
+
+
+def check_claims(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Finding]:
+    """The claims ledger, in each edition: every ``% claim:`` marker names a row of ``data/claims.csv``,
+    and every row is made (marked) in its own chapter."""
+    pkg = pkg or DataPackage(root / "data", root / "references.bib")
+    claims = pkg.load("claims")
+    ids = set(claims["claim_id"].astype(str))
+    lines = {cid: i + 2 for i, cid in enumerate(claims["claim_id"].astype(str))}
+    findings = []
+    for lang in toc.EDITIONS:
+        pages = _existing(toc.pages(root, lang))
+        if not pages:
+            continue
+        refs = claim_refs(pages)
+        for cid, where in sorted(refs.items()):
+            if cid not in ids:
+                findings += [Finding(p.relative_to(root).as_posix(), n, f"% claim: {cid!r} is not a row of "
+                                     "data/claims.csv") for p, n in where]
+        edition = "" if lang == "en" else f" (the {lang} edition)"
+        for problem in check_ledger(claims, {c: w for c, w in refs.items() if c in ids}):
+            cid = re.search(r"claim '([^']+)'", problem)[1]
+            findings.append(Finding("data/claims.csv", lines[cid], problem + edition))
     return findings
 
 
@@ -590,7 +761,7 @@ def check_data_translations(root: Path = ROOT, pkg: DataPackage | None = None) -
 def run(root: Path = ROOT) -> list[Finding]:
     pkg = DataPackage(root / "data", root / "references.bib")
     return (check_data_translations(root, pkg) + check_as_of(root, pkg) + check_corrections(root, pkg)
-            + check_leads(root, pkg) + check_pairings(root, pkg) + check_prose(root, pkg)
+            + check_leads(root, pkg) + check_claims(root, pkg) + check_pairings(root, pkg) + check_prose(root, pkg)
             + check_labels(root, pkg) + check_money(root) + check_translations(root, pkg))
 
 

@@ -10,14 +10,12 @@
       % claim: c-book-fto-2025-02-20
 
   (several ids may follow one ``claim:``, separated by spaces or commas; lines inside fenced code
-  blocks are ignored). :func:`claim_refs` collects these markers and :func:`check_ledger` reports
-  markers that name no claim and claims that no chapter makes.
+  blocks are ignored). ``python -m bookbuild.checks`` reports markers that name no claim and claims that
+  no chapter makes, in each edition.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
-from pathlib import Path
 
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
@@ -167,67 +165,6 @@ def count_bars(labels, values, colors, *, title: str, xlabel: str, source: str, 
 
 
 # --------------------------------------------------------------------------- the ledger
-_MARKER = re.compile(r"^%\s*claims?\s*:\s*(.*?)\s*$")
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-
-
-
-def claim_refs(paths) -> dict[str, list[tuple[Path, int]]]:
-    """Claim id → [(file, line), …] for every ``% claim: <id> …`` marker outside fenced code."""
-    refs: dict[str, list[tuple[Path, int]]] = {}
-    for path in map(Path, paths):
-        fence = None
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            f = _FENCE.match(line)
-            if f:
-                mark = f.group(1)
-                if fence is None:
-                    fence = mark
-                elif mark[0] == fence[0] and len(mark) >= len(fence) and not line.strip()[len(mark):]:
-                    fence = None
-                continue
-            if fence is not None:
-                continue
-            m = _MARKER.match(line)
-            if m:
-                for cid in filter(None, re.split(r"[\s,]+", m.group(1))):
-                    refs.setdefault(cid, []).append((path, n))
-    return refs
-
-
-def check_ledger(claims: pd.DataFrame, refs: dict[str, list[tuple[Path, int]]],
-                 pending: set[str] | frozenset = frozenset()) -> list[str]:
-    """Problems with the ledger (an empty list means it is consistent).
-
-    * a marker names a claim id that is not in ``claims`` (a typo, or a row was removed);
-    * a row is made by no chapter: no marker for it in its own chapter's file (column ``chapter``)
-      and it is not listed in ``pending`` ("not yet referenced");
-    * ``pending`` lists an id that does not exist, or one that its chapter already references.
-    """
-    ids = set(claims["claim_id"].astype(str))
-    chapter_of = dict(zip(claims["claim_id"].astype(str), claims["chapter"].astype(str)))
-    problems = []
-    for cid, where in sorted(refs.items()):
-        if cid not in ids:
-            at = ", ".join(f"{p.name}:{n}" for p, n in where)
-            problems.append(f"{at}: claim {cid!r} is referenced but is not in claims.csv")
-
-    def made_in_own_chapter(cid: str) -> bool:
-        return any(p.stem == chapter_of[cid] for p, _ in refs.get(cid, []))
-
-    for cid in sorted(ids):
-        used = made_in_own_chapter(cid)
-        if not used and cid not in pending:
-            problems.append(f"claim {cid!r} is not referenced in chapters/{chapter_of[cid]}.md "
-                            f"(add `% claim: {cid}` after the sentence that makes it)")
-        if used and cid in pending:
-            problems.append(f"claim {cid!r} is now referenced in its chapter: remove it from the "
-                            "not-yet-referenced set")
-    for cid in sorted(set(pending) - ids):
-        problems.append(f"the not-yet-referenced set names {cid!r}, which is not in claims.csv")
-    return problems
-
-
 # --------------------------------------------------------------------------- the chapter
 #: The article's topics, in the order the chapter checks them.
 TOPICS = {

@@ -158,7 +158,7 @@ def _mutation(lit, holds, lang: str = "en") -> str:
             old_value = float(plain.replace(point, "."))
             new_value = float(new_digits.replace(point, "."))
             value = new_value * (lit.value / old_value if old_value else 1)
-            if not holds(checks.Literal(text, lit.kind, value)):
+            if not holds(checks.Literal(text, lit.kind, value, words=lit.words, money=lit.money)):
                 return text
     raise AssertionError(f"no mutation of {lit.text!r} that the data do not hold")
 
@@ -167,7 +167,7 @@ def _mutation(lit, holds, lang: str = "en") -> str:
 def test_the_prose_checker_catches_every_changed_date_and_number(book, lang):
     """Change every literal date, amount and count in an edition's prose: each change is caught."""
     pkg = DataPackage(book / "data")
-    index = checks.RowIndex(pkg)
+    index = checks.RowIndex(pkg, lang)
     expected = {}
     for path in toc.pages(book, lang):
         text = path.read_text(encoding="utf-8")
@@ -287,3 +287,41 @@ def test_a_translation_that_changes_a_number_or_date_is_caught(monkeypatch):
         monkeypatch.setattr(i18n, "_entries", lambda language="es", c=changed: (code, c))
         found = checks.check_translations(ROOT)
         assert len(found) == 1 and ctx in found[0].message, found
+
+
+# ---------------------------------------------------------------- a number bound with what it counts
+def _row_index(tmp_path, note: str):
+    from explainer.data import DataPackage
+
+    pkg = DataPackage(ROOT / "data", ROOT / "references.bib")
+    index = checks.RowIndex(pkg)
+    key = next(k for (t, k) in index.rows if t == "timeline")
+    index.rows[("timeline", key)] = index._holdings(
+        {"schema": {"fields": [{"name": "note", "type": "string"}]}}, {"note": note}, {"note": note}, "en")
+    return index, key
+
+
+def test_a_number_is_held_only_with_what_it_counts(tmp_path):
+    """'charged 27 people' changed to '28 people' is not held by a row that says '28 Aug 2023'."""
+    index, key = _row_index(tmp_path, "On 28 Aug 2023 prosecutors charged 27 people in Manhattan.")
+    said = checks.literals("Prosecutors charged 27 people.")
+    mutated = checks.literals("Prosecutors charged 28 people.")
+    assert [lit.text for lit in said] == ["27"] and [lit.text for lit in mutated] == ["28"]
+    assert index.holds("timeline", key, said[0])
+    assert not index.holds("timeline", key, mutated[0])
+
+
+def test_a_sum_of_money_is_not_held_by_a_count_of_the_same_value(tmp_path):
+    index, key = _row_index(tmp_path, "Five leaders were named; 5 of them are in prison.")
+    money = checks.literals("The reward is $5 million for the leaders in prison.")
+    assert money[0].money and not index.holds("timeline", key, money[0])
+    index, key = _row_index(tmp_path, "The State Department offers up to 5 million dollars for him.")
+    assert index.holds("timeline", key, money[0])
+
+
+def test_a_day_of_a_month_is_a_date_not_a_count(tmp_path):
+    index, key = _row_index(tmp_path, "The hearing was moved to 26 Mar 2026 at the defence's request.")
+    day = checks.literals("The judge moved the hearing from 17 March to 26 March 2026.", "en")
+    assert [lit.words == checks.DAY for lit in day if lit.kind == "number"] == [True]
+    spanish = checks.literals("La audiencia pasó del 17 de marzo al 26 de marzo de 2026.", "es")
+    assert [lit.text for lit in spanish if lit.kind == "number" and lit.words == checks.DAY] == ["17"]

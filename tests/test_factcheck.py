@@ -6,6 +6,7 @@ import re
 import pytest
 
 from conftest import ROOT
+from bookbuild import checks as ledger
 from explainer import claims as cl
 from explainer import data, toc
 from explainer.data import bib_keys
@@ -28,7 +29,7 @@ def claims():
 
 @pytest.fixture(scope="module")
 def refs():
-    return cl.claim_refs(toc.pages())
+    return ledger.claim_refs(toc.pages())
 
 
 # ---------------------------------------------------------------- the ledger
@@ -39,7 +40,7 @@ def test_every_referenced_claim_exists(claims, refs):
 
 
 def test_every_ledger_row_is_referenced(claims, refs):
-    assert cl.check_ledger(claims, refs, NOT_YET_REFERENCED) == []
+    assert ledger.check_ledger(claims, refs, NOT_YET_REFERENCED) == []
 
 
 def test_every_seed_claim_is_checked_in_the_factcheck_chapter(claims, refs):
@@ -54,7 +55,7 @@ def test_removing_a_claim_from_a_copy_of_the_table_breaks_the_check(data_copy, r
     victim = "c-seed-reward-unprecedented"
     assert victim in refs
     intact = data_copy.package().load("claims")
-    assert cl.check_ledger(intact, refs, NOT_YET_REFERENCED) == []
+    assert ledger.check_ledger(intact, refs, NOT_YET_REFERENCED) == []
 
     rows = data_copy.rows("claims")
     kept = [r for r in rows if r[0] != victim]
@@ -62,7 +63,7 @@ def test_removing_a_claim_from_a_copy_of_the_table_breaks_the_check(data_copy, r
     data_copy.write_rows("claims", kept)
     broken = data_copy.package().load("claims")
     assert victim not in set(broken["claim_id"])
-    problems = cl.check_ledger(broken, refs, NOT_YET_REFERENCED)
+    problems = ledger.check_ledger(broken, refs, NOT_YET_REFERENCED)
     assert len(problems) == 1
     assert victim in problems[0] and "not in claims.csv" in problems[0] and "factcheck.md" in problems[0]
 
@@ -72,7 +73,7 @@ def test_a_new_unreferenced_row_breaks_the_check(data_copy, refs):
     new = list(rows[-1])
     new[0] = "c-book-added-without-a-marker"
     data_copy.write_rows("claims", rows + [new])
-    problems = cl.check_ledger(data_copy.package().load("claims"), refs, NOT_YET_REFERENCED)
+    problems = ledger.check_ledger(data_copy.package().load("claims"), refs, NOT_YET_REFERENCED)
     assert problems == [f"claim 'c-book-added-without-a-marker' is not referenced in chapters/{new[1]}.md "
                         "(add `% claim: c-book-added-without-a-marker` after the sentence that makes it)"]
 
@@ -85,7 +86,7 @@ def test_claim_refs_parses_markers_and_skips_code(tmp_path):
         "```{code-cell} ipython3\n% claim: c-book-in-code\n```\n"
         "````markdown\n```\n% claim: c-book-in-nested-code\n```\n````\n% claims: c-book-d\n",
         encoding="utf-8")
-    refs = cl.claim_refs([page])
+    refs = ledger.claim_refs([page])
     assert sorted(refs) == ["c-book-a", "c-book-b", "c-book-c", "c-book-d"]
     assert refs["c-book-a"] == [(page, 5)]
     assert refs["c-book-d"] == [(page, 17)]
@@ -94,7 +95,7 @@ def test_claim_refs_parses_markers_and_skips_code(tmp_path):
 def test_a_marker_in_another_chapter_does_not_count_as_used(claims, tmp_path):
     page = tmp_path / "intro.md"
     page.write_text("% claim: c-book-fto-2025-02-20\n", encoding="utf-8")
-    problems = cl.check_ledger(claims, cl.claim_refs([page]), NOT_YET_REFERENCED - {"c-book-fto-2025-02-20"})
+    problems = ledger.check_ledger(claims, ledger.claim_refs([page]), NOT_YET_REFERENCED - {"c-book-fto-2025-02-20"})
     assert any("c-book-fto-2025-02-20" in p and "chapters/geopolitics.md" in p for p in problems)
 
 
@@ -219,3 +220,19 @@ def test_corrections_log_lists_every_logged_correction_and_nothing_else():
     assert sorted(re.findall(r"^\((c-[\w-]+)\)=$", md, re.M)) == sorted(data.load("corrections")["correction_id"])
     page = (ROOT / "chapters" / "corrections.md").read_text(encoding="utf-8")
     assert not re.search(r"^\(c-[\w-]+\)=$", page, re.M)  # no entry typed into the page itself
+
+
+def test_the_checker_reports_the_ledger_in_each_edition(tmp_path):
+    """python -m bookbuild.checks holds the ledger: a marker naming no claim fails, naming its page and line,
+    in either edition."""
+    import shutil
+
+    for item in ("data", "references.bib", "_toc.yml", "intro.md", "chapters", "es"):
+        src = ROOT / item
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, tmp_path / item)
+    assert ledger.check_claims(tmp_path) == []
+    page = tmp_path / "es" / "chapters" / "factcheck.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n% claim: c-book-no-such-claim\n", encoding="utf-8")
+    found = ledger.check_claims(tmp_path)
+    assert [(f.file, "c-book-no-such-claim" in f.message) for f in found] == [("es/chapters/factcheck.md", True)]
+    assert found[0].line == len(page.read_text(encoding="utf-8").splitlines())
