@@ -25,6 +25,7 @@ newest dated row in the data, then fails, naming file and line, when:
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import sys
@@ -265,43 +266,68 @@ class Literal:
     #: the words around it that say what it counts ("27 people charged": people, charged), as stems
     words: frozenset = frozenset()
     money: bool = False  # a sum of money ("$5 million", "US$5M", "5 millones de dólares")
+    #: the content words of its sentence, for a number whose clause names nothing ("(about 11,000)")
+    sentence: frozenset = frozenset()
 
 
 #: Words that say nothing of what a number counts (English and Spanish).
 STOPWORDS = set("""the and of to in on at by for or with from as is was were be been that this these those its it
 their his her than more over about some least up nearly almost also had has have who which into after before
-per other only about each all any most such then when while were what them they there one ones
+per only about each all any most such then when while were what them they there one ones are who
+said says gave give gives given being will would can could may might not but also
 los las del por con para una uno unos unas que como más menos sus ese esa esos esas este esta estos
-estas fue fueron era sobre entre desde hasta sin ser han había otro otros otra otras cada todos todas
+estas fue fueron era sobre entre desde hasta sin ser han había cada todos todas ellos
+ellas según
 """.split())
 WORD = re.compile(r"[^\W\d_]+")
 #: The words of a number that is the day of a month (a date without its year).
 DAY = frozenset({"#day"})
 _ABBR = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|ene|abr|ago|dic"
+#: Marks of the first and the second end of a range among a number's words.
+FIRST, SECOND = "#first", "#second"
+#: What joins the two numbers of a range or a vote ("43–46", "5–4", "7 votes to 2"; not "from 46 to 43").
+RANGE_JOIN = re.compile(r"\s*(?:–|-|votes to|votos contra)\s*")
+#: What joins a part to its whole ("32 of the 238", "34 de los 38").
+OF_THE = re.compile(r"\s+(?:of(?:\s+the)?|de\s+(?:los|las))\s+")
 #: The end of a sentence (not the point of "v." or of an initial).
 SENTENCE_END = re.compile(r"(?<!\bv)(?<!\b[A-Z])[.!?;]\s|\n\n")
-#: Content words on each side of a number in a data row that say what it counts; a passage of prose is read
-#: more widely (``PROSE_CONTEXT``), since a sentence may name the thing once for several numbers.
-CONTEXT = 5
-PROSE_CONTEXT = 12
+#: The end of a clause, where the words that say what a number counts stop (not the point of "v." or of
+#: an initial; another number starts another count).
+CLAUSE_END = re.compile(r"(?<!\bv)(?<!\b[A-Z])[.!?;:,]\s|[()\[\]“”]|\n\n|\d")
+
+
+#: Words for the same thing counted, folded to one stem.
+SAME = {"dead": "kill", "deat": "kill", "died": "kill", "muer": "kill", "fall": "kill", "pers": "peop"}
 
 
 def stem(word: str) -> str:
-    """A word folded for comparison: lower case, no accents, its first five letters ("Venezuelans" and
-    "venezolanos" stay apart; "people" and "peoples" meet)."""
+    """A word folded for comparison: lower case, no accents, its first four letters ("rules" and "ruled"
+    meet; "dead", "deaths" and "killed" are one)."""
     import unicodedata
 
     w = "".join(ch for ch in unicodedata.normalize("NFD", word.lower()) if unicodedata.category(ch) != "Mn")
-    return w[:5]
+    return SAME.get(w[:4], w[:4])
 
 
-def context_words(text: str, start: int, end: int, n: int = CONTEXT) -> frozenset:
-    """The content words next to ``text[start:end]`` (``n`` on each side, within its sentence)."""
-    before = SENTENCE_END.split(text[max(0, start - 200):start])[-1]
-    after = SENTENCE_END.split(text[end:end + 200])[0]
-    pick = [w for w in WORD.findall(before) if len(w) > 2 and w.lower() not in STOPWORDS][-n:]
-    pick += [w for w in WORD.findall(after) if len(w) > 2 and w.lower() not in STOPWORDS][:n]
-    return frozenset(stem(w) for w in pick)
+def sentence_words(text: str, start: int, end: int) -> frozenset:
+    """The content words of the sentence around ``text[start:end]``."""
+    before = SENTENCE_END.split(text[max(0, start - 300):start])[-1]
+    after = SENTENCE_END.split(text[end:end + 300])[0]
+    return frozenset(stem(w) for w in WORD.findall(before + " " + after)
+                     if len(w) > 2 and w.lower() not in STOPWORDS)
+
+
+def context_words(text: str, start: int, end: int, n: int = 2) -> frozenset:
+    """What the number at ``text[start:end]`` counts: the first ``n`` content words after it in its clause
+    ("27 people charged" → people, charged), or, when the clause ends with it ("the force stood at 11,000",
+    "and 21 others"), the last ``n`` before it, after any "and"."""
+    after = CLAUSE_END.split(text[end:end + 120])[0]
+    words = [w for w in WORD.findall(after) if len(w) > 2 and w.lower() not in STOPWORDS][:n]
+    if not words:
+        before = CLAUSE_END.split(text[max(0, start - 120):start])[-1]
+        before = re.split(r"\s(?:and|or|y|o|e)\s", before)[-1]  # "2 leaders and 21 others": others
+        words = [w for w in WORD.findall(before) if len(w) > 2 and w.lower() not in STOPWORDS][-n:]
+    return frozenset(stem(w) for w in words)
 
 
 @dataclass
@@ -416,7 +442,7 @@ def _clean(text: str) -> str:
     return text.replace("\u00a0", " ")
 
 
-def literals(text: str, lang: str = "en", context: int = PROSE_CONTEXT) -> list[Literal]:
+def literals(text: str, lang: str = "en") -> list[Literal]:
     """The dates and numbers a passage of prose states (roles, links and identifiers excluded), with
     their offsets in the passage, read in the edition's language ("18 December 2025" or "18 de
     diciembre de 2025")."""
@@ -432,6 +458,7 @@ def literals(text: str, lang: str = "en", context: int = PROSE_CONTEXT) -> list[
     for m in month_re.finditer(text):
         out.append(Literal(m.group(0), "month", (int(m["y"]), names.index(m["m"]) + 1), m.start(), m.end()))
     text = month_re.sub(_blank, text)
+    previous = None  # the number before, whose words the second number of a range shares ("46 to 43", "5–4")
     for m in number_re.finditer(text):
         raw = m["num"]
         if re.fullmatch(r"(19|20)\d\d", raw) and not (m["cur"] or m["mult"] or m["pct"]):
@@ -455,9 +482,21 @@ def literals(text: str, lang: str = "en", context: int = PROSE_CONTEXT) -> list[
         # a day of a month ("on 26 February", "30–31 de diciembre"): a date, whose month says what it is
         day = not (m["cur"] or m["mult"] or m["pct"]) and value <= 31 and re.match(
             rf"(?:\s*(?:–|-|and|and on|y|y el)\s*\d{{1,2}})?\s+(?:de\s+)?(?:{_M}|{_MES}|{_ABBR})\b", whole[end:])
-        words = DAY if day else context_words(whole, m.start(), end, context)
-        out.append(Literal(body, "percent" if m["pct"] else "number", value, m.start(), end, words, money))
-    return sorted(out, key=lambda lit: lit.start)
+        joined = (previous is not None and previous.words != DAY and not day
+                  and RANGE_JOIN.fullmatch(whole[previous.end:m.start()]))
+        if joined:  # the two ends of a range: each keeps its place ("5–4" is not "4–5")
+            out[-1] = previous = dataclasses.replace(previous, words=previous.words | {FIRST})
+        words = DAY if day else (previous.words - {FIRST} | context_words(whole, m.start(), end) | {SECOND}) \
+            if joined else context_words(whole, m.start(), end)
+        out.append(Literal(body, "percent" if m["pct"] else "number", value, m.start(), end, words, money,
+                           sentence_words(whole, m.start(), end)))
+        previous = out[-1]
+    out = sorted(out, key=lambda lit: lit.start)
+    for i, lit in enumerate(out[:-1]):  # "32 of the 238 Venezuelans": the first counts what the second does
+        nxt = out[i + 1]
+        if lit.kind == nxt.kind == "number" and OF_THE.fullmatch(whole[lit.end:nxt.start]):
+            out[i] = dataclasses.replace(lit, words=nxt.words)
+    return out
 
 
 class RowIndex:
@@ -505,10 +544,10 @@ class RowIndex:
                 text.append(str(v))
                 s = shown[f["name"]]
                 said.append(str(s) if isinstance(s, str) else str(v))
-        spoken = literals(" \n\n".join(said), lang, CONTEXT)  # each field a passage of its own
+        spoken = literals(" \n\n".join(said), lang)  # each field a passage of its own
         days_of_month = {d.day for d in days} | {lit.value.day for lit in spoken if lit.kind == "day"}
         return {"days": days, "months": months, "years": years, "numbers": numbers, "text": " ".join(text),
-                "said": [lit for lit in spoken if lit.kind == "number"],
+                "said": [lit for lit in spoken if lit.kind == "number"], "said_text": said,
                 "days_of_month": days_of_month | {int(lit.value) for lit in spoken if lit.words == DAY}}
 
     def holds(self, table: str, key: str, lit: Literal, loose: bool = False) -> bool:
@@ -541,15 +580,24 @@ class RowIndex:
         if lit.words == DAY:
             return lit.value in h["days_of_month"] or any(s.value == lit.value for s in h["said"])
         for value, money, nouns in h["numbers"].values():
-            if value == lit.value and (loose or money == lit.money and (money or _meet(nouns, lit.words))):
+            if value == lit.value and (loose or money == lit.money and (money or _meet(nouns, lit))):
                 return True
         return any(s.value == lit.value and (loose or (s.money or s.value >= 1e6) and lit.money
-                                             or not s.money and not lit.money and _meet(s.words, lit.words))
+                                             or not s.money and not lit.money and _meet(s, lit))
                    for s in h["said"])
 
 
-def _meet(a: frozenset, b: frozenset) -> bool:
-    return bool(a & b)
+def _meet(a: "Literal | frozenset", b: Literal) -> bool:
+    """Whether the number ``a`` a row states counts what ``b`` in the prose counts: the words next to them
+    meet, or, where the prose's clause names nothing ("(about 11,000, according to the government)"), the
+    row's words meet the prose's sentence. A number the row states without a word for it (in a list of
+    figures) holds nothing: name what it counts in the row."""
+    ends = {FIRST, SECOND}
+    if isinstance(a, frozenset):
+        return not b.words & ends and bool(a & b.words)
+    if a.words & ends != b.words & ends:
+        return False
+    return bool((a.words - ends) & ((b.words - ends) or b.sentence))
 
 
 def _num(v: float) -> str:
@@ -628,8 +676,9 @@ def check_labels(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Find
             if not isinstance(label, str) or not label:
                 continue
             for lit in literals(label, lang):
+                # a label names one event, in a few words: its numbers are compared by value
                 if ("timeline", r["event_id"]) in index.rows and not index.holds("timeline", r["event_id"], lit,
-                                                                                loose=lang != "en"):
+                                                                                loose=True):
                     line = i + 2 if lang == "en" else f"msgctxt figure_events:{key}:label"
                     findings.append(Finding(where, line, f"label '{label}' states '{lit.text}', which "
                                                          f"timeline:{r['event_id']} does not"))

@@ -325,3 +325,54 @@ def test_a_day_of_a_month_is_a_date_not_a_count(tmp_path):
     assert [lit.words == checks.DAY for lit in day if lit.kind == "number"] == [True]
     spanish = checks.literals("La audiencia pasó del 17 de marzo al 26 de marzo de 2026.", "es")
     assert [lit.text for lit in spanish if lit.kind == "number" and lit.words == checks.DAY] == ["17"]
+
+
+def _forms(v: float, lang: str) -> list[str]:
+    whole = f"{v:,.0f}"
+    return [whole.replace(",", "."), str(int(v))] if lang == "es" else [whole, str(int(v))]
+
+
+def _states(text: str, v: float, nouns: frozenset, lang: str) -> bool:
+    """Whether ``text`` says ``v`` of one of ``nouns`` (stems) within a few words after it: read with a plain
+    pattern, apart from the checker's own reading."""
+    for form in _forms(v, lang):
+        for m in re.finditer(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)", text):
+            near = re.findall(r"[^\W\d_]+", text[m.end():m.end() + 60])[:6]
+            if any(checks.stem(w) in nouns for w in near):
+                return True
+    return False
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_number_changed_to_another_value_of_its_rows_is_caught(lang):
+    """Change each number in the prose to every other value its named rows state: the checker accepts the
+    change only where a named row states that value of the same thing (read apart from the checker), so a
+    number is never held by a row's figure for something else (a date, another count, a sum of money)."""
+    from explainer.data import DataPackage
+
+    pkg = DataPackage(ROOT / "data", ROOT / "references.bib")
+    index = checks.RowIndex(pkg, lang)
+    tried = wrongly_held = 0
+    wrong = []
+    for path in toc.pages(ROOT, lang):
+        for block in checks.prose_blocks(path, ROOT):
+            refs = [(t, k) for t, k, _ in block.refs if (t, k) in index.rows]
+            for lit in checks.literals(block.text, lang):
+                if lit.kind != "number" or lit.money or lit.words in (checks.DAY, frozenset()):
+                    continue
+                values = {s.value for r in refs for s in index.rows[r]["said"]}
+                values |= {v for r in refs for v, _, _ in index.rows[r]["numbers"].values()}
+                for v in sorted(x for x in values - {lit.value} if x == int(x) and x >= 0):
+                    form = _forms(v, lang)[0]
+                    changed = checks.literals(block.text[:lit.start] + form + block.text[lit.end:], lang)
+                    new = next(x for x in changed if x.start == lit.start)
+                    tried += 1
+                    if any(index.holds(t, k, new) for t, k in refs):
+                        texts = [" ".join(str(x) for x in index.rows[r]["said_text"]) for r in refs]
+                        columns = any(v == value and nouns & new.words for r in refs
+                                      for value, _, nouns in index.rows[r]["numbers"].values())
+                        if not columns and not any(_states(t, v, new.words, lang) for t in texts):
+                            wrong.append((path.name, block.line, lit.text, form))
+                        wrongly_held += 1
+    assert tried > 500, tried
+    assert not wrong, f"{len(wrong)} of {tried} changes held by a row that does not state them: {wrong[:10]}"
