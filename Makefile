@@ -15,8 +15,6 @@ JB_FLAGS := -W --keep-going
 SOURCES := $(shell find chapters explainer bookbuild data _ext _static _templates es locale -type f -not -path '*/__pycache__/*' 2>/dev/null) \
            _config.yml _toc.yml references.bib intro.md
 ES_SRC := _build/es-src
-# the build's own package (bookbuild/) is not installed: every command finds it from the repository
-export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 .PHONY: book test test-all test-site check test-fast lint serve lab clean checksums bench bench-reader venv rebuild browser pdf
 .DEFAULT_GOAL := book

@@ -28,8 +28,11 @@ def mini_book(tmp_path: Path, page: str) -> Path:
 
 
 def build(book: Path):
+    import os
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))  # the extensions import the build's package, bookbuild
     return subprocess.run([JB, "build", str(book), "-W", "--keep-going"], capture_output=True, text=True,
-                          timeout=300)
+                          timeout=300, env=env)
 
 
 def test_the_real_configuration_builds_a_good_page(tmp_path):
