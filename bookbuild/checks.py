@@ -612,24 +612,49 @@ def check_prose(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Findi
     findings = []
     for path in _existing(toc.all_pages(root)):
         lang = toc.language(path, root)
-        index = indexes.setdefault(lang, indexes.get(lang) or RowIndex(pkg, lang))
-        # a translation's code cells are the English ones (bookbuild.editions keeps them so)
-        for block in prose_blocks(path, root) + (code_blocks(path, root) if lang == "en" else []):
-            lits = literals(block.text, lang)
-            for table, key, line in block.refs:
-                if (table, key) not in index.rows:
-                    findings.append(Finding(block.file, line, f"% fact: names {table}:{key}, which is not a "
-                                                              f"row of data/{table}.csv"))
-            refs = [(t, k) for t, k, _ in block.refs if (t, k) in index.rows]
-            for lit in lits:
-                if not refs:
-                    findings.append(Finding(block.file, block.line, f"'{lit.text}' is not bound to the data: "
-                                            "compute it, or name the row that states it in a '% fact: "
-                                            "table:key' line (in code: a '# fact: table:key' comment)"))
-                elif not any(index.holds(t, k, lit) for t, k in refs):
-                    names = " ".join(f"{t}:{k}" for t, k in refs)
-                    findings.append(Finding(block.file, block.line, f"'{lit.text}' is not in the row(s) named "
-                                                                    f"after this passage ({names})"))
+        # a translation's code cells are the English ones: their strings are checked once, in each language
+        blocks = [(b, lang) for b in prose_blocks(path, root)]
+        if lang == "en":
+            for block in code_blocks(path, root):
+                blocks.append((block, "en"))
+                blocks += [(spanish, "es") for spanish in translated_blocks(block, root)]
+        for block, language in blocks:
+            if language not in indexes:
+                indexes[language] = RowIndex(pkg, language)
+            findings += _bound(block, language, indexes[language])
+    return findings
+
+
+def translated_blocks(block: Block, root: Path = ROOT) -> list[Block]:
+    """The translations of a string a chapter's code shows (a title, caption, alt text), each a passage bound
+    to the same rows, placed in its catalogue (``locale/es/LC_MESSAGES/<domain>.po``, by its msgid)."""
+    out = []
+    for language in toc.EDITIONS[1:]:
+        code, _ = i18n._entries(language)
+        found = code.get(block.text)
+        if found and found[0]:
+            po = f"locale/{language}/LC_MESSAGES/{found[2]}.po"
+            out.append(Block(f"{po} (msgid {block.text[:40]!r}…, from {block.file}:{block.line})", 0, found[0],
+                             block.refs))
+    return out
+
+
+def _bound(block: Block, lang: str, index: RowIndex) -> list[Finding]:
+    findings = []
+    for table, key, line in block.refs:
+        if (table, key) not in index.rows:
+            findings.append(Finding(block.file, line, f"% fact: names {table}:{key}, which is not a "
+                                                      f"row of data/{table}.csv"))
+    refs = [(t, k) for t, k, _ in block.refs if (t, k) in index.rows]
+    for lit in literals(block.text, lang):
+        if not refs:
+            findings.append(Finding(block.file, block.line, f"'{lit.text}' is not bound to the data: "
+                                    "compute it, or name the row that states it in a '% fact: "
+                                    "table:key' line (in code: a '# fact: table:key' comment)"))
+        elif not any(index.holds(t, k, lit) for t, k in refs):
+            names = " ".join(f"{t}:{k}" for t, k in refs)
+            findings.append(Finding(block.file, block.line, f"'{lit.text}' is not in the row(s) named "
+                                                            f"after this passage ({names})"))
     return findings
 
 

@@ -376,3 +376,35 @@ def test_a_number_changed_to_another_value_of_its_rows_is_caught(lang):
                         wrongly_held += 1
     assert tried > 500, tried
     assert not wrong, f"{len(wrong)} of {tried} changes held by a row that does not state them: {wrong[:10]}"
+
+
+def test_a_changed_date_or_number_in_a_translated_caption_is_caught(monkeypatch):
+    """Every date and number of the Spanish of a chart's title, caption or alt text (the strings a chapter's
+    code binds to rows with '# fact:') is checked like the English: change any one, and the checker says
+    where, by catalogue and msgid."""
+    from explainer import i18n
+
+    code, fields = i18n._entries("es")
+    bound = [b for path in toc.pages(ROOT, "en") if path.is_file() for b in checks.code_blocks(path, ROOT) if b.refs]
+    spanish = [(b, code[b.text][0]) for b in bound if code.get(b.text, ("",))[0]]
+    assert len(spanish) >= 10
+    assert not [f for b, _ in spanish for s in checks.translated_blocks(b) for f in
+                checks._bound(s, "es", checks.RowIndex(checks.DataPackage(ROOT / "data"), "es"))]
+    index = checks.RowIndex(checks.DataPackage(ROOT / "data"), "es")
+    changed = 0
+    for block, text in spanish:
+        for lit in checks.literals(text, "es"):
+            if lit.kind in ("year", "day", "month"):
+                year = str(lit.value if lit.kind == "year" else lit.value.year if lit.kind == "day" else lit.value[0])
+                new = lit.text.replace(year, "1999")  # a year no row of the book is dated in
+            elif lit.words != checks.DAY:
+                new = re.sub(r"\d[\d.,]*", "9999", lit.text, count=1)  # a count no row states
+            else:
+                continue
+            mutated = dict(code)
+            mutated[block.text] = (text[:lit.start] + new + text[lit.end:],) + code[block.text][1:]
+            monkeypatch.setattr(i18n, "_entries", lambda language="es", m=mutated: (m, fields))
+            found = [f for s in checks.translated_blocks(block) for f in checks._bound(s, "es", index)]
+            assert found and "LC_MESSAGES" in found[0].file and new in found[0].message, (block.text, new)
+            changed += 1
+    assert changed >= 10, changed
