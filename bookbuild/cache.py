@@ -99,7 +99,11 @@ def execute(root: Path = ROOT, paths: list[Path] | None = None) -> list[str]:
     conf = _execution_config(root)
     if conf.get("execute_notebooks", "cache") != "cache":
         return []
-    paths = [p for lang in built_editions() for p in code_pages(root, lang)] if paths is None else paths
+    if paths is None:  # a translation runs as the edition is staged: its prose, with the English code woven in
+        from .editions import STAGE
+
+        paths = [p for lang in built_editions()
+                 for p in (code_pages(root, "en") if lang == "en" else code_pages(root / STAGE, "en"))]
     cache = get_cache(str(root / CACHE_DIR))
     uris = []
     for p in paths:

@@ -52,6 +52,8 @@ def code_strings(root: Path = ROOT) -> dict[str, list[tuple[str, str, int]]]:
         rel = py.relative_to(root).as_posix() if py.is_relative_to(root) else py.name
         for msgid, line in _tr_calls(py.read_text(encoding="utf-8")):
             out.setdefault(domain_of(py.stem), []).append((msgid, rel, line))
+    for text, line in package_texts(root):  # shown by the "Data and sources" appendix
+        out.setdefault("appendix", []).append((text, "data/datapackage.json", line))
     for py in sorted((root / "_ext").glob("*.py")):  # the build's extensions: footers, notes, links
         for msgid, line in _tr_calls(py.read_text(encoding="utf-8")):
             out.setdefault("site", []).append((msgid, py.relative_to(root).as_posix(), line))
@@ -66,6 +68,25 @@ def code_strings(root: Path = ROOT) -> dict[str, list[tuple[str, str, int]]]:
         for start, code in _code_cells(page):
             for msgid, line in _tr_calls(code):
                 out.setdefault(domain, []).append((msgid, rel, start + line))
+    return out
+
+
+def package_texts(root: Path = ROOT) -> list[tuple[str, int]]:
+    """(text, line) of every title, description and licence name of the data package
+    (``data/datapackage.json``), which the "Data and sources" appendix shows translated."""
+    import json
+
+    path = root / "data" / "datapackage.json"
+    source = path.read_text(encoding="utf-8")
+    descriptor = json.loads(source)
+    texts = [x.get("title", x["name"]) for x in descriptor.get("licenses", [])]
+    for res in descriptor["resources"]:
+        texts += [res.get("title", res["name"]), res.get("description", "")]
+        texts += [x.get("title", x["name"]) for x in res.get("licenses", [])]
+    out = []
+    for text in dict.fromkeys(t for t in texts if t):
+        at = source.find(json.dumps(text, ensure_ascii=False)[1:-1])
+        out.append((text, source.count("\n", 0, at) + 1 if at >= 0 else 1))
     return out
 
 

@@ -91,7 +91,7 @@ def check_as_of(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Findi
     for path in _existing(toc.all_pages(root)):
         text = path.read_text(encoding="utf-8")
         rel = path.relative_to(root).as_posix()
-        tables = sorted(toc.tables_used(path) & set(newest))
+        tables = sorted(toc.tables_used(path, root) & set(newest))
         stated = []
         for m in ASOF_ROLE.finditer(text):
             line = _line(text, m.start())

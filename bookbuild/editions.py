@@ -1,19 +1,26 @@
 """Keep the Spanish edition's pages in step with the English ones.
 
 Each page of the Spanish edition is a MyST file at the same path under ``es/`` (``es/chapters/spread.md``
-for ``chapters/spread.md``), written by a translator. The two files have the same blocks — the passages
-between blank lines, and the code cells — in the same order:
+for ``chapters/spread.md``), written by a translator. It holds **prose only**: where the English page has
+a code cell, the Spanish page has a marker line, ``% code: 3`` (the English page's third code cell), and
+:func:`stage` weaves the English cells in (the first one starting with ``i18n.use("es")``, so that the page
+computes its figures, tables and values in Spanish) when it assembles the Spanish project. A change of code
+is a change of one file.
 
-* **code cells are the English ones**, with one line more at the top of the first, ``i18n.use("es")``,
-  so that the page computes its figures, tables and values in Spanish (``python -m bookbuild.editions
-  sync`` copies them over after an English code change);
-* **each prose block translates the English block in the same place.** ``es/translated-from.json``
-  records, for every Spanish page, a fingerprint of each English block as it was when it was translated.
-  When an English block changes, its fingerprint no longer matches: the Spanish block is *stale*.
-  ``python -m bookbuild.editions`` (a step of ``make book``) names each stale block by file and line in
-  both languages, and the tests fail until a translator updates the Spanish and records it with
-  ``python -m bookbuild.editions mark es/chapters/x.md``. The Spanish page says so at its top meanwhile
-  (``_ext/editions.py``), so a reader is never shown out-of-date Spanish without knowing.
+The two pages have the same blocks — the passages between blank lines, and the code cells (markers) — in
+the same order, and **each Spanish passage translates the English passage in the same place.**
+``es/translated-from.json`` records, for every Spanish page, a fingerprint of each English passage as it
+was when it was translated, and of the Spanish passage that translates it. ``python -m bookbuild.editions``
+(a step of ``make book``) names, by file and line in both languages:
+
+* a Spanish passage whose English has changed since (*stale*);
+* a Spanish passage that is not the one recorded in its place: edited, moved, swapped or deleted since it
+  was recorded (a reviewed change is recorded again with ``mark``);
+* a missing page, a different structure, a code cell copied into a Spanish page, a marker out of order.
+
+The tests fail until a translator updates the Spanish and records it with ``python -m bookbuild.editions
+mark es/chapters/x.md``. A Spanish page behind the English says so at its top meanwhile
+(``_ext/editions.py``), so a reader is never shown out-of-date Spanish without knowing.
 
 Parallel files, rather than Sphinx's gettext catalogues, because the pages are notebooks: their prose is
 interleaved with glue values, citations and cross-references that a translator must move within the
@@ -33,20 +40,30 @@ from explainer.paths import ROOT
 
 LANG = "es"
 RECORD = Path("es") / "translated-from.json"
-#: The line a translation's first code cell starts with.
+#: The line a translation's first code cell starts with, when the edition is staged.
 USE_LINE = 'from explainer import i18n; i18n.use("es")  # this page computes in Spanish'
-_FENCE = re.compile(r"^(`{3,}|:{3,})")
+#: Where a code cell of the English page goes in a translation: ``% code: 3``, its third cell.
+CODE_MARK = re.compile(r"^% code: (\d+)$")
 
 
 @dataclass
 class Block:
     line: int           # first line, 1-based
     text: str
-    code: bool = False  # a {code-cell}
+    code: bool = False  # a {code-cell}, the front matter, or (in a translation) a code marker
 
     @property
     def fingerprint(self) -> str:
         return hashlib.sha256(self.text.strip().encode()).hexdigest()[:16]
+
+    @property
+    def front(self) -> bool:
+        return self.code and self.text.startswith("---")
+
+    @property
+    def mark(self) -> int | None:
+        m = CODE_MARK.match(self.text)
+        return int(m.group(1)) if m else None
 
     @property
     def shape(self) -> tuple:
@@ -61,9 +78,14 @@ class Block:
 
 
 def blocks(path: Path) -> list[Block]:
-    """A MyST page's blocks: front matter, each code cell whole, and the blank-line-separated passages
-    of everything else."""
-    lines = path.read_text(encoding="utf-8").split("\n")
+    """A MyST page's blocks: front matter, each code cell whole (or code marker), and the
+    blank-line-separated passages of everything else."""
+    return blocks_of(path.read_text(encoding="utf-8"))
+
+
+def blocks_of(text: str) -> list[Block]:
+    """The blocks of a MyST page's text (see :func:`blocks`)."""
+    lines = text.split("\n")
     out: list[Block] = []
     i = 0
     if lines and lines[0] == "---":
@@ -74,15 +96,17 @@ def blocks(path: Path) -> list[Block]:
     start = 0
     while i < len(lines):
         ln = lines[i]
-        if ln.startswith("```{code-cell}"):
+        if ln.startswith("```{code-cell}") or CODE_MARK.match(ln):
             if cur:
                 out.append(Block(start, "\n".join(cur)))
                 cur = []
             j = i + 1
-            while j < len(lines) and lines[j] != "```":
+            if ln.startswith("```"):
+                while j < len(lines) and lines[j] != "```":
+                    j += 1
                 j += 1
-            out.append(Block(i + 1, "\n".join(lines[i: j + 1]), code=True))
-            i = j + 1
+            out.append(Block(i + 1, "\n".join(lines[i: j]), code=True))
+            i = j
             continue
         if ln.strip() == "":
             if cur:
@@ -98,75 +122,109 @@ def blocks(path: Path) -> list[Block]:
     return out
 
 
-def spanish_code(english: list[Block]) -> list[str]:
-    """The code blocks of a translation, made from the English ones."""
+def cells(english: list[Block]) -> list[str]:
+    """The code cells of an English page, as a translation runs them (the first starts with ``USE_LINE``)."""
     out = []
-    first = True
     for b in english:
-        if not b.code:
+        if not b.code or b.front:
             continue
         text = b.text
-        if first and b.text.startswith("```{code-cell}"):
+        if not out:
             head, _, body = text.partition("\n")
-            opts = []
             rest = body.split("\n")
-            while rest and rest[0].startswith(":"):
-                opts.append(rest.pop(0))
-            while rest and rest[0] == "":
+            opts = []
+            while rest and (rest[0].startswith(":") or rest[0] == ""):
                 opts.append(rest.pop(0))
             text = "\n".join([head, *opts, USE_LINE, *rest])
-            first = False
         out.append(text)
     return out
+
+
+def weave(en: Path, es: Path) -> str:
+    """The Spanish page as the Spanish project runs it: the English front matter, then the Spanish page with
+    each code marker replaced by the English cell it names."""
+    eb = blocks(en)
+    code = cells(eb)
+    front = next((b.text + "\n\n" for b in eb if b.front), "")
+    lines = []
+    for ln in es.read_text(encoding="utf-8").split("\n"):
+        m = CODE_MARK.match(ln)
+        lines.append(code[int(m.group(1)) - 1] if m and 0 < int(m.group(1)) <= len(code) else ln)
+    return front + "\n".join(lines)
 
 
 def pairs(root: Path = ROOT) -> list[tuple[Path, Path]]:
     return list(zip(toc.pages(root, "en"), toc.pages(root, LANG)))
 
 
-def _record(root: Path) -> dict[str, list[str]]:
+def _record(root: Path) -> dict[str, dict[str, list[str]]]:
     p = root / RECORD
     return json.loads(p.read_text(encoding="utf-8")) if p.is_file() else {}
 
 
+def _layout(bs: list[Block]) -> list[str]:
+    return ["code" if b.code else "prose" for b in bs if not b.front]
+
+
 def problems(root: Path = ROOT) -> dict[str, list[str]]:
     """Spanish page (relative path) → what is wrong with it, one line each naming file and line:
-    a missing page, a different structure, code that is not the English code, stale passages."""
+    a missing page, code in it, a different structure, stale passages, passages changed or moved since
+    they were recorded."""
     record = _record(root)
     out: dict[str, list[str]] = {}
     for en, es in pairs(root):
         en_rel, es_rel = en.relative_to(root).as_posix(), es.relative_to(root).as_posix()
         found = out.setdefault(es_rel, [])
         if not es.is_file():
-            found.append(f"{es_rel}: missing: the Spanish of {en_rel} (copy it there and translate its prose)")
+            found.append(f"{es_rel}: missing: the Spanish of {en_rel} (write its passages, with a '% code: N' "
+                         "line where the English page has its Nth code cell)")
             continue
         eb, sb = blocks(en), blocks(es)
+        copied = [b for b in sb if b.code and b.mark is None]
+        for b in copied:
+            found.append(f"{es_rel}:{b.line}: a Spanish page holds prose only: the code is {en_rel}'s, woven in "
+                         "when the edition is staged (write '% code: N' for its Nth cell instead)")
+        marks = [b for b in sb if b.mark is not None]
+        n_cells = len(cells(eb))
+        for k, b in enumerate(marks, start=1):
+            if b.mark != k or k > n_cells:
+                found.append(f"{es_rel}:{b.line}: '% code: {b.mark}' where {en_rel} has its code cell "
+                             f"{k if k <= n_cells else '(none: it has ' + str(n_cells) + ')'}")
+                break
+        if len(marks) < n_cells and not copied:
+            found.append(f"{es_rel}: {len(marks)} code markers for the {n_cells} code cells of {en_rel}")
         eprose = [b for b in eb if not b.code]
         sprose = [b for b in sb if not b.code]
-        if [b.text for b in sb if b.code] != spanish_code(eb):
-            first = next((s.line for e, s in zip(spanish_code(eb), [b for b in sb if b.code]) if e != s.text),
-                         sb[-1].line if sb else 1)
-            found.append(f"{es_rel}:{first}: its code is not {en_rel}'s (run python -m bookbuild.editions sync)")
         if len(eprose) != len(sprose):
             found.append(f"{es_rel}: {len(sprose)} passages for the {len(eprose)} of {en_rel}: a translation keeps "
                          "the English blocks (passages between blank lines), one for one")
             continue
+        if not copied and _layout(eb) != _layout(sb):
+            at = next(s.line for e, s in zip([b for b in eb if not b.front], sb) if e.code != s.code)
+            found.append(f"{es_rel}:{at}: the code markers are not where {en_rel} has its code cells")
         for e, s in zip(eprose, sprose):
             if e.shape != s.shape:
                 found.append(f"{es_rel}:{s.line}: does not have the shape of {en_rel}:{e.line} (same kind of "
                              f"block, same % lines, labels and directive options): {e.shape} vs {s.shape}")
                 break
-        marks = record.get(es_rel)
-        if marks is None:
+        marks_of = record.get(es_rel)
+        if marks_of is None:
             found.append(f"{es_rel}: not recorded as translated (python -m bookbuild.editions mark {es_rel})")
             continue
-        if len(marks) != len(eprose):
-            found.append(f"{es_rel}: recorded for {len(marks)} English passages, {en_rel} has {len(eprose)}; "
-                         f"update the translation, then: python -m bookbuild.editions mark {es_rel}")
+        if len(marks_of["en"]) != len(eprose) or len(marks_of["es"]) != len(sprose):
+            found.append(f"{es_rel}: recorded for {len(marks_of['en'])} English passages, {en_rel} has "
+                         f"{len(eprose)}; update the translation, then: python -m bookbuild.editions mark {es_rel}")
             continue
-        for e, s, fp in zip(eprose, sprose, marks):
-            if e.fingerprint != fp:
+        spanish = {fp: i for i, fp in enumerate(marks_of["es"])}
+        for i, (e, s, efp, sfp) in enumerate(zip(eprose, sprose, marks_of["en"], marks_of["es"])):
+            if e.fingerprint != efp:
                 found.append(f"{es_rel}:{s.line}: stale: {en_rel}:{e.line} changed since it was translated")
+            elif s.fingerprint != sfp:
+                was = spanish.get(s.fingerprint)
+                how = (f"moved: it was recorded as the translation of passage {was + 1}" if was is not None
+                       else "changed since it was recorded")
+                found.append(f"{es_rel}:{s.line}: {how}, not of {en_rel}:{e.line}; check it against the English, "
+                             f"then: python -m bookbuild.editions mark {es_rel}")
     return {k: v for k, v in out.items() if v}
 
 
@@ -181,31 +239,12 @@ def stale_lines(root: Path = ROOT) -> dict[str, list[int]]:
     return out
 
 
-def sync(root: Path = ROOT) -> list[Path]:
-    """Copy the English code cells (and front matter) into each Spanish page. Returns the pages changed."""
-    changed = []
-    for en, es in pairs(root):
-        if not es.is_file():
-            continue
-        eb, sb = blocks(en), blocks(es)
-        code = spanish_code(eb)
-        scode = [b for b in sb if b.code]
-        if len(code) != len(scode):
-            raise SystemExit(f"{es.relative_to(root)}: {len(scode)} code cells, {en.relative_to(root)} has "
-                             f"{len(code)}: add or remove them by hand first")
-        if [b.text for b in scode] == code:
-            continue
-        lines = es.read_text(encoding="utf-8").split("\n")
-        for b, new in sorted(zip(scode, code), key=lambda x: -x[0].line):
-            n = b.text.count("\n") + 1
-            lines[b.line - 1: b.line - 1 + n] = new.split("\n")
-        es.write_text("\n".join(lines), encoding="utf-8")
-        changed.append(es)
-    return changed
-
-
 def mark(paths: list[str], root: Path = ROOT) -> None:
-    """Record the Spanish pages ``paths`` as translations of their English pages as they are now."""
+    """Record the Spanish pages ``paths`` as translations of their English pages as they are now: each
+    English passage's fingerprint, and its Spanish passage's."""
+    if not paths:
+        raise SystemExit("name the Spanish pages to record as translated (python -m bookbuild.editions mark "
+                         "es/chapters/x.md …): a page is recorded after its translation has been checked")
     record = _record(root)
     by_es = {es.relative_to(root).as_posix(): en for en, es in pairs(root)}
     for p in paths:
@@ -213,7 +252,8 @@ def mark(paths: list[str], root: Path = ROOT) -> None:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
         if rel not in by_es:
             raise SystemExit(f"{p}: not a page of the Spanish edition")
-        record[rel] = [b.fingerprint for b in blocks(by_es[rel]) if not b.code]
+        record[rel] = {"en": [b.fingerprint for b in blocks(by_es[rel]) if not b.code],
+                       "es": [b.fingerprint for b in blocks(path) if not b.code]}
     (root / RECORD).write_text(json.dumps(dict(sorted(record.items())), indent=1) + "\n", encoding="utf-8")
 
 
@@ -241,8 +281,9 @@ def _copy(src: Path, dst: Path) -> None:
 
 
 def stage(root: Path = ROOT) -> Path:
-    """Assemble the Spanish edition's Sphinx project in ``_build/es-src``: its pages (from ``es/``), the
-    English configuration and table of contents with ``es/edition.yml`` applied, and the shared files.
+    """Assemble the Spanish edition's Sphinx project in ``_build/es-src``: its pages (from ``es/``, with the
+    English pages' code woven in), the English configuration and table of contents with
+    ``es/edition.yml`` applied, and the shared files.
     Returns the project's folder."""
     import yaml
 
@@ -269,9 +310,13 @@ def stage(root: Path = ROOT) -> Path:
     for name in SHARED:
         if (root / name).exists():
             _copy(root / name, out / name)
-    for _, es in pairs(root):
+    for en, es in pairs(root):
         if es.is_file():
-            _copy(es, out / es.relative_to(root / "es"))
+            dst = out / es.relative_to(root / "es")
+            text = weave(en, es)
+            if not dst.is_file() or dst.read_text(encoding="utf-8") != text:  # Sphinx re-reads what changed
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                dst.write_text(text, encoding="utf-8")
     return out
 
 
@@ -323,10 +368,6 @@ def build(flags: list[str], root: Path = ROOT) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["sync"]:
-        for p in sync():
-            print(f"code cells copied into {p.relative_to(ROOT)}")
-        return 0
     if argv[:1] == ["build"]:
         return build(argv[1:])
     if argv[:1] == ["publish"]:
@@ -336,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
         print(stage().relative_to(ROOT))
         return 0
     if argv[:1] == ["mark"]:
-        mark(argv[1:] or [es.relative_to(ROOT).as_posix() for _, es in pairs() if es.is_file()])
+        mark(argv[1:])
         return 0
     from .catalogues import problems as catalogue_problems
 

@@ -15,67 +15,6 @@ from .text import md_escape as _md_escape
 CONFIDENCE_WORDS = {"primary": N_("primary"), "corroborated": N_("corroborated"),
                     "single-source": N_("single-source"), "contested": N_("contested"),
                     "unverified": N_("unverified")}
-#: The data package's titles, descriptions and licences (``data/datapackage.json``), for the catalogue:
-#: the "Data and sources" page shows them with ``tr()``, so a changed one needs its Spanish again.
-PACKAGE_TEXTS = (
-    N_("Timeline of dated events"),
-    N_("One row is one dated event in the story (charges, designations, rewards, strikes, deportations, "
-       "court rulings, events in Venezuela and other countries, migration milestones). Spans have an end_date."),
-    N_("US reward offers"),
-    N_("One row is one US reward offer or a change to it (initial offer, increase or restatement). "
-       "Amounts are 'up to'."),
-    N_("Who's who"),
-    N_("One row is one person the book discusses: the leaders and members of Tren de Aragua it names, the "
-       "Venezuelan officials in the US cases, and the cartel leaders its reward comparisons include. Roles are "
-       "attributed; the status is as of a date. Every person in rewards.csv has a row here."),
-    N_("Tren de Aragua presence by country"),
-    N_("One row is Tren de Aragua in one country: strength of evidence, activities documented there, first "
-       "documented date and one notable sourced event."),
-    N_("Venezuelan refugees and migrants"),
-    N_("One row is the number of Venezuelan refugees and migrants in one place (country, Latin America and the "
-       "Caribbean, or the world) at one date, as published by one source. Mostly R4V figures (host-government "
-       "counts); US rows from the American Community Survey are marked in note."),
-    N_("Map points"),
-    N_("One row is a point on a map (prison, capital, city or court location), with WGS 84 coordinates."),
-    N_("Claims checked"),
-    N_("One row is one claim checked: a claim of the article the book started from and checks (origin seed) "
-       "or a key claim the book makes (origin book), with a verdict and sources."),
-    N_("US strikes on alleged drug boats (cumulative)"),
-    N_("One row is one dated cumulative tally of US military strikes on alleged drug boats since 2 Sep 2025, "
-       "with ranges where outlets differ. Deaths are not all attributable to Tren de Aragua."),
-    N_("Estimates (sizes, fees)"),
-    N_("One row is one published estimate of a quantity that no official count covers (the gang's membership, "
-       "the prison's population, the fee inmates paid), with its range, date and sources."),
-    N_("Country boundaries of the Americas and Spain"),
-    N_("Natural Earth 1:50m Admin 0 country outlines (via world-atlas), simplified, for offline maps. "
-       "See geo/README.md."),
-    N_("Corrections log"),
-    N_("One row is one published correction or clarification of a fact: when it was published, where, what "
-       "the book said and what it says now, and the source that showed the error. The corrections appendix "
-       "and the 'Corrected on' notes in the chapters are generated from it."),
-    N_("What's new"),
-    N_("One row is one dated change to the book a returning reader should know about: new events, new "
-       "figures, corrections. The 'What's new' page is generated from it, newest first."),
-    N_("Register of leads"),
-    N_("One row is one lead the editors received: a news report found after the book's last update, or a "
-       "finding of an independent fact-check. Each has a decision: used (with the rows it became), reported "
-       "but not confirmed (shown to readers as such, with the rows that show it), rejected (with the reason)"
-       " or open (not yet decided). A lead about a person's status, a case's status or a running tally may "
-       "not stay open (python -m explainer.checks)."),
-    N_("Accounts that never appear without their record"),
-    N_("One row is one editorial rule: wherever a section of a page cites a source that states an official "
-       "account (account_keys), it must also cite a source of the record that qualifies it (record_keys). "
-       "python -m explainer.checks enforces each rule in both editions."),
-    N_("Events the figures show, and their chart labels"),
-    N_("One row is one editorial choice about one event of the timeline in one figure: that it is labelled on "
-       "the chart (with its short label, and for the lane charts its lane or side), included or excluded with "
-       "a stated reason, or listed as a row of a table. The facts stay in timeline.csv; a number a label "
-       "states must be stated by its timeline row (python -m explainer.checks)."),
-    N_("Creative Commons Attribution 4.0"),
-    N_("Public domain (Natural Earth)"),
-)
-
-
 def confidence_word(label: str) -> str:
     """A confidence label as readers see it, in the language the book is being written in."""
     return tr(CONFIDENCE_WORDS[label])
@@ -88,7 +27,7 @@ def _package_text(english: str) -> str:
 
 def chapters_using(table: str, root: Path = ROOT) -> list[str]:
     """Docnames of the pages that draw on ``table`` (load it, or bind prose to its rows), in book order."""
-    return [name for name, p in zip(toc.docnames(root), toc.pages(root)) if table in toc.tables_used(p)]
+    return [name for name, p in zip(toc.docnames(root), toc.pages(root)) if table in toc.tables_used(p, root)]
 
 
 def confidence_counts(pkg: DataPackage | None = None) -> dict[str, Counter]:

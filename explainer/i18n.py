@@ -133,28 +133,64 @@ def tr(msgid: str) -> str:
     return found[0]
 
 
-def _field(fields: dict, table: str, key: str, column: str, language: str) -> str:
-    found = fields.get(f"{table}:{key}:{column}")
-    if not found or not found[0]:
-        raise MissingTranslation(f"data/{table}.csv, row {key}, column '{column}': no {language} translation "
-                                 f"in {catalogue_dir(language).relative_to(ROOT).as_posix()}/data-{table}.po")
-    return found[0]
-
-
 def translatable(schema: dict) -> list[str]:
     """The reader-visible text fields of a table (``"translate": true`` in the data package)."""
     return [f["name"] for f in schema.get("fields", []) if f.get("translate")]
 
 
-def translate_table(table: str, df, schema: dict):
-    """``df`` (rows labelled by key) with its translatable fields in the current language."""
-    cols = [c for c in translatable(schema) if c in df.columns]
+def say(table: str, column: str, value):
+    """A text field of ``data/<table>.csv`` as readers see it: the stored English ``value`` itself, or its
+    translation in the current language (the catalogue's for that table and column). Other values (empty,
+    numbers) are returned as they are. A field with no translation is an error that names it."""
     language = lang()
-    if language == "en" or not cols:
+    if language == "en" or not isinstance(value, str) or not value:
+        return value
+    found = _fields_by_text(language).get((table, column, value))
+    if found is None:
+        raise MissingTranslation(f"data/{table}.csv, column '{column}': no {language} translation of {value!r} in "
+                                 f"{catalogue_dir(language).relative_to(ROOT).as_posix()}/data-{table}.po")
+    return found
+
+
+def shown(df, table: str):
+    """``df`` (rows of ``data/<table>.csv``, or a selection of them) with its translated text fields in the
+    current language, for display. Rules select rows on the stored values; what readers see is translated
+    here, where it is shown."""
+    language = lang()
+    if language == "en":
         return df
-    _, fields = _entries(language)
+    columns = _translated_columns(language).get(table, set())
     df = df.copy()
-    for c in cols:
-        df[c] = [_field(fields, table, str(k), c, language) if isinstance(v, str) and v else v
-                 for k, v in zip(df.index, df[c])]
+    for c in columns & set(df.columns):
+        df[c] = [say(table, c, v) for v in df[c]]
     return df
+
+
+def _fields_by_text(language: str) -> dict:
+    _, fields = _entries(language)
+    return _by_text(id(fields), tuple(fields.items()))
+
+
+@lru_cache(maxsize=4)
+def _by_text(_key, items: tuple) -> dict:
+    """(table, column, English) → translation (one English text has one translation in a column: the
+    catalogue tooling reports any other)."""
+    out = {}
+    for ctx, (string, _fuzzy, _domain, english) in items:
+        table, rest = ctx.split(":", 1)
+        column = rest.rsplit(":", 1)[1]
+        if string:
+            out.setdefault((table, column, english), string)
+    return out
+
+
+def _translated_columns(language: str) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for table, column, _ in _fields_by_text(language):
+        out.setdefault(table, set()).add(column)
+    return out
+
+
+def translate_table(table: str, df, schema: dict):
+    """``df`` with its translatable fields (``schema``) in the current language."""
+    return shown(df, table)

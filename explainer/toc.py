@@ -84,9 +84,14 @@ def short_title(path: Path) -> str:
     return title(path).split(":")[0].strip()
 
 
-def tables_used(path: Path) -> set[str]:
-    """The tables a page draws on: those its code loads and those its ``% fact:`` lines name."""
+def tables_used(path: Path, root: Path = ROOT) -> set[str]:
+    """The tables a page draws on: those its code loads and those its ``% fact:`` lines name (a translation's
+    code is its English page's)."""
     text = path.read_text(encoding="utf-8")
+    lang = language(path, root)
+    if lang != "en":
+        english = root / path.resolve().relative_to((root / lang).resolve())
+        text += english.read_text(encoding="utf-8") if english.is_file() else ""
     named = {ref.partition(":")[0] for line in text.splitlines() if (m := FACT_MARKER.match(line.strip()))
              for ref in m["refs"].split()}
     return {m["table"] for m in LOAD.finditer(text)} | named

@@ -72,7 +72,7 @@ def test_a_newer_event_makes_its_chapters_stale(book):
         "source_keys": "doj-sdny-2025-guerrero", "confidence": "primary"})
     found = checks.check_as_of(book)
     stale = {f.file for f in found if "stale" in f.message}
-    users = {p.relative_to(book).as_posix() for p in toc.all_pages(book) if "timeline" in toc.tables_used(p)}
+    users = {p.relative_to(book).as_posix() for p in toc.all_pages(book) if "timeline" in toc.tables_used(p, book)}
     assert any(u.startswith("es/") for u in users)  # both editions fall behind together
     assert users and stale == users
     assert all(f.line > 1 and "timeline.csv" in f.message for f in found if "stale" in f.message)

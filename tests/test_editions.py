@@ -81,15 +81,52 @@ def test_a_spanish_page_that_drops_a_passage_is_reported(tmp_path):
     assert any("passages for the" in f for f in found), found
 
 
-def test_spanish_code_is_the_english_code_and_sync_restores_it(tmp_path):
+def test_spanish_pages_hold_prose_only_and_the_staged_page_runs_the_english_code(tmp_path):
+    """A Spanish page names where each English code cell goes ('% code: N'); staging weaves the cells in,
+    so a change of code is a change of the English page alone."""
+    root = _copy_book(tmp_path)
+    for en, es in editions.pairs(root):
+        text = es.read_text(encoding="utf-8")
+        assert "```{code-cell}" not in text and not text.startswith("---"), es.name
+        woven = editions.weave(en, es)
+        assert [b.text for b in editions.blocks_of(woven) if b.code and not b.front] == editions.cells(
+            editions.blocks(en)), es.name
+    page, english = root / ES / "chapters" / "spread.md", root / "chapters" / "spread.md"
+    english.write_text(english.read_text(encoding="utf-8").replace('data.load("presence")',
+                                                                   'data.load("places")', 1), encoding="utf-8")
+    assert 'data.load("places")' in editions.weave(english, page)
+    assert "es/chapters/spread.md" not in editions.problems(root)  # code is not translated
+
+
+def test_code_copied_into_a_spanish_page_or_a_marker_out_of_place_is_reported(tmp_path):
     root = _copy_book(tmp_path)
     page = root / ES / "chapters" / "spread.md"
     text = page.read_text(encoding="utf-8")
-    page.write_text(text.replace('data.load("presence")', 'data.load("places")', 1), encoding="utf-8")
+    page.write_text(text.replace("% code: 1", "```{code-cell} ipython3\nx = 1\n```", 1), encoding="utf-8")
     found = editions.problems(root)["es/chapters/spread.md"]
-    assert any("its code is not" in f for f in found), found
-    assert editions.sync(root) == [page]
-    assert page.read_text(encoding="utf-8") == text
+    assert any("holds prose only" in f for f in found), found
+    page.write_text(text.replace("% code: 2", "% code: 3", 1), encoding="utf-8")
+    found = editions.problems(root)["es/chapters/spread.md"]
+    assert any("'% code: 3'" in f for f in found), found
+
+
+def test_swapped_or_edited_spanish_passages_are_reported_until_marked(tmp_path):
+    root = _copy_book(tmp_path)
+    page = root / ES / "chapters" / "origins.md"
+    prose = [b for b in editions.blocks(page) if not b.code and b.text[0].isalpha()]
+    a, b = prose[2], prose[3]
+    text = page.read_text(encoding="utf-8")
+    swapped = text.replace(a.text, "\0A\0").replace(b.text, a.text).replace("\0A\0", b.text)
+    page.write_text(swapped, encoding="utf-8")
+    found = editions.problems(root)["es/chapters/origins.md"]
+    assert sum("moved" in f for f in found) == 2, found
+    page.write_text(text.replace(a.text, a.text + " Añadido.", 1), encoding="utf-8")
+    found = editions.problems(root)["es/chapters/origins.md"]
+    assert len(found) == 1 and "changed since it was recorded" in found[0], found
+    editions.mark(["es/chapters/origins.md"], root)
+    assert not editions.problems(root)
+    with pytest.raises(SystemExit, match="name the Spanish pages"):
+        editions.mark([], root)
 
 
 def test_a_data_field_with_no_spanish_is_an_error_naming_table_row_and_column(monkeypatch):

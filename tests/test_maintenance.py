@@ -14,6 +14,7 @@ import yaml
 import browser
 from conftest import ROOT, PAGE_HEADER as HEADER
 from bookbuild import cache
+from bookbuild.editions import STAGE
 from explainer import toc
 from explainer.toc import code_pages
 
@@ -222,7 +223,7 @@ def test_ci_restore_executes_no_chapter(tmp_path):
     assert proc.returncode == 0, log[-3000:]
     assert "clearing the execution cache" not in log
     assert not re.search(r"Executing notebook|Executing \d+ chapter", log), log[-3000:]
-    assert log.count("Using cached notebook") == len(code_pages(ROOT)) + len(code_pages(ROOT, "es"))
+    assert log.count("Using cached notebook") == len(code_pages(ROOT)) + len(code_pages(ROOT / STAGE))
 
 
 def test_bad_data_stops_make_book_before_any_chapter_runs(tmp_path):
