@@ -142,8 +142,10 @@ def test_a_data_field_with_no_spanish_is_an_error_naming_table_row_and_column(mo
     assert key in (ROOT / "data" / f"{table}.csv").read_text(encoding="utf-8").splitlines()[line - 1]
     from explainer import data
 
-    with i18n.using("es"), pytest.raises(i18n.MissingTranslation, match=re.escape(f"row {key}, column 'event'")):
-        data.package().load("timeline")
+    english = data.package().load("timeline").loc[key, "event"]
+    with i18n.using("es"), pytest.raises(i18n.MissingTranslation, match="column 'event'") as e:
+        i18n.shown(data.package().load("timeline"), "timeline")
+    assert "data/timeline.csv" in str(e.value) and english in str(e.value)
 
 
 def test_code_strings_fall_back_to_nothing():
