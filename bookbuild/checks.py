@@ -513,13 +513,12 @@ class RowIndex:
         self.rows: dict[tuple[str, str], dict] = {}
         for name in pkg.tables:
             res = pkg.resources[name]
-            with i18n.using("en"):
-                english = pkg.load(name)
+            english = pkg.load(name)  # as stored
             if lang == "en":
                 shown = english
             else:
                 with i18n.using(lang):
-                    shown = pkg.load(name)
+                    shown = i18n.shown(english, name)
             for (key, r), (_, s) in zip(english.iterrows(), shown.iterrows()):
                 self.rows[(name, key)] = self._holdings(res, r, s, lang)
 

@@ -111,7 +111,8 @@ def corrections_markdown(pkg: DataPackage | None = None) -> str:
 
     pkg = pkg or package()
     bib = bibliography(pkg.bib_path)
-    table = pkg.load("corrections").sort_values("published", ascending=False, kind="stable")
+    table = i18n.shown(pkg.load("corrections"), "corrections").sort_values("published", ascending=False,
+                                                                          kind="stable")
     if table.empty:
         return tr("No corrections have been published yet.") + "\n"
     out = []
@@ -134,7 +135,8 @@ def whats_new_markdown(pkg: DataPackage | None = None, limit: int | None = None)
 
     pkg = pkg or package()
     bib = bibliography(pkg.bib_path)
-    table = pkg.load("updates").sort_values("published", ascending=False, kind="stable")  # editors' order within a day
+    # editors' order within a day
+    table = i18n.shown(pkg.load("updates"), "updates").sort_values("published", ascending=False, kind="stable")
     if limit:
         table = table.head(limit)
     out = []
@@ -210,7 +212,7 @@ def leads_markdown(pkg: DataPackage | None = None) -> str:
     """The register of leads as Markdown: one section per decision (reported but not confirmed first), one
     item per lead with what it said, what it concerns, where it was seen, the rows it became and why."""
     pkg = pkg or package()
-    leads = pkg.load("leads")
+    leads = i18n.shown(pkg.load("leads"), "leads")
     out = []
     for status, title in LEAD_STATUS.items():
         rows = leads[leads["status"].astype(str) == status]

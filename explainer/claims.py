@@ -21,7 +21,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from . import charts
-from .i18n import N_, tr
+from .i18n import N_, say, tr
 from .text import cite
 from .text import expand_months as prose_dates
 from .text import md_escape
@@ -81,13 +81,13 @@ def card(row) -> str:
     quote = row.get("seed_quote")
     if isinstance(quote, str) and quote:
         title = tr("The article: {quote}").format(quote=_quote(quote))
-        claim = tr("**The claim checked:** {claim}").format(claim=md_escape(row["claim"]))
+        claim = tr("**The claim checked:** {claim}").format(claim=md_escape(say("claims", "claim", row["claim"])))
     else:
-        title = md_escape(row["claim"])
+        title = md_escape(say("claims", "claim", row["claim"]))
         claim = ""
     head = tr("**Verdict: {verdict}.** Confidence in this verdict: {confidence}.").format(
         verdict=verdict_label(verdict), confidence=tr(CONFIDENCE_LABELS[conf]))
-    why = md_escape(prose_dates(row["explanation"]))
+    why = md_escape(prose_dates(say("claims", "explanation", row["explanation"])))
     body = [head, claim, f"{why} {cite(row['source_keys'], required=True)}"]
     fence = "````"
     return "\n".join([
@@ -108,7 +108,8 @@ def verdict_table(df: pd.DataFrame) -> str:
     """A compact Markdown table: the article's words → verdict (one row per claim)."""
     lines = [tr("| The article says | Verdict |"), "|---|---|"]
     for _, r in df.iterrows():
-        quote = r["seed_quote"] if isinstance(r.get("seed_quote"), str) and r["seed_quote"] else r["claim"]
+        quote = (r["seed_quote"] if isinstance(r.get("seed_quote"), str) and r["seed_quote"]
+                 else say("claims", "claim", r["claim"]))
         lines.append(f"| {_quote(quote)} | **{verdict_label(str(r['verdict']))}** |")
     return "\n".join(lines)
 
@@ -125,7 +126,7 @@ def ledger_table(df: pd.DataFrame) -> str:
             label = (tr("Confidence: {confidence}").format(confidence=conf) if v == "supported" else
                      tr("Confidence: {confidence}; verdict: {verdict}").format(
                          confidence=conf, verdict=verdict_label(v).lower()))
-            lines.append(f"- {md_escape(prose_dates(r['claim']))} *{label}.* "
+            lines.append(f"- {md_escape(prose_dates(say('claims', 'claim', r['claim'])))} *{label}.* "
                          f"{cite(r['source_keys'], required=True)}")
         out.append("\n".join(lines))
     return "\n\n".join(out)

@@ -39,7 +39,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import i18n
 from .paths import BIB_PATH, DATA_DIR, ROOT  # noqa: F401  (ROOT: re-exported for the build's tools)
 from .text import AGGREGATE_CODES, bibliography, country_name, format_date, iso3_codes  # noqa: F401  (re-exported)
 
@@ -227,7 +226,7 @@ class DataPackage:
             self._cache[name] = df
         if verify_hash:
             self.check_hash(name)
-        return i18n.translate_table(name, df.copy(), self.resources[name]["schema"])
+        return df.copy()  # as stored: rules select on these values; text is translated where shown (i18n.shown)
 
     def key(self, name: str, row) -> str:
         """The primary key of a row of table ``name`` as one string: the values of the key's columns joined

@@ -13,6 +13,7 @@ import html
 
 import pandas as pd
 
+from . import i18n
 from .appendix import confidence_word
 from .data import DataPackage, country_name, package
 from .i18n import tr
@@ -67,7 +68,7 @@ def filter_form(events: pd.DataFrame) -> str:
 def timeline_markdown(pkg: DataPackage | None = None) -> str:
     """The page body: filter form, count, then every event, oldest first, under its year."""
     pkg = pkg or package()
-    events = pkg.load("timeline").sort_values(["date", "event_id"], kind="stable")
+    events = i18n.shown(pkg.load("timeline"), "timeline").sort_values(["date", "event_id"], kind="stable")
     out = [filter_form(events)]
     for year, group in events.groupby(events["date"].dt.year, sort=True):
         out.append(f"(timeline-{year})=\n## {year}\n")

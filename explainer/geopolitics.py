@@ -18,7 +18,7 @@ from matplotlib.ticker import FixedFormatter, FuncFormatter
 import pandas as pd
 
 from . import charts, i18n, style
-from .data import country_name, load
+from .data import country_name
 from .i18n import N_, tr
 from .text import and_list, calendar_months, cite, format_date, md_escape, span, when
 
@@ -84,25 +84,14 @@ def us_actions(timeline: pd.DataFrame, figure_events: pd.DataFrame, start: str =
     include = set(charts.picks(figure_events, ACTIONS_FIGURE, "include").index)
     exclude = set(charts.picks(figure_events, ACTIONS_FIGURE, "exclude").index)
     us = (t["country_iso3"].astype(str) == "USA") | t["event_id"].isin(include)
-    comparator = english_notes(t).str.startswith("Comparator")
+    comparator = t["note"].fillna("").astype(str).str.startswith("Comparator")  # the stored notes
     keep = cat.isin(LANES) & us & ~comparator & ~t["event_id"].isin(exclude)
     keep &= t["date"] >= pd.Timestamp(start)
     out = t[keep].sort_values(["date", "event_id"]).reset_index(drop=True)
     out["category"] = out["category"].astype(str)
     labels = charts.picks(figure_events, ACTIONS_FIGURE)
-    out["label"] = [labels["label"].get(e, "") for e in out["event_id"]]
+    out["label"] = [i18n.say("figure_events", "label", labels["label"].get(e, "")) for e in out["event_id"]]
     return out
-
-
-def english_notes(timeline: pd.DataFrame) -> pd.Series:
-    """The rows' ``note`` in English (the language the data are kept in), whatever language the page is
-    written in, so that a rule that reads the notes' words selects the same rows in every edition."""
-    notes = timeline["note"].fillna("").astype(str)
-    if i18n.lang() == "en":
-        return notes
-    with i18n.using("en"):
-        english = load("timeline")["note"].fillna("").astype(str).to_dict()
-    return pd.Series([english.get(e, n) for e, n in zip(timeline["event_id"], notes)], index=notes.index)
 
 
 @charts.redrawable
@@ -298,7 +287,7 @@ def cooperation_rows(timeline: pd.DataFrame, figure_events: pd.DataFrame) -> pd.
     missing = [e for e in listed.index if e not in timeline.index]
     if missing:
         raise KeyError(f"timeline.csv has no rows {missing}")
-    rows = timeline.loc[list(listed.index)].reset_index(drop=True)
+    rows = i18n.shown(timeline.loc[list(listed.index)], "timeline").reset_index(drop=True)
     rows["iso3"] = [c if pd.isna(o) else o for c, o in zip(rows["country_iso3"].astype(str), listed["country_iso3"])]
     order = {c: i for i, c in enumerate(dict.fromkeys(rows["iso3"]))}
     rows = rows.assign(_o=rows["iso3"].map(order)).sort_values(["_o", "date"]).drop(columns="_o")

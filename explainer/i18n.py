@@ -14,7 +14,8 @@ translators' tools (Poedit, Weblate, Lokalize) edit:
 * :func:`use` sets the language (a Spanish chapter's first cell runs ``use("es")``; a context
   variable, not a global);
   :func:`tr` gives a code string in it — the English itself, or its Spanish from the catalogue;
-  :func:`translate_table` gives a table with its text fields in it. A string or field with no Spanish is an
+  :func:`shown` gives a table's rows with their text fields in it, where they are shown (``data.load`` returns
+  the tables as stored, so that no rule compares a translated string). A string or field with no Spanish is an
   error that names it (never a silent English fallback).
 * The catalogues are kept by the build's tooling, not by this module: ``python -m bookbuild.catalogues
   update`` brings them up to date with the code and the data (new strings enter empty; a changed English
@@ -189,8 +190,3 @@ def _translated_columns(language: str) -> dict[str, set[str]]:
     for table, column, _ in _fields_by_text(language):
         out.setdefault(table, set()).add(column)
     return out
-
-
-def translate_table(table: str, df, schema: dict):
-    """``df`` with its translatable fields (``schema``) in the current language."""
-    return shown(df, table)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import charts, style
+from . import charts, i18n, style
 from .data import format_date
 from .i18n import N_, tr
 
@@ -64,18 +64,18 @@ def latest_offers(rewards: pd.DataFrame) -> pd.DataFrame:
         out.append({
             "person": person,
             "alias": last["alias"],
-            "organization": last["organization"],
+            "organization": i18n.say("rewards", "organization", last["organization"]),
             "program": last["program"],
             "amount_usd": int(amount),
             "since": rows.loc[start, "announced"],
             "since_event": str(rows.loc[start, "event"]),
             "latest": last["announced"],
             "n_changes": len(rows),
-            "status_note": notes.iloc[-1] if len(notes) else None,
+            "status_note": i18n.say("rewards", "status_note", notes.iloc[-1]) if len(notes) else None,
             "outcome": str(outcomes["outcome"].iloc[-1]) if len(outcomes) else None,
             "outcome_date": outcomes["outcome_date"].iloc[-1] if len(outcomes) else None,
             "confidence": str(last["confidence"]),
-            "tda": last["organization"] == TDA,
+            "tda": last["organization"] == TDA,  # the stored name: a rule never compares a translation
         })
     df = pd.DataFrame(out)
     return df.sort_values(["amount_usd", "person"], ascending=[False, True]).reset_index(drop=True)
@@ -162,7 +162,7 @@ def leadership_timeline(timeline: pd.DataFrame, figure_events: pd.DataFrame) -> 
     if missing:
         raise KeyError(f"timeline.csv has no event(s) {missing}")
     sub = timeline.loc[list(events.index)].copy()
-    sub["label"] = events["label"]
+    sub["label"] = [i18n.say("figure_events", "label", x) for x in events["label"]]
     sub["category"] = sub["category"].astype(str)
     return sub.sort_values(["date", "event_id"]).reset_index(drop=True)
 

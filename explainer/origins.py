@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import charts, maps
+from . import charts, i18n, maps
 from .charts import PALETTE
 from .i18n import N_, tr
 from .text import count, decimal, format_date, source_names
@@ -86,8 +86,9 @@ def history_events(timeline: pd.DataFrame, figure_events: pd.DataFrame) -> pd.Da
         has_end = "end_date" in r.index and not pd.isna(r["end_date"])
         end = span_end(r["end_date"], r["date_precision"]) if has_end else pd.NaT
         prefix = short_date(r["date"], r["date_precision"], r["end_date"] if has_end else None)
+        label = f"{prefix} · {i18n.say('figure_events', 'label', text)}"
         rows.append({"event_id": eid, "date": pd.Timestamp(r["date"]), "end": end, "lane": lane,
-                     "label": f"{prefix} · {text}", "category": cat, "confidence": str(r["confidence"])})
+                     "label": label, "category": cat, "confidence": str(r["confidence"])})
     return pd.DataFrame(rows).sort_values(["date", "event_id"]).reset_index(drop=True)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import i18n
 from .appendix import confidence_word
 from .data import NOT_CONFIRMED, DataPackage, Problem, package
 from .i18n import N_, tr
@@ -122,7 +123,7 @@ def mentions(text: str, pkg: DataPackage | None = None) -> dict[str, list[str]]:
 def whos_who_markdown(pkg: DataPackage | None = None) -> str:
     """The Who's who page body: one ``##`` section per group, one ``###`` entry per person."""
     pkg = pkg or package()
-    people = pkg.load("people")
+    people = i18n.shown(pkg.load("people"), "people")
     rewards = latest_rewards(pkg)
     out = []
     for group, title in GROUPS.items():  # an index first: the page is long

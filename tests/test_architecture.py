@@ -93,3 +93,15 @@ def test_the_graph_sees_late_and_relative_imports(tmp_path):
     (tmp_path / "m.py").write_text("from . import data\ndef f():\n"
                                    "    from .text import when\n    import bookbuild.checks\n")
     assert module_imports(tmp_path / "m.py") >= {"explainer.data", "explainer.text", "bookbuild.checks"}
+
+
+def test_the_data_load_as_stored_in_every_language():
+    """data.load gives the tables as stored whatever the page's language: translation happens where text
+    is shown (i18n.shown / i18n.say), so no rule can compare a translated string."""
+    from explainer import data, i18n
+
+    english = data.package().load("timeline")
+    with i18n.using("es"):
+        assert data.package().load("timeline").equals(english)
+        shown = i18n.shown(english, "timeline")
+    assert (shown["event"] != english["event"]).any() and shown["event_id"].equals(english["event_id"])

@@ -3,7 +3,7 @@ import matplotlib.dates as mdates
 import pandas as pd
 import pytest
 
-from explainer import charts, data
+from explainer import charts, data, text
 from explainer import indictment as ind
 from conftest import figure_events
 
@@ -146,3 +146,25 @@ def test_the_vertical_timeline_draws_every_event_without_overlap():
     charts.png_bytes(fig)  # renders
 
 
+
+
+def test_a_translated_data_name_changes_no_computed_value(monkeypatch):
+    """Rules select rows on the data as stored: a translator who renders the gang's name in the rewards
+    table's catalogue changes what Spanish readers see, never a total the prose states."""
+    from explainer import i18n
+
+    timeline, rewards, figure_events = data.load("timeline"), data.load("rewards"), data.load("figure_events")
+    with i18n.using("es"):
+        before = ind.prose_values(timeline, rewards, figure_events)
+        code, fields = i18n._entries("es")
+        renamed = {ctx: (("la banda Tren de Aragua",) + v[1:] if ctx.endswith(":organization") else v)
+                   for ctx, v in fields.items()}
+        monkeypatch.setattr(i18n, "_entries", lambda language="es": (code, renamed))
+        after = ind.prose_values(data.load("timeline"), data.load("rewards"), data.load("figure_events"))
+        shown = i18n.shown(data.load("rewards"), "rewards")
+    first = rewards[rewards["person"] == ind.GUERRERO].sort_values("announced").iloc[0]
+    july = rewards[(rewards["announced"] == first["announced"]) & (rewards["organization"] == ind.TDA)]
+    with i18n.using("es"):
+        total = text.usd(july["amount_usd"].sum())
+    assert after == before and before["total_2024"] == total and len(july) >= 2
+    assert (shown["organization"] == "la banda Tren de Aragua").any()  # what readers see did change
