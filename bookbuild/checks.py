@@ -247,6 +247,7 @@ IDENTIFIERS = [
     (re.compile(r"\b(?:Orden\s+Ejecutiva|Proclamación|Orden)\s+\d+\b"), "executive orders and proclamations (es)"),
     (re.compile(r"\bcargos? \d+(?: (?:a|y|-|–) \d+)?\b(?! [a-z])"), "count numbers of an indictment (es)"),
     (re.compile(r"\bMS-13\b"), "the name of a gang"),
+    (re.compile(r"\bTen Most Wanted\b|\b[Dd]iez [Mm]ás [Bb]uscados\b"), "the name of the FBI's list of fugitives"),
     (re.compile(r"\bSHA-256\b|\bCC BY \d\.\d\b|\bISO 3166-1\b|\bE\.O\. \d+\b"), "names of standards and licences"),
 ]
 #: Fenced directives whose content is not prose (code, outputs, generated tables).
@@ -283,6 +284,36 @@ WORD = re.compile(r"[^\W\d_]+")
 #: The words of a number that is the day of a month (a date without its year).
 DAY = frozenset({"#day"})
 _ABBR = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|ene|abr|ago|dic"
+#: Numbers written as words (from two: "one" and "a" are not counts the checker can tell from an article).
+UNITS = {"en": "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+               "seventeen eighteen nineteen".split(),
+         "es": "dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince dieciséis "
+               "diecisiete dieciocho diecinueve".split()}
+TENS = {"en": "twenty thirty forty fifty sixty seventy eighty ninety".split(),
+        "es": "veinte treinta cuarenta cincuenta sesenta setenta ochenta noventa".split()}
+ONES = {"en": ["one"] + UNITS["en"][:8], "es": ["uno"] + UNITS["es"][:8]}
+VEINTI = "veintiuno veintidós veintitrés veinticuatro veinticinco veintiséis veintisiete veintiocho veintinueve".split()
+NUMBER_WORDS = {
+    "en": re.compile(rf"(?i)\b(?:(?:{'|'.join(TENS['en'])})(?:-(?:{'|'.join(ONES['en'])}))?|{'|'.join(UNITS['en'])})\b"
+                     r"(?!-)"),
+    "es": re.compile(rf"(?i)\b(?:(?:{'|'.join(TENS['es'][1:])})(?: y (?:{'|'.join(ONES['es'])}))?|{'|'.join(VEINTI)}|"
+                     rf"{'|'.join(TENS['es'][:1] + UNITS['es'])})\b"
+                     # a fraction is not a count ("tres cuartas partes", like "three-quarters" in English)
+                     r"(?!\s+(?:tercer|terci|cuart|quint)[oa]s\b)"),
+}
+
+
+def word_value(words: str, lang: str) -> int:
+    """The value of a number in words: "Fifty-four" → 54, "treinta y uno" → 31, "veintidós" → 22."""
+    w = words.lower()
+    if w in VEINTI:
+        return 21 + VEINTI.index(w)
+    parts = re.split(r"-| y ", w)
+    tens = TENS[lang].index(parts[0]) * 10 + 20 if parts[0] in TENS[lang] else 0
+    unit = parts[-1] if len(parts) > 1 or not tens else ""
+    return tens + (ONES[lang].index(unit) + 1 if unit in ONES[lang] else UNITS[lang].index(unit) + 2 if unit else 0)
+
+
 #: Marks of the first and the second end of a range among a number's words.
 FIRST, SECOND = "#first", "#second"
 #: What joins the two numbers of a range or a vote ("43–46", "5–4", "7 votes to 2"; not "from 46 to 43").
@@ -491,6 +522,10 @@ def literals(text: str, lang: str = "en") -> list[Literal]:
         out.append(Literal(body, "percent" if m["pct"] else "number", value, m.start(), end, words, money,
                            sentence_words(whole, m.start(), end)))
         previous = out[-1]
+    for m in NUMBER_WORDS[lang].finditer(text):  # "eleven people", "Fifty-four of those", "treinta y uno"
+        value = word_value(m.group(0), lang)
+        out.append(Literal(m.group(0), "number", float(value), m.start(), m.end(),
+                           context_words(whole, m.start(), m.end()), False, sentence_words(whole, m.start(), m.end())))
     out = sorted(out, key=lambda lit: lit.start)
     for i, lit in enumerate(out[:-1]):  # "32 of the 238 Venezuelans": the first counts what the second does
         nxt = out[i + 1]

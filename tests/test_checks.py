@@ -126,6 +126,25 @@ def test_command_line_prints_dates_and_fails_with_file_and_line(book, monkeypatc
 
 
 # ----------------------------------------------------------------------------- prose ⇄ data
+def _in_words(v: int, lang: str = "en") -> str:
+    """A whole number from 2 to 99 in words, as the edition writes it ("fifty-four", "treinta y uno")."""
+    if v < 20:
+        return checks.UNITS[lang][v - 2]
+    if lang == "es" and 20 < v < 30:
+        return checks.VEINTI[v - 21]
+    tens, unit = checks.TENS[lang][v // 10 - 2], v % 10
+    return tens if not unit else f"{tens}-{checks.ONES[lang][unit - 1]}" if lang == "en" else \
+        f"{tens} y {checks.ONES[lang][unit - 1]}"
+
+
+def _replace_once(line: str, old: str, new: str) -> str:
+    """``line`` with its first ``old`` replaced: a number in words only as a whole word ("two", not the
+    "two" of "network")."""
+    if re.search(r"\d", old):
+        return line.replace(old, new, 1)
+    return re.sub(rf"\b{re.escape(old)}\b", lambda m: new, line, count=1)
+
+
 def _mutation(lit, holds, lang: str = "en") -> str:
     """A changed version of a stated date or number that the data do not hold, written as the edition
     writes it ("18 December 2025", "18 de diciembre de 2025"; "2,500", "2.500")."""
@@ -148,6 +167,12 @@ def _mutation(lit, holds, lang: str = "en") -> str:
         for dy in (3, 5, 7, -9):
             if not holds(checks.Literal(str(lit.value + dy), "year", lit.value + dy)):
                 return str(lit.value + dy)
+    if lit.kind == "number" and not re.search(r"\d", lit.text):  # a number in words ("eleven", "treinta y uno")
+        for v in (17, 13, 19, 14, 97, 83):
+            text = _in_words(v, lang)
+            text = text[0].upper() + text[1:] if lit.text[0].isupper() else text
+            if not holds(checks.Literal(text, lit.kind, float(v), words=lit.words)):
+                return text
     if lit.kind in ("number", "percent"):
         digits = re.search(r"\d[\d,.]*\d|\d", lit.text).group(0)
         thousands, point = (",", ".") if lang == "en" else (".", ",")
@@ -206,9 +231,10 @@ def test_the_checker_catches_every_changed_date_and_number_in_captions(book):
             refs = [(t, k) for t, k, _ in block.refs if (t, k) in index.rows]
             for lit in checks.literals(block.text):
                 new = _mutation(lit, lambda x: any(index.holds(t, k, x) for t, k in refs))
-                li = next((i for i in range(block.line - 1, len(lines)) if lit.text in lines[i]), None)
+                li = next((i for i in range(block.line - 1, len(lines))
+                           if _replace_once(lines[i], lit.text, "#") != lines[i]), None)
                 assert li is not None, f"{path.name}:{block.line}: keep '{lit.text}' on one source line"
-                lines[li] = lines[li].replace(lit.text, new, 1)
+                lines[li] = _replace_once(lines[li], lit.text, new)
                 expected.append((path.relative_to(book).as_posix(), block.line, new))
         path.write_text("\n".join(lines), encoding="utf-8")
     assert len(expected) >= 10, expected  # captions state dates of strikes, snapshots and events
@@ -228,8 +254,8 @@ def test_the_label_checker_catches_every_changed_number(book):
     mutated = []
     for n, row in enumerate(rows[1:], start=2):
         for lit in checks.literals(row[col]):
-            new = _mutation(lit, lambda x: index.holds("timeline", row[event], x))
-            row[col] = row[col].replace(lit.text, new, 1)
+            new = _mutation(lit, lambda x: index.holds("timeline", row[event], x, loose=True))  # as labels are read
+            row[col] = _replace_once(row[col], lit.text, new)
             mutated.append(n)
     assert len(mutated) >= 5, mutated  # rewards, sentences and convictions are stated on the charts
     buf = io.StringIO()
@@ -327,16 +353,58 @@ def test_a_day_of_a_month_is_a_date_not_a_count(tmp_path):
     assert [lit.text for lit in spanish if lit.kind == "number" and lit.words == checks.DAY] == ["17"]
 
 
+def test_a_number_in_words_is_read_and_held_only_with_what_it_counts(tmp_path):
+    """'eleven people' is held by a row that says '11 people'; 'twelve people' is not, nor 'eleven
+    boats'; 'one' and 'a' are not read as numbers."""
+    index, key = _row_index(tmp_path, "On 3 Dec 2025 the Treasury sanctioned 11 people it calls affiliates.")
+    said, changed, other = (checks.literals(f"The Treasury sanctioned {n} as affiliates.")
+                            for n in ("eleven people", "twelve people", "eleven boats"))
+    assert [(lit.text, lit.value) for lit in said + changed] == [("eleven", 11), ("twelve", 12)]
+    assert index.holds("timeline", key, said[0])
+    assert not index.holds("timeline", key, changed[0]) and not index.holds("timeline", key, other[0])
+    assert checks.literals("One man and a woman were charged with one count; the other one fled.") == []
+    assert checks.literals("Uno de ellos y una mujer, un hombre.", "es") == []
+    assert [(lit.text, lit.value) for lit in checks.literals(
+        "Fifty-four of them, twenty in all; a two-thirds share") if lit.kind == "number"] == [
+        ("Fifty-four", 54), ("twenty", 20)]
+    assert [lit.value for lit in checks.literals(
+        "Treinta y uno de ellos, veintidós y diez más; unas dos terceras partes", "es")] == [31, 22, 10]
+
+
+def test_a_changed_number_word_in_a_copied_passage_is_caught(book):
+    """A passage copied into a chapter, bound to a row that says '11 gang affiliates': 'eleven' passes in
+    English and 'once' in Spanish; 'twelve' and 'doce' are caught; names such as 'Ten Most Wanted' are
+    not counts."""
+    row = "timeline:e-2025-12-03-ofac-11-affiliates-rosita"
+    passages = {"chapters/spread.md": ("The Treasury sanctioned {n} gang affiliates, as it calls them; "
+                                       "none is on the FBI's Ten Most Wanted list.", "eleven", "twelve"),
+                "es/chapters/spread.md": ("El Tesoro sancionó a {n} afiliados de la banda; ninguno figura "
+                                          "en la lista de los Diez Más Buscados del FBI.", "once", "doce")}
+    for name, (text, _, _) in passages.items():
+        assert not [f for f in checks.check_prose(book) if f.file == name]
+    for n in (1, 2):
+        for name, (text, *words) in passages.items():
+            path = book / name
+            body = path.read_text(encoding="utf-8").split("\n\nXX\n")[0]
+            path.write_text(body + "\n\nXX\n" + text.format(n=words[n - 1]) + f"\n% fact: {row}\n",
+                            encoding="utf-8")
+        found = [(f.file, f.message.split("'")[1]) for f in checks.check_prose(book) if f.file in passages]
+        assert found == ([] if n == 1 else [("chapters/spread.md", "twelve"), ("es/chapters/spread.md", "doce")]), found
+
+
 def _forms(v: float, lang: str) -> list[str]:
     whole = f"{v:,.0f}"
-    return [whole.replace(",", "."), str(int(v))] if lang == "es" else [whole, str(int(v))]
+    words = [_in_words(int(v), lang)] if 2 <= v < 100 and v == int(v) else []
+    return ([whole.replace(",", "."), str(int(v))] if lang == "es" else [whole, str(int(v))]) + words
 
 
 def _states(text: str, v: float, nouns: frozenset, lang: str) -> bool:
     """Whether ``text`` says ``v`` of one of ``nouns`` (stems) within a few words after it: read with a plain
     pattern, apart from the checker's own reading."""
     for form in _forms(v, lang):
-        for m in re.finditer(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)", text):
+        pattern = (rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)" if form[0].isdigit()
+                   else rf"(?i)\b{re.escape(form)}\b(?!-)")
+        for m in re.finditer(pattern, text):
             near = re.findall(r"[^\W\d_]+", text[m.end():m.end() + 60])[:6]
             if any(checks.stem(w) in nouns for w in near):
                 return True
@@ -397,6 +465,8 @@ def test_a_changed_date_or_number_in_a_translated_caption_is_caught(monkeypatch)
             if lit.kind in ("year", "day", "month"):
                 year = str(lit.value if lit.kind == "year" else lit.value.year if lit.kind == "day" else lit.value[0])
                 new = lit.text.replace(year, "1999")  # a year no row of the book is dated in
+            elif lit.words != checks.DAY and not re.search(r"\d", lit.text):
+                new = "noventa y siete"  # a count in words that no row states
             elif lit.words != checks.DAY:
                 new = re.sub(r"\d[\d.,]*", "9999", lit.text, count=1)  # a count no row states
             else:
