@@ -6,19 +6,10 @@ from collections import Counter
 from pathlib import Path
 
 from . import i18n, toc
-from .data import CONFIDENCE, ROOT, DataPackage, package
+from .data import CONFIDENCE, ROOT, DataPackage, confidence_word, package
 from .i18n import N_, tr
 from .text import bibliography, count, format_date
 from .text import md_escape as _md_escape
-
-#: The confidence labels of the data, as readers see them (``tr(CONFIDENCE_WORDS[label])``).
-CONFIDENCE_WORDS = {"primary": N_("primary"), "corroborated": N_("corroborated"),
-                    "single-source": N_("single-source"), "contested": N_("contested"),
-                    "unverified": N_("unverified")}
-def confidence_word(label: str) -> str:
-    """A confidence label as readers see it, in the language the book is being written in."""
-    return tr(CONFIDENCE_WORDS[label])
-
 
 def _package_text(english: str) -> str:
     """A title, description or licence of the data package in the current language ('' stays '')."""

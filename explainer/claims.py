@@ -21,50 +21,35 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from . import charts
+from .data import confidence_word, word  # noqa: F401  (confidence_word: the chapter's)
 from .i18n import N_, say, tr
 from .text import cite
 from .text import expand_months as prose_dates
 from .text import md_escape
 
-#: Verdicts, in the order the book shows them: label, colour (Okabe–Ito; colour is never the only cue,
-#: every bar and card also says the verdict) and the admonition class of its card (the theme colours
-#: them green, orange, red, yellow and blue). Labels are in English: show them with ``tr``.
+#: Verdicts, in the order the book shows them: colour (Okabe–Ito; colour is never the only cue, every bar
+#: and card also says the verdict) and the admonition class of its card (the theme colours them green,
+#: orange, red, yellow and blue). Their labels are the verdict vocabulary of data/vocabularies.csv.
 VERDICT_STYLE = {
-    "supported": (N_("Supported"), charts.PALETTE["green"], "tip"),
-    "partly": (N_("Partly supported"), charts.PALETTE["orange"], "warning"),
-    "incorrect": (N_("Incorrect"), charts.PALETTE["vermillion"], "danger"),
-    "unverified": (N_("Unverified"), charts.PALETTE["grey"], "attention"),
-    "opinion": (N_("Opinion, not a checkable fact"), charts.PALETTE["purple"], "note"),
+    "supported": (charts.PALETTE["green"], "tip"),
+    "partly": (charts.PALETTE["orange"], "warning"),
+    "incorrect": (charts.PALETTE["vermillion"], "danger"),
+    "unverified": (charts.PALETTE["grey"], "attention"),
+    "opinion": (charts.PALETTE["purple"], "note"),
 }
 VERDICTS = list(VERDICT_STYLE)
-VERDICT_LABELS = {v: s[0] for v, s in VERDICT_STYLE.items()}
-VERDICT_COLORS = {v: s[1] for v, s in VERDICT_STYLE.items()}
-VERDICT_CLASSES = {v: s[2] for v, s in VERDICT_STYLE.items()}
-#: Confidence labels, strongest first: the words a card uses, and the colour of their bar (English: show
-#: them with ``tr``).
-CONFIDENCE_STYLE = {
-    "primary": (N_("primary (an official text)"), charts.PALETTE["blue"]),
-    "corroborated": (N_("corroborated (several independent sources agree)"), charts.PALETTE["sky"]),
-    "single-source": (N_("single-source (one report only)"), charts.PALETTE["orange"]),
-    "contested": (N_("contested (sources disagree)"), charts.PALETTE["vermillion"]),
-    "unverified": (N_("unverified (nothing confirms it)"), charts.PALETTE["grey"]),
-}
-CONFIDENCE_LABELS = {c: s[0] for c, s in CONFIDENCE_STYLE.items()}
-CONFIDENCE_COLORS = {c: s[1] for c, s in CONFIDENCE_STYLE.items()}
-#: The confidence label itself, as the ledger, its chart and the methods chapter name it.
-CONFIDENCE_WORDS = {"primary": N_("primary"), "corroborated": N_("corroborated"),
-                    "single-source": N_("single-source"), "contested": N_("contested"),
-                    "unverified": N_("unverified")}
+VERDICT_COLORS = {v: s[0] for v, s in VERDICT_STYLE.items()}
+VERDICT_CLASSES = {v: s[1] for v, s in VERDICT_STYLE.items()}
+#: The colour of each confidence label's bar, strongest first (its words: the confidence vocabulary).
+CONFIDENCE_COLORS = {"primary": charts.PALETTE["blue"], "corroborated": charts.PALETTE["sky"],
+                     "single-source": charts.PALETTE["orange"], "contested": charts.PALETTE["vermillion"],
+                     "unverified": charts.PALETTE["grey"]}
 
 
 def verdict_label(verdict: str) -> str:
     """A verdict's label in the book's language ('Supported')."""
-    return tr(VERDICT_LABELS[verdict])
+    return word("verdict", verdict, "label")
 
-
-def confidence_word(confidence: str) -> str:
-    """A confidence label in the book's language ('single-source'; Spanish 'fuente única')."""
-    return tr(CONFIDENCE_WORDS[confidence])
 
 # --------------------------------------------------------------------------- text
 
@@ -76,7 +61,7 @@ def _quote(text: str) -> str:
 def card(row) -> str:
     """One claim as a MyST admonition: the claim, the verdict, the confidence, why, and the sources."""
     verdict, conf = str(row["verdict"]), str(row["confidence"])
-    if verdict not in VERDICT_LABELS:
+    if verdict not in VERDICT_STYLE:
         raise ValueError(f"{row['claim_id']}: unknown verdict {verdict!r}")
     quote = row.get("seed_quote")
     if isinstance(quote, str) and quote:
@@ -86,7 +71,7 @@ def card(row) -> str:
         title = md_escape(say("claims", "claim", row["claim"]))
         claim = ""
     head = tr("**Verdict: {verdict}.** Confidence in this verdict: {confidence}.").format(
-        verdict=verdict_label(verdict), confidence=tr(CONFIDENCE_LABELS[conf]))
+        verdict=verdict_label(verdict), confidence=word("confidence", conf, "label"))
     why = md_escape(prose_dates(say("claims", "explanation", row["explanation"])))
     body = [head, claim, f"{why} {cite(row['source_keys'], required=True)}"]
     fence = "````"
@@ -178,13 +163,6 @@ SEED_COUNTRIES = ["COL", "PER", "ECU", "CHL", "USA"]
 SEED_ACTIVITIES = {"drug-trafficking": N_("drug trafficking"), "human-trafficking": N_("human trafficking"),
                    "extortion": N_("extortion"), "kidnapping": N_("kidnapping"),
                    "illegal-mining": N_("illegal mining")}
-#: presence.csv evidence level → words (English: show them with ``tr``).
-EVIDENCE_WORDS = {
-    "origin": N_("origin"), "convictions": N_("court convictions"),
-    "prosecutions": N_("charges or arrests; no conviction documented"),
-    "official-claim": N_("official claims only"), "contested": N_("contested"),
-    "unverified": N_("unverified"),
-}
 
 
 def omitted_countries(presence: pd.DataFrame) -> list[str]:
@@ -210,7 +188,7 @@ def countries_table(presence: pd.DataFrame) -> str:
         name = md_escape(country_name(code))
         if code not in SEED_COUNTRIES:
             name = tr("{country} (**not named** in the article)").format(country=name)
-        rows.append(f"| {name} | {tr(EVIDENCE_WORDS[str(r['evidence_level'])])} "
+        rows.append(f"| {name} | {word('evidence', r['evidence_level'])} "
                     f"| {cite(r['source_keys'])} |")
     return "\n".join(rows)
 

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import i18n
 from .paths import BIB_PATH, DATA_DIR, ROOT  # noqa: F401  (ROOT: re-exported for the build's tools)
 from .text import AGGREGATE_CODES, bibliography, country_name, format_date, iso3_codes  # noqa: F401  (re-exported)
 
@@ -90,6 +91,34 @@ class Problem:
         val = "" if self.value is None else f" (value: {self.value[:80]!r})"
         hint = "" if self.hint is None else f". Hint: {self.hint}"
         return f"{where}: {self.rule}{val}{hint}"
+
+
+# --------------------------------------------------------------------------- vocabularies
+def words(vocabulary: str, field: str = "word") -> dict[str, str]:
+    """Code → a vocabulary's ``field`` ("word", "label" or "short") as readers see it, in the current
+    language, in the vocabulary's order: the one place the book's label sets live (``data/vocabularies.csv``;
+    the data tables store the codes)."""
+    table = package().load("vocabularies", verify_hash=False)
+    rows = table[table["vocabulary"] == vocabulary].sort_values("position")
+    if rows.empty:
+        raise KeyError(f"no vocabulary {vocabulary!r} in data/vocabularies.csv")
+    return {str(c): i18n.say("vocabularies", field, t) for c, t in zip(rows["code"], rows[field])}
+
+
+def word(vocabulary: str, code, field: str = "word") -> str:
+    """One code's ``field`` in a vocabulary (see :func:`words`); an unknown code is an error naming it."""
+    found = words(vocabulary, field)
+    if str(code) not in found:
+        raise KeyError(f"{code!r} is not a code of the {vocabulary} vocabulary (data/vocabularies.csv): "
+                       f"{', '.join(found)}")
+    return found[str(code)]
+
+
+def confidence_word(label) -> str:
+    """A row's confidence label as readers see it ('corroborated'; Spanish 'corroborado'); '' for none."""
+    if label is None or (not isinstance(label, str) and pd.isna(label)) or label == "":
+        return ""
+    return word("confidence", label)
 
 
 def bib_keys(bib_path: Path = BIB_PATH) -> set[str]:

@@ -18,7 +18,7 @@ from matplotlib.ticker import FixedFormatter, FuncFormatter
 import pandas as pd
 
 from . import charts, i18n, style
-from .data import country_name
+from .data import confidence_word, country_name
 from .i18n import N_, tr
 from .text import and_list, calendar_months, cite, format_date, md_escape, span, when
 
@@ -33,10 +33,6 @@ CROWDED_DAYS = 16  # strike tallies closer than this get their label written to 
 
 #: strikes.csv ``unit`` (what its counts count) → its word, singular and plural.
 UNIT_WORDS = {"strikes": (N_("strike"), N_("strikes")), "boats": (N_("boat"), N_("boats"))}
-#: The data's confidence labels → the words the tables show (in italics after each row).
-CONFIDENCE_WORDS = {"primary": N_("primary"), "corroborated": N_("corroborated"),
-                    "single-source": N_("single-source"), "contested": N_("contested"),
-                    "unverified": N_("unverified")}
 #: The legend entries :func:`explainer.charts.cumulative_range` writes (in English): shown translated.
 RANGE_LEGEND = {"range of tallies": N_("range of tallies"), "lowest tally": N_("lowest tally")}
 
@@ -46,10 +42,6 @@ def unit_word(unit: str, n: float = 2) -> str:
     one, many = UNIT_WORDS[unit]
     return tr(many if n > 1 else one)
 
-
-def confidence_word(label) -> str:
-    """A confidence label as the tables show it, in the book's language (an unknown one as it is)."""
-    return tr(CONFIDENCE_WORDS[label]) if label in CONFIDENCE_WORDS else label
 
 
 def month_tick(x, _pos=None) -> str:

@@ -26,14 +26,15 @@ GEO_PATH = ROOT / "data" / "geo" / "americas.geojson"
 BLUES = ["#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
 NO_DATA = "#f0f0f0"
 
-#: Marker colour and label for each level of evidence of the gang's presence (strongest first).
-EVIDENCE_STYLE = {
-    "origin": (PALETTE["black"], N_("Origin (Venezuela)")),
-    "convictions": (PALETTE["vermillion"], N_("Convictions in cases tied to the gang")),
-    "prosecutions": (PALETTE["orange"], N_("Prosecutions or arrests")),
-    "official-claim": (PALETTE["purple"], N_("Official claim only")),
-    "contested": (PALETTE["sky"], N_("Contested")),
-    "unverified": (PALETTE["grey"], N_("Unverified listing")),
+#: Marker colour of each level of evidence of the gang's presence, strongest first (the labels are the
+#: evidence vocabulary of data/vocabularies.csv: a map is given them, never reads data).
+EVIDENCE_COLORS = {
+    "origin": PALETTE["black"],
+    "convictions": PALETTE["vermillion"],
+    "prosecutions": PALETTE["orange"],
+    "official-claim": PALETTE["purple"],
+    "contested": PALETTE["sky"],
+    "unverified": PALETTE["grey"],
 }
 
 FOCUS_CSS = """<style>

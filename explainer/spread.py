@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import maps
 from .charts import spread_positions
-from .data import country_name
+from .data import confidence_word, country_name, word
 from .i18n import N_, tr
 from .text import expand_months as prose_dates
 from .text import count, format_date, when
@@ -61,8 +61,8 @@ UNDATED_FILL = "#d4d4d4"
 #: Fill for countries shown only for context.
 CONTEXT_FILL = maps.NO_DATA
 
-#: Evidence levels, strongest first (the order of maps.EVIDENCE_STYLE).
-EVIDENCE_ORDER = list(maps.EVIDENCE_STYLE)
+#: Evidence levels, strongest first (the order of maps.EVIDENCE_COLORS and of the evidence vocabulary).
+EVIDENCE_ORDER = list(maps.EVIDENCE_COLORS)
 
 
 def _outer_rings(feature: dict) -> list[list[list[float]]]:
@@ -106,31 +106,14 @@ def in_country(code: str, lat: float, lon: float) -> bool:
 
 # --------------------------------------------------------------------------- sources and dates
 # --------------------------------------------------------------------------- map 1: presence markers
-#: Short names of the evidence levels, for table cells and chart labels (translate with :func:`evidence_short`).
-EVIDENCE_SHORT = {"origin": N_("Origin"), "convictions": N_("Convictions"),
-                  "prosecutions": N_("Charges or arrests"), "official-claim": N_("Official claim"),
-                  "contested": N_("Contested"), "unverified": N_("Unverified")}
-
-#: The data's confidence words (``presence.confidence``) as readers see them in the popups.
-CONFIDENCE_WORDS = {"primary": N_("primary"), "corroborated": N_("corroborated"),
-                    "single-source": N_("single-source"), "contested": N_("contested"),
-                    "unverified": N_("unverified")}
-
-
 def evidence_label(level: str) -> str:
-    return tr(maps.EVIDENCE_STYLE[level][1])
+    """An evidence level's label, as legends show it ('Prosecutions or arrests')."""
+    return word("evidence", level, "label")
 
 
 def evidence_short(level: str) -> str:
-    """The short name of an evidence level (:data:`EVIDENCE_SHORT`) in the current language."""
-    return tr(EVIDENCE_SHORT[level])
-
-
-def confidence_word(value) -> str:
-    """A confidence value of the data in the current language ('' for missing)."""
-    if value is None or pd.isna(value) or value == "":
-        return ""
-    return tr(CONFIDENCE_WORDS[str(value)])
+    """An evidence level's short name, for table cells and chart labels ('Charges or arrests')."""
+    return word("evidence", level, "short")
 
 
 def presence_popup(row) -> str:
@@ -161,7 +144,7 @@ def presence_layer(m: folium.Map, presence: pd.DataFrame, *, name: str,
         if code not in points:
             raise KeyError(f"no marker position for {code!r}: add it to explainer.spread.MARKER_POINTS")
         lat, lon = points[code]
-        color = maps.EVIDENCE_STYLE[level][0]
+        color = maps.EVIDENCE_COLORS[level]
         radius = 9 if level in ("origin", "convictions", "prosecutions") else 7
         maps.circle_marker(lat, lon, color=color, popup=presence_popup(row), radius=radius,
                            tooltip=tr("{country}: {evidence} (click for details)").format(
@@ -174,7 +157,7 @@ def presence_layer(m: folium.Map, presence: pd.DataFrame, *, name: str,
 def evidence_legend_items(levels) -> list[tuple[str, str]]:
     """(colour, label) for the evidence levels present, strongest first."""
     present = {str(v) for v in levels}
-    return [(maps.EVIDENCE_STYLE[lvl][0], evidence_label(lvl)) for lvl in EVIDENCE_ORDER if lvl in present]
+    return [(maps.EVIDENCE_COLORS[lvl], evidence_label(lvl)) for lvl in EVIDENCE_ORDER if lvl in present]
 
 
 # --------------------------------------------------------------------------- shared map pieces

@@ -105,3 +105,24 @@ def test_the_data_load_as_stored_in_every_language():
         assert data.package().load("timeline").equals(english)
         shown = i18n.shown(english, "timeline")
     assert (shown["event"] != english["event"]).any() and shown["event_id"].equals(english["event_id"])
+
+
+def test_each_label_set_lives_once_in_the_data():
+    """The confidence labels, evidence levels and verdicts are spelled once, in data/vocabularies.csv (the
+    package holds no dict of their words), and each vocabulary's codes are those the data tables use."""
+    import json
+
+    from explainer import data
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in sorted(PACKAGE.glob("*.py")))
+    for words in ('N_("corroborated")', 'N_("single-source")', 'N_("Convictions")', 'N_("Partly supported")',
+                  'N_("court convictions")', "corroborated (several"):
+        assert words not in source, words
+    descriptor = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    for vocabulary, column in (("confidence", "confidence"), ("evidence", "evidence_level"),
+                               ("verdict", "verdict")):
+        codes = list(data.words(vocabulary))
+        fields = [f for r in descriptor["resources"] for f in r.get("schema", {}).get("fields", [])]
+        enums = [f["constraints"]["enum"] for f in fields if f["name"] == column and "enum" in f.get("constraints", {})]
+        assert enums and all(sorted(e) == sorted(codes) for e in enums), (vocabulary, enums, codes)
+    assert data.CONFIDENCE == list(data.words("confidence"))

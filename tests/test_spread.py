@@ -77,7 +77,7 @@ def test_presence_layer_builds_one_marker_per_country(presence):
     markers = [c for c in group._children.values() if c.__class__.__name__ == "CircleMarker"]
     assert len(markers) == len(presence)
     colours = {mk.options["fillColor"] for mk in markers}
-    assert colours == {maps.EVIDENCE_STYLE[str(v)][0] for v in presence["evidence_level"]}
+    assert colours == {maps.EVIDENCE_COLORS[str(v)] for v in presence["evidence_level"]}
     # strongest evidence is drawn last (on top): Venezuela's origin marker is the last child
     assert markers[-1].location == list(spread.MARKER_POINTS["VEN"])
 
@@ -109,8 +109,8 @@ def test_presence_map_document_has_no_raw_markup_from_data(presence):
 
 def test_evidence_legend_items_strongest_first():
     items = spread.evidence_legend_items(["unverified", "convictions", "origin", "convictions"])
-    assert items == [maps.EVIDENCE_STYLE["origin"], maps.EVIDENCE_STYLE["convictions"],
-                     maps.EVIDENCE_STYLE["unverified"]]
+    assert items == [(maps.EVIDENCE_COLORS[c], spread.evidence_label(c))
+                     for c in ("origin", "convictions", "unverified")]
 
 
 def test_boundaries_in_view_drops_far_polygons_and_keeps_coordinates():
