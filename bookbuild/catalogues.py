@@ -20,6 +20,8 @@ from explainer import i18n
 from explainer.i18n import catalogue_dir, catalogues, translatable
 from explainer.paths import ROOT
 
+from . import myst
+
 #: Python files whose ``tr("…")`` strings the catalogues hold, besides the chapters' code cells.
 CODE_DIR = Path(explainer.__file__).resolve().parent
 
@@ -65,9 +67,9 @@ def code_strings(root: Path = ROOT) -> dict[str, list[tuple[str, str, int]]]:
     for page in pages(root):
         rel = page.relative_to(root).as_posix()
         domain = domain_of(page.stem)
-        for start, code in _code_cells(page):
+        for first, code in myst.code_cells(page.read_text(encoding="utf-8")):
             for msgid, line in _tr_calls(code):
-                out.setdefault(domain, []).append((msgid, rel, start + line))
+                out.setdefault(domain, []).append((msgid, rel, first + line - 1))
     return out
 
 
@@ -101,24 +103,6 @@ def domain_of(stem: str) -> str:
     """The catalogue a module's or a page's strings belong to (``book``: the shared modules and the home
     page; ``site``, not from here: the build's extensions and templates)."""
     return stem if stem in CHAPTER_DOMAINS else "appendix" if stem in APPENDIX else "book"
-
-
-def _code_cells(page: Path) -> list[tuple[int, str]]:
-    """(line of the first code line, code) of each ``{code-cell}`` of a MyST page."""
-    lines = page.read_text(encoding="utf-8").split("\n")
-    out, i = [], 0
-    while i < len(lines):
-        if lines[i].startswith("```{code-cell}"):
-            j = i + 1
-            while j < len(lines) and lines[j].startswith(":"):
-                j += 1
-            k = j
-            while k < len(lines) and lines[k] != "```":
-                k += 1
-            out.append((j, "\n".join(lines[j:k])))
-            i = k
-        i += 1
-    return out
 
 
 def data_strings(root: Path = ROOT, pkg=None) -> dict[str, list[tuple[str, str, str, int]]]:

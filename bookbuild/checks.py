@@ -35,6 +35,8 @@ from pathlib import Path
 import pandas as pd
 
 from explainer import i18n, toc
+
+from . import myst
 from explainer.data import NOT_CONFIRMED, ROOT, DataError, DataPackage, format_date
 
 ASOF_ROLE = re.compile(r"\{asof\}`(?P<date>[^`]*)`")
@@ -369,71 +371,40 @@ class Block:
     refs: list[tuple[str, str, int]]  # (table, key, marker line)
 
 
+#: The kinds of MyST block that are prose (see :mod:`bookbuild.myst`).
+PROSE_PARTS = {"heading", "paragraph", "item", "term", "table", "blockquote"}
+
+
 def prose_blocks(path: Path, root: Path = ROOT) -> list[Block]:
-    """Paragraphs (and headings, list items, table rows) of prose, with the ``% fact:`` markers that
-    follow them directly. Front matter, fenced code, outputs and directive options are skipped."""
+    """Paragraphs (and headings, list items, terms, tables) of prose, each with the ``% fact:`` markers that
+    follow it, as the build's MyST parser reads the page. Front matter, code, outputs and directive options
+    are not prose; a directive's content is read as prose unless the directive is one of ``NON_PROSE``."""
     rel = path.relative_to(root).as_posix()
-    lines = path.read_text(encoding="utf-8").splitlines()
     blocks: list[Block] = []
-    cur: list[tuple[int, str]] = []
-    fences: list[tuple[str, bool]] = []  # (marker, is_prose)
-    whole = False  # inside a directive read as one passage (a glossary)
-    i = 0
-    if lines and lines[0].strip() == "---":  # front matter
-        i = next((j for j in range(1, len(lines)) if lines[j].strip() == "---"), 0) + 1
 
-    def close():
-        if cur:
-            blocks.append(Block(rel, cur[0][0], "\n".join(t for _, t in cur), []))
-            cur.clear()
+    def visit(parts):
+        for p in parts:
+            if p.kind == "comment":
+                m = toc.FACT_MARKER.match(p.text.strip())
+                if m and blocks:
+                    for ref in m["refs"].split():
+                        table, _, key = ref.partition(":")
+                        blocks[-1].refs.append((table, key, p.start))
+            elif p.kind in PROSE_PARTS:
+                blocks.append(Block(rel, p.start, p.text, []))
+            elif p.kind == "directive" and p.name not in NON_PROSE:
+                if p.name in WHOLE:  # one passage; its markers follow the closing fence
+                    blocks.append(Block(rel, p.body_start, p.body, []))
+                else:
+                    visit(p.parts)
 
-    for n in range(i, len(lines)):
-        line, no = lines[n], n + 1
-        s = line.strip()
-        m = re.match(r"^(`{3,}|:{3,})\s*(\{(?P<name>[^}]+)\})?", s)
-        if m:
-            mark = m.group(1)
-            if fences and fences[-1][0][0] == mark[0] and len(mark) >= len(fences[-1][0]) and s == mark:
-                fences.pop()
-                close()
-                whole = False
-                continue
-            if m.group("name") is not None or mark[0] == "`":
-                prose = (m.group("name") or "code") not in NON_PROSE and all(p for _, p in fences)
-                fences.append((mark, prose))
-                close()
-                if m.group("name") in WHOLE:  # one passage; its markers follow the closing fence
-                    whole = True
-                continue
-        if fences and not fences[-1][1]:
-            continue
-        if toc.FACT_MARKER.match(s):
-            close()
-            for ref in toc.FACT_MARKER.match(s)["refs"].split():
-                table, _, key = ref.partition(":")
-                if blocks:
-                    blocks[-1].refs.append((table, key, no))
-            continue
-        if not s or s.startswith("%") or re.match(r"^:[\w-]+:", s) or s.startswith("(") and s.endswith(")="):
-            if whole and fences:
-                cur.append((no, ""))  # keep the passage's lines contiguous
-            else:
-                close()
-            continue
-        if not (whole and fences) and (s.startswith("#") or s.startswith("- ") or s.startswith("* ")
-                                       or re.match(r"^\d+\. ", s)):
-            close()  # a heading or list item starts its own block
-        cur.append((no, line))
-        if s.startswith("#"):
-            close()
-    close()
+    visit(myst.parse(path.read_text(encoding="utf-8")))
     return blocks
 
 
 #: A string in a chapter's code that a reader sees (a title, caption or alt text): two words or more.
 READER_TEXT = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}")
 CODE_FACT = re.compile(r"^\s*#\s*fact:\s*(?P<refs>.+?)\s*$")
-CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", re.S | re.M)
 
 
 def code_blocks(path: Path, root: Path = ROOT) -> list[Block]:
@@ -442,12 +413,9 @@ def code_blocks(path: Path, root: Path = ROOT) -> list[Block]:
     import ast
 
     rel = path.relative_to(root).as_posix()
-    text = path.read_text(encoding="utf-8")
     blocks = []
-    for m in CODE_CELL.finditer(text):
-        first = text.count("\n", 0, m.start()) + 2  # the line after the fence
-        lines = m.group(1).splitlines()
-        source = "\n".join("" if ln.startswith(":") else ln for ln in lines)  # cell options
+    for first, source in myst.code_cells(path.read_text(encoding="utf-8")):
+        lines = source.splitlines()
         refs = [(ref.partition(":")[0], ref.partition(":")[2], first + i)
                 for i, ln in enumerate(lines) if (f := CODE_FACT.match(ln)) for ref in f["refs"].split()]
         try:
@@ -769,30 +737,18 @@ def check_translations(root: Path = ROOT, pkg: DataPackage | None = None) -> lis
 
 # =============================================================================== the claims ledger
 _MARKER = re.compile(r"^%\s*claims?\s*:\s*(.*?)\s*$")
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-
 
 
 def claim_refs(paths) -> dict[str, list[tuple[Path, int]]]:
-    """Claim id → [(file, line), …] for every ``% claim: <id> …`` marker outside fenced code."""
+    """Claim id → [(file, line), …] for every ``% claim: <id> …`` marker (a MyST comment, so never one in
+    code)."""
     refs: dict[str, list[tuple[Path, int]]] = {}
     for path in map(Path, paths):
-        fence = None
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            f = _FENCE.match(line)
-            if f:
-                mark = f.group(1)
-                if fence is None:
-                    fence = mark
-                elif mark[0] == fence[0] and len(mark) >= len(fence) and not line.strip()[len(mark):]:
-                    fence = None
-                continue
-            if fence is not None:
-                continue
-            m = _MARKER.match(line)
+        for part in myst.walk(myst.parse(path.read_text(encoding="utf-8"))):
+            m = _MARKER.match(part.text) if part.kind == "comment" else None
             if m:
                 for cid in filter(None, re.split(r"[\s,]+", m.group(1))):
-                    refs.setdefault(cid, []).append((path, n))
+                    refs.setdefault(cid, []).append((path, part.start))
     return refs
 
 

@@ -38,6 +38,8 @@ from pathlib import Path
 from explainer import toc
 from explainer.paths import ROOT
 
+from . import myst
+
 LANG = "es"
 RECORD = Path("es") / "translated-from.json"
 #: The line a translation's first code cell starts with, when the edition is staged.
@@ -84,29 +86,23 @@ def blocks(path: Path) -> list[Block]:
 
 
 def blocks_of(text: str) -> list[Block]:
-    """The blocks of a MyST page's text (see :func:`blocks`)."""
+    """The blocks of a MyST page's text (see :func:`blocks`): the front matter and code cells as the
+    build's MyST parser finds them (:mod:`bookbuild.myst`), and the passages between blank lines."""
     lines = text.split("\n")
+    whole = {p.start: p for p in myst.parse(text, nested=False) if p.kind in ("front_matter", "code_cell")}
     out: list[Block] = []
-    i = 0
-    if lines and lines[0] == "---":
-        j = lines.index("---", 1)
-        out.append(Block(1, "\n".join(lines[: j + 1]), code=True))
-        i = j + 1
     cur: list[str] = []
     start = 0
+    i = 0
     while i < len(lines):
         ln = lines[i]
-        if ln.startswith("```{code-cell}") or CODE_MARK.match(ln):
+        if i + 1 in whole or CODE_MARK.match(ln):
             if cur:
                 out.append(Block(start, "\n".join(cur)))
                 cur = []
-            j = i + 1
-            if ln.startswith("```"):
-                while j < len(lines) and lines[j] != "```":
-                    j += 1
-                j += 1
-            out.append(Block(i + 1, "\n".join(lines[i: j]), code=True))
-            i = j
+            end = whole[i + 1].end if i + 1 in whole else i + 1
+            out.append(Block(i + 1, "\n".join(lines[i:end]), code=True))
+            i = end
             continue
         if ln.strip() == "":
             if cur:
