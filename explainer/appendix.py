@@ -6,8 +6,8 @@ from collections import Counter
 from pathlib import Path
 
 from . import i18n, toc
-from .data import CONFIDENCE, ROOT, DataPackage, confidence_word, package
-from .i18n import N_, tr
+from .data import CONFIDENCE, ROOT, DataPackage, confidence_word, package, word, words
+from .i18n import tr
 from .text import bibliography, count, format_date
 from .text import md_escape as _md_escape
 
@@ -70,9 +70,6 @@ def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "..
     return "\n".join(out)
 
 
-KIND_LABELS = {"correction": N_("Correction"), "clarification": N_("Clarification"), "update": N_("Update")}
-
-
 def _chapter_link(chapter: str, root: Path = ROOT) -> str:
     """A MyST ``{doc}`` link to a page (a docname, or a chapter's file stem), valid from any page; its text
     is the page's short title in the edition being written (``es/…`` for Spanish)."""
@@ -112,7 +109,8 @@ def corrections_markdown(pkg: DataPackage | None = None) -> str:
         for _, r in group.iterrows():
             out.append(f"({r['correction_id']})=")
             out.append(tr("**{kind}, {chapter}.** The book said: {was} It now says: {now} Source: {sources}.")
-                       .format(kind=tr(KIND_LABELS[str(r["kind"])]), chapter=_chapter_link(str(r["chapter"])),
+                       .format(kind=word("correction-kind", r["kind"], "label"),
+                               chapter=_chapter_link(str(r["chapter"])),
                                was=_md_escape(r["was"]), now=_md_escape(r["now"]),
                                sources=_sources(r["source_keys"], bib))
                        + (f" {_md_escape(r['note'])}" if isinstance(r["note"], str) and r["note"] else "")
@@ -178,12 +176,6 @@ def methods_values(pkg: DataPackage | None = None) -> dict[str, object]:
     )
 
 
-#: A lead's decision as readers see it (``data/leads.csv``, column status), in the order the register lists them.
-LEAD_STATUS = {"reported": N_("Reported, not confirmed"), "used": N_("Used"), "rejected": N_("Rejected"),
-               "open": N_("Not yet decided")}
-#: What a lead concerns (column kind).
-LEAD_KINDS = {"person-status": N_("a person's status"), "case-status": N_("a case's status"),
-              "tally": N_("a running tally"), "fact": N_("a fact"), "wording": N_("the book's wording")}
 
 
 def leads_values(pkg: DataPackage | None = None) -> dict[str, object]:
@@ -205,13 +197,13 @@ def leads_markdown(pkg: DataPackage | None = None) -> str:
     pkg = pkg or package()
     leads = i18n.shown(pkg.load("leads"), "leads")
     out = []
-    for status, title in LEAD_STATUS.items():
+    for status, title in words("lead-status", "label").items():  # in the order the register lists them
         rows = leads[leads["status"].astype(str) == status]
         if rows.empty:
             continue
-        out.append(f"### {tr(title)} ({count(len(rows))})\n")
+        out.append(f"### {title} ({count(len(rows))})\n")
         for key, r in rows.iterrows():
-            head = f"**{_md_escape(r['subject'])}** ({tr(LEAD_KINDS[str(r['kind'])])}). {_md_escape(r['says'])}"
+            head = f"**{_md_escape(r['subject'])}** ({word('lead-kind', r['kind'])}). {_md_escape(r['says'])}"
             items = [tr("**Seen in:** {traces}").format(traces=_md_escape(r["traces"]))]
             if r["rows"]:
                 items.append(tr("**Became:** {rows}").format(rows=", ".join(f"`{x}`" for x in r["rows"])))

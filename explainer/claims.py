@@ -22,7 +22,7 @@ from matplotlib.ticker import MaxNLocator
 
 from . import charts
 from .data import confidence_word, word  # noqa: F401  (confidence_word: the chapter's)
-from .i18n import N_, say, tr
+from .i18n import say, tr
 from .text import cite
 from .text import expand_months as prose_dates
 from .text import md_escape
@@ -159,10 +159,8 @@ TOPICS = {
 }
 #: The places the article names.
 SEED_COUNTRIES = ["COL", "PER", "ECU", "CHL", "USA"]
-#: The activities the article names: presence.csv activity → words (English: show them with ``tr``).
-SEED_ACTIVITIES = {"drug-trafficking": N_("drug trafficking"), "human-trafficking": N_("human trafficking"),
-                   "extortion": N_("extortion"), "kidnapping": N_("kidnapping"),
-                   "illegal-mining": N_("illegal mining")}
+#: The activities the article names (codes of the activity vocabulary).
+SEED_ACTIVITIES = ["drug-trafficking", "human-trafficking", "extortion", "kidnapping", "illegal-mining"]
 
 
 def omitted_countries(presence: pd.DataFrame) -> list[str]:
@@ -198,9 +196,9 @@ def activities_table(presence: pd.DataFrame) -> str:
     from .data import country_name
 
     rows = [tr("| Activity named in the article | Countries where the book's data record it |"), "|---|---|"]
-    for key, label in SEED_ACTIVITIES.items():
+    for key in SEED_ACTIVITIES:
         where = [country_name(c) for c, a in zip(presence["country_iso3"], presence["activities"]) if key in a]
-        rows.append(f"| {tr(label)} | {len(where)}: {md_escape(', '.join(where))} |")
+        rows.append(f"| {word('activity', key)} | {len(where)}: {md_escape(', '.join(where))} |")
     return "\n".join(rows)
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import i18n
 from .appendix import confidence_word
-from .data import NOT_CONFIRMED, DataPackage, Problem, package
+from .data import NOT_CONFIRMED, DataPackage, Problem, package, word
 from .i18n import N_, tr
 from .text import cite, md_escape, usd, when
 
@@ -27,12 +27,6 @@ GROUPS = {
     "venezuelan-officials": N_("Venezuelan officials in the US cases"),
     "mexican-cartels": N_("Cartel leaders in the book's reward comparisons"),
 }
-#: What a reward's ``event`` says about the offer.
-REWARD_EVENTS = {"initial": N_("offered"), "increase": N_("raised"), "reiterated": N_("restated")}
-#: A person's ``status`` as readers see it (``tr(STATUS_WORDS[status])``).
-STATUS_WORDS = {"at large": N_("at large"), "not in US custody": N_("not in US custody"),
-                "detained": N_("detained"), "convicted": N_("convicted"), "extradited": N_("extradited"),
-                "reported killed": N_("reported killed, not confirmed"), "killed": N_("killed")}
 #: Statuses a person may have, given the latest ``outcome`` of the rewards offered for them ("" = none).
 STATUS_FOR_OUTCOME = {
     "": {"at large", "not in US custody", "reported killed"},  # a death not confirmed ends no offer
@@ -148,7 +142,7 @@ def whos_who_markdown(pkg: DataPackage | None = None) -> str:
                     aliases=", ".join(f"“{md_escape(a)}”" for a in r["aliases"])))
             items.append(tr("**Role:** {role}").format(role=md_escape(r["role"])))
             note = f" {md_escape(r['note'])}" if isinstance(r["note"], str) and r["note"] else ""
-            status = _sentence_case(tr(STATUS_WORDS[str(r["status"])]))
+            status = _sentence_case(word("status", r["status"]))
             if str(r["as_of_precision"]) == "day":
                 items.append(tr("**Status:** {status}, as of {date}.").format(status=status, date=when(r, "as_of"))
                              + note)
@@ -162,7 +156,7 @@ def whos_who_markdown(pkg: DataPackage | None = None) -> str:
                 w = rewards.loc[r["name"]]
                 on = tr("on {date}") if str(w["announced_precision"]) == "day" else tr("in {date}")
                 offer = tr("**Latest US reward offer:** up to {amount}, {event} {when}").format(
-                    amount=md_escape(usd(w["amount_usd"])), event=tr(REWARD_EVENTS[str(w["event"])]),
+                    amount=md_escape(usd(w["amount_usd"])), event=word("reward-event", w["event"]),
                     when=on.format(date=when(w, "announced")))
                 items.append(f"{offer} ({{term}}`{w['program']}`) {cite(w['source_keys'])}")
             items.append(tr("**Sources:** {sources}").format(sources=cite(r["source_keys"], required=True)))

@@ -23,8 +23,8 @@ import pandas as pd
 
 from . import maps
 from .charts import spread_positions
-from .data import confidence_word, country_name, word
-from .i18n import N_, tr
+from .data import confidence_word, country_name, word, words
+from .i18n import tr
 from .text import expand_months as prose_dates
 from .text import count, format_date, when
 from .text import md_escape, source_names
@@ -373,21 +373,9 @@ def first_documented_map(presence: pd.DataFrame, *, context: set[str] = CONTEXT_
 
 
 # --------------------------------------------------------------------------- chart data
-#: Reader-facing names of the data's activities (translate with :func:`activity_labels`).
-ACTIVITY_LABELS = {
-    "extortion": N_("Extortion"), "human-trafficking": N_("Human trafficking"),
-    "sexual-exploitation": N_("Sexual exploitation"), "microtrafficking": N_("Street drug dealing"),
-    "drug-trafficking": N_("Drug trafficking"), "kidnapping": N_("Kidnapping"),
-    "contract-killing": N_("Contract killing"), "homicide": N_("Homicide"), "illegal-mining": N_("Illegal mining"),
-    "migrant-smuggling": N_("Migrant smuggling"), "robbery": N_("Robbery"),
-    "money-laundering": N_("Money laundering"), "arms-trafficking": N_("Arms trafficking"), "fraud": N_("Fraud"),
-    "loan-sharking": N_("Loan-sharking"),
-}
-
-
 def activity_labels() -> dict[str, str]:
-    """:data:`ACTIVITY_LABELS` in the current language."""
-    return {k: tr(v) for k, v in ACTIVITY_LABELS.items()}
+    """The activities' names, as tables and charts show them (the activity vocabulary, in order)."""
+    return words("activity", "label")
 
 
 def activity_table(presence: pd.DataFrame) -> pd.DataFrame:
@@ -537,7 +525,7 @@ def prose_values(mig: pd.DataFrame, presence: pd.DataFrame) -> dict[str, object]
         bra_lt10=count(row(mig, "BRA", "2025-11", "lt10-2025-r4v")["count"]),
         bra_folha=count(row(mig, "BRA", "2025-11", "folha-jornalabc-2026-01")["count"]),
         bra_pf=count(row(mig, "BRA", "2024-11")["count"]),
-        top_act_label=tr(ACTIVITY_LABELS[counts.index[0]]),
+        top_act_label=word("activity", counts.index[0], "label"),
         n_top_act=int(counts.iloc[0]),
         n_act_countries=len(acts),
     )

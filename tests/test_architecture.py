@@ -116,13 +116,21 @@ def test_each_label_set_lives_once_in_the_data():
 
     source = "\n".join(p.read_text(encoding="utf-8") for p in sorted(PACKAGE.glob("*.py")))
     for words in ('N_("corroborated")', 'N_("single-source")', 'N_("Convictions")', 'N_("Partly supported")',
-                  'N_("court convictions")', "corroborated (several"):
+                  'N_("court convictions")', "corroborated (several", 'N_("Extortion")', 'N_("at large")',
+                  'N_("restated")', 'N_("Not yet decided")', 'N_("Clarification")'):
         assert words not in source, words
     descriptor = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    for vocabulary, column in (("confidence", "confidence"), ("evidence", "evidence_level"),
-                               ("verdict", "verdict")):
+    tables = {r["name"]: {f["name"]: f for f in r.get("schema", {}).get("fields", [])} for r in descriptor["resources"]}
+    for vocabulary, where, column in (("confidence", None, "confidence"), ("evidence", "presence", "evidence_level"),
+                                      ("verdict", "claims", "verdict"), ("status", "people", "status"),
+                                      ("reward-event", "rewards", "event"), ("correction-kind", "corrections", "kind"),
+                                      ("lead-status", "leads", "status"), ("lead-kind", "leads", "kind")):
         codes = list(data.words(vocabulary))
-        fields = [f for r in descriptor["resources"] for f in r.get("schema", {}).get("fields", [])]
-        enums = [f["constraints"]["enum"] for f in fields if f["name"] == column and "enum" in f.get("constraints", {})]
+        enums = [fields[column]["constraints"]["enum"] for name, fields in tables.items()
+                 if (where is None or name == where) and "enum" in fields.get(column, {}).get("constraints", {})]
         assert enums and all(sorted(e) == sorted(codes) for e in enums), (vocabulary, enums, codes)
     assert data.CONFIDENCE == list(data.words("confidence"))
+    activities = next(f for r in descriptor["resources"] if r["name"] == "presence"
+                      for f in r["schema"]["fields"] if f["name"] == "activities")
+    assert sorted(activities["vocabulary"]) == sorted(data.words("activity"))
+

@@ -102,7 +102,7 @@ def test_the_page_gives_each_person_their_reward_from_the_rewards_table(pkg):
     latest = people.latest_rewards(pkg)
     for _, r in pkg.load("people").iterrows():
         entry = md.split(f"({r['person_id']})=")[1].split("\n(p-")[0]
-        status = people.STATUS_WORDS[r["status"]]
+        status = people.word("status", r["status"])
         assert f"**Status:** {status[:1].upper()}{status[1:]}" in entry, (r["person_id"], entry[:200])
         if r["name"] in latest.index:
             amount = f"${latest.loc[r['name'], 'amount_usd'] / 1e6:g} million"

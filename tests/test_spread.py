@@ -183,7 +183,7 @@ def test_activity_table_matches_the_data(presence):
     assert list(t.index) == list(with_acts["country_iso3"])
     for _, r in with_acts.iterrows():
         assert set(t.columns[t.loc[r["country_iso3"]]]) == set(r["activities"])
-    assert set(t.columns) <= set(spread.ACTIVITY_LABELS)
+    assert set(t.columns) <= set(spread.activity_labels())
 
 
 def test_growth_frame_marks_lower_bounds_and_refuses_conflicts(migration):
