@@ -511,6 +511,14 @@ class RowIndex:
                  "outcome_date": "outcome_precision", "first_documented": "first_documented_precision",
                  "event_date": "event_date_precision", "as_of": "as_of_precision"}
 
+    @classmethod
+    def of(cls, pkg: DataPackage, lang: str = "en") -> "RowIndex":
+        """The index of ``pkg`` in ``lang``, made once per data package (every check shares it)."""
+        made = pkg.__dict__.setdefault("_row_indexes", {})
+        if lang not in made:
+            made[lang] = cls(pkg, lang)
+        return made[lang]
+
     def __init__(self, pkg: DataPackage, lang: str = "en"):
         self.pkg, self.lang = pkg, lang
         self.rows: dict[tuple[str, str], dict] = {}
@@ -622,7 +630,7 @@ def check_prose(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Findi
                 blocks += [(spanish, "es") for spanish in translated_blocks(block, root)]
         for block, language in blocks:
             if language not in indexes:
-                indexes[language] = RowIndex(pkg, language)
+                indexes[language] = RowIndex.of(pkg, language)
             findings += _bound(block, language, indexes[language])
     return findings
 
@@ -691,7 +699,7 @@ def check_labels(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Find
     pkg = pkg or DataPackage(root / "data", root / "references.bib")
     if "figure_events" not in pkg.tables:
         return []
-    index = RowIndex(pkg)
+    index = RowIndex.of(pkg)
     findings = []
     _, spanish = i18n._entries("es")
     keyed = pkg.load("figure_events")
@@ -718,7 +726,7 @@ def check_translations(root: Path = ROOT, pkg: DataPackage | None = None) -> lis
     from .catalogues import data_strings
 
     pkg = pkg or DataPackage(root / "data", root / "references.bib")
-    index = RowIndex(pkg)
+    index = RowIndex.of(pkg)
     _, spanish = i18n._entries("es")
     findings = []
     for table, items in data_strings(root, pkg).items():

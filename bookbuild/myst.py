@@ -34,7 +34,9 @@ def _parser():
     from myst_parser.config.main import MdParserConfig
     from myst_parser.parsers.mdit import create_md_parser
 
-    return create_md_parser(MdParserConfig(enable_extensions=EXTENSIONS), RendererHTML)
+    md = create_md_parser(MdParserConfig(enable_extensions=EXTENSIONS), RendererHTML)
+    md.disable("inline")  # the tools read blocks; inline markup is the build's business
+    return md
 
 
 def _directive(info: str) -> tuple[str, str]:
@@ -49,6 +51,11 @@ def parse(text: str, first_line: int = 1, nested: bool = True) -> list[Part]:
     """The blocks of a MyST page (or of a directive's content starting at ``first_line``), in order.
     List items are parts of their own (a list is not); a directive's content is read again as MyST
     (``nested``), except a code cell's and a plain fence's."""
+    return list(_parse(text, first_line, nested))
+
+
+@lru_cache(maxsize=512)
+def _parse(text: str, first_line: int, nested: bool) -> tuple[Part, ...]:  # a page is read by several tools
     lines = text.split("\n")
     out: list[Part] = []
     tokens = _parser().parse(text)
@@ -102,7 +109,7 @@ def parse(text: str, first_line: int = 1, nested: bool = True) -> list[Part]:
             out.append(Part("table", start, end, src))
         elif t.type in ("blockquote_open", "html_block", "hr", "math_block"):
             out.append(Part(t.type.removesuffix("_open"), start, end, src))
-    return out
+    return tuple(out)
 
 
 def code_cells(text: str) -> list[tuple[int, str]]:

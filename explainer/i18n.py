@@ -88,12 +88,15 @@ def catalogues(language: str = "es") -> dict[str, object]:
     return {p.stem: _read(p, p.stat().st_mtime) for p in sorted(d.glob("*.po"))} if d.is_dir() else {}
 
 
+def _files(language: str) -> tuple:
+    d = catalogue_dir(language)
+    return tuple((p, p.stat().st_mtime) for p in sorted(d.glob("*.po"))) if d.is_dir() else ()
+
+
 def _entries(language: str = "es") -> tuple[dict, dict]:
     """(code strings: msgid → (msgstr, fuzzy, domain), data fields: context → (msgstr, fuzzy, domain,
     the English it was made from))."""
-    d = catalogue_dir(language)
-    files = tuple((p, p.stat().st_mtime) for p in sorted(d.glob("*.po"))) if d.is_dir() else ()
-    return _index(files)
+    return _index(_files(language))
 
 
 @lru_cache(maxsize=8)
@@ -146,11 +149,17 @@ def say(table: str, column: str, value):
     language = lang()
     if language == "en" or not isinstance(value, str) or not value:
         return value
-    found = _fields_by_text(language).get((table, column, value))
-    if found is None:
+    return _said(_fields_by_text(language), language, table, column, value)
+
+
+def _said(found: dict, language: str, table: str, column: str, value):
+    if not isinstance(value, str) or not value:
+        return value
+    text = found.get((table, column, value))
+    if text is None:
         raise MissingTranslation(f"data/{table}.csv, column '{column}': no {language} translation of {value!r} in "
                                  f"{catalogue_dir(language).relative_to(ROOT).as_posix()}/data-{table}.po")
-    return found
+    return text
 
 
 def shown(df, table: str):
@@ -160,33 +169,33 @@ def shown(df, table: str):
     language = lang()
     if language == "en":
         return df
-    columns = _translated_columns(language).get(table, set())
+    found = _fields_by_text(language)
+    columns = {c for t, c, _ in found if t == table}
     df = df.copy()
     for c in columns & set(df.columns):
-        df[c] = [say(table, c, v) for v in df[c]]
+        df[c] = [_said(found, language, table, c, v) for v in df[c]]
     return df
 
 
 def _fields_by_text(language: str) -> dict:
     _, fields = _entries(language)
-    return _by_text(id(fields), tuple(fields.items()))
+    return _by_text(id(fields), fields)
 
 
-@lru_cache(maxsize=4)
-def _by_text(_key, items: tuple) -> dict:
+_BY_TEXT: dict[int, tuple[dict, dict]] = {}
+
+
+def _by_text(key: int, fields: dict) -> dict:
     """(table, column, English) → translation (one English text has one translation in a column: the
-    catalogue tooling reports any other)."""
+    catalogue tooling reports any other). Kept per catalogue index (``key``: its identity)."""
+    cached = _BY_TEXT.get(key)
+    if cached is not None and cached[0] is fields:
+        return cached[1]
     out = {}
-    for ctx, (string, _fuzzy, _domain, english) in items:
+    for ctx, (string, _fuzzy, _domain, english) in fields.items():
         table, rest = ctx.split(":", 1)
         column = rest.rsplit(":", 1)[1]
         if string:
             out.setdefault((table, column, english), string)
-    return out
-
-
-def _translated_columns(language: str) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for table, column, _ in _fields_by_text(language):
-        out.setdefault(table, set()).add(column)
+    _BY_TEXT[key] = (fields, out)
     return out
