@@ -200,13 +200,24 @@ def resolve_directives(text: str, ctx: Context) -> str:
     return "\n".join(out)
 
 
+#: A MyST target line, ``(origins-aragua)=``: Sphinx's anchor for the heading below, shown by Jupyter as text.
+TARGET_LINE = re.compile(r"^\s*\([^()\s]+\)=\s*$")
+#: A Markdown link (not an image) whose target is neither absolute nor a place in the notebook.
+RELATIVE_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\((?![a-z][a-z0-9+.-]*:|#|//)[^)\s]+\)")
+
+
 def reader_markdown(text: str, ctx: Context) -> str:
-    """A MyST Markdown cell as plain Markdown: comments (``% fact:`` lines) dropped, directives and
-    roles resolved."""
-    text = "\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith("%"))
+    """A MyST Markdown cell as plain Markdown: comments (``% fact:`` lines) and target lines dropped,
+    directives and roles resolved. Links into the book lead to the published book when its address is
+    known; otherwise (a local build) they are left as their text, since a notebook opened anywhere else
+    could not follow a path relative to the site."""
+    text = "\n".join(ln for ln in text.splitlines()
+                     if not ln.lstrip().startswith("%") and not TARGET_LINE.match(ln))
     text = resolve_roles(resolve_directives(text, ctx), ctx)
     text = re.sub(r"\]\((?!https?:|#|mailto:)([^)\s]+?)\.md(#[^)]*)?\)",
                   lambda m: f"]({ctx.url(ctx.page(m.group(1)) + '.html')}{m.group(2) or ''})", text)
+    if not re.match(r"https?://", ctx.base):
+        text = RELATIVE_LINK.sub(lambda m: m.group(1), text)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 

@@ -186,3 +186,32 @@ def test_myst_becomes_markdown_any_jupyter_renders():
     assert "[Regional spread](https://book.example.org/chapters/spread.html)" in out
     assert "14 April 2026" in out and "Corrected on 28 November 2026" in out
     assert "> **In short**" in out and "| A | B |" in out and "| 1 | 2 |" in out
+
+
+def test_reader_markdown_drops_targets_and_links_only_where_a_notebook_can_follow():
+    from readers import Context, reader_markdown
+
+    src = ("(origins-aragua)=\n## Aragua\n\nSee {doc}`spread` {cite:p}`a-key`, [the data](../data/x.csv), "
+           "[a source](https://example.org/a), [above](#aragua) and ![a chart](chart.png).")
+    local = reader_markdown(src, Context("../", citations={"a-key": "12"}, titles={"chapters/spread": "Spread"},
+                                         docname="chapters/origins"))
+    assert "(origins-aragua)=" not in local and local.startswith("## Aragua")
+    assert "See Spread [12], the data, [a source](https://example.org/a), [above](#aragua)" in local
+    assert "![a chart](chart.png)" in local
+    published = reader_markdown(src, Context("https://book.example.org/", citations={"a-key": "12"},
+                                             docname="chapters/origins"))
+    assert "[12](https://book.example.org/chapters/bibliography.html#a-key)" in published
+    assert "(origins-aragua)=" not in published
+
+
+@pytest.mark.build
+def test_built_reader_notebooks_have_no_targets_and_no_links_they_cannot_follow(site):
+    """No ``(label)=`` line, and every link is absolute (to the published book) or a place in the notebook."""
+    for path in notebooks(site):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type != "markdown":
+                continue
+            assert not any(re.match(r"\s*\([^()\s]+\)=\s*$", ln) for ln in cell.source.splitlines()), path.name
+            for target in re.findall(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)", cell.source):
+                assert re.match(r"https?://|mailto:|#", target), (path.name, target)
