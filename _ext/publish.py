@@ -15,7 +15,12 @@
 * gives every chapter that cites sources a list of them, shown when the chapter is printed;
 * resolves the book's two addresses, the repository and the published site, from one place
   (:func:`book_urls`): ``_config.yml``, overridden by the environment of the publishing workflow;
-* fixes two ARIA attributes written by docutils and MyST-NB (see :func:`fix_aria`).
+* fixes two ARIA attributes written by docutils and MyST-NB (see :func:`fix_aria`);
+* gives the book a version, the date of its newest update (``data/updates.csv``), shown on the home page,
+  in every citation line and in the published ``CITATION.cff``, and a "Cite this chapter" line on every
+  chapter;
+* writes an Atom feed of the dated updates and corrections (``feed.xml``, in each edition's language),
+  linked from every page's head and from the "What's new" page.
 """
 from __future__ import annotations
 
@@ -63,18 +68,63 @@ def book_urls(repository: str = "", base: str = "", env=None) -> tuple[str, str]
     return repo, (book.rstrip("/") + "/" if book else "")
 
 
+def book_version() -> str:
+    """The book's version: the date (ISO) of its newest update in ``data/updates.csv``. Each published
+    update is a version; ``CITATION.cff`` states the same (a test holds them together)."""
+    from explainer import data
+
+    return data.load("updates")["published"].max().date().isoformat()
+
+
+#: Where the reader's own date goes in a citation ("Accessed …"): the page fills it in with the day it is
+#: read, in the edition's language; without scripts it stays as written.
+ACCESSED = '<span class="explainer-accessed">{placeholder}</span>'
+FILL_ACCESSED = (
+    '<script>addEventListener("DOMContentLoaded",function(){var d=new Date().toLocaleDateString('
+    'document.documentElement.lang==="es"?"es-ES":"en-GB",{day:"numeric",month:"long",year:"numeric"});'
+    'document.querySelectorAll(".explainer-accessed")'
+    '.forEach(function(e){e.textContent=d;});});</script>')
+
+
+def _authors(cff: dict) -> str:
+    return text.and_list([a.get("name") or " ".join(filter(None, (a.get("given-names"), a.get("family-names"))))
+                          for a in cff.get("authors", [])])
+
+
+def _accessed() -> str:
+    return html.escape(tr("Accessed {date}.")).replace(
+        "{date}", ACCESSED.format(placeholder=html.escape(tr("[date]"))))
+
+
+def _link(url: str) -> str:
+    return f'<a href="{html.escape(url, quote=True)}">{html.escape(url)}</a>.'
+
+
 def citation_line(cff: dict, url: str = "") -> str:
-    """The book's citation in one line, from ``CITATION.cff``: authors (year). *Title*. Version. URL."""
-    authors = [a.get("name") or " ".join(filter(None, (a.get("given-names"), a.get("family-names"))))
-               for a in cff.get("authors", [])]
+    """The book's citation in one line, from ``CITATION.cff``: authors (year). *Title*. Version. URL.
+    Accessed (the reader's date) when there is a URL."""
     year = str(cff.get("date-released", ""))[:4]
-    parts = [f"{text.and_list(authors)} ({year})." if year else f"{text.and_list(authors)}.",
-             f"<em>{html.escape(cff['title'])}</em>."]
+    authors = _authors(cff)
+    parts = [f"{authors} ({year})." if year else f"{authors}.", f"<em>{html.escape(cff['title'])}</em>."]
     if cff.get("version"):
         parts.append(html.escape(tr("Version {version}.").format(version=cff["version"])))
     url = url or cff.get("url", "")
     if url:
-        parts.append(f'<a href="{html.escape(url, quote=True)}">{html.escape(url)}</a>')
+        parts += [_link(url), _accessed()]
+    return " ".join(parts)
+
+
+def chapter_citation_line(cff: dict, page_title: str, url: str = "") -> str:
+    """A chapter's citation: authors (year). “Chapter title”. In *Book*. Version. URL. Accessed …."""
+    year = str(cff.get("date-released", ""))[:4]
+    authors = _authors(cff)
+    parts = [f"{authors} ({year})." if year else f"{authors}.",
+             html.escape(tr("“{title}”.").format(title=page_title)),
+             html.escape(tr("In")) + f" <em>{html.escape(cff['title'])}</em>."]
+    if cff.get("version"):
+        parts.append(html.escape(tr("Version {version}.").format(version=cff["version"])))
+    if url:
+        parts += [_link(url), _accessed()]
     return " ".join(parts)
 
 
@@ -385,7 +435,8 @@ def _config_inited(app, config):
             f'<p class="explainer-cite">{html.escape(tr("How to cite this book:"))} {cite}</p>')
     opts["extra_footer"] = note
     config.html_theme_options = opts
-    config.html_context = dict(config.html_context or {}, book_as_of=as_of, book_url=book, repository_url=repo)
+    config.html_context = dict(config.html_context or {}, book_as_of=as_of, book_url=book, repository_url=repo,
+                               book_cff=cff, book_version=book_version())
 
 
 def _bib(app) -> dict:
@@ -416,6 +467,11 @@ def _page_context(app, pagename, templatename, context, doctree):
                 out.parent.mkdir(parents=True, exist_ok=True)
                 out.write_text(sources, encoding="utf-8")
                 body += sources_placeholder(f"{stem}{SOURCES_SUFFIX}") + LOAD_SOURCES_FOR_PRINT
+        ctx = app.config.html_context
+        if pagename == app.config.root_doc:
+            body = after_title(body, version_note(ctx["book_version"], context["pathto"](f"chapters/{WHATS_NEW}")))
+        if pagename.endswith(WHATS_NEW):
+            body = after_first_paragraph(body, feed_note(context["pathto"](FEED_NAME, 1)))
         if pagename == app.config.root_doc:
             href = context["pathto"]("book.pdf", 1)
             body += ('<p class="explainer-notebook">' + tr(
@@ -426,6 +482,14 @@ def _page_context(app, pagename, templatename, context, doctree):
             body += ('<p class="explainer-notebook">' + tr(
                 '<a href="{href}" download>Download this chapter as a Jupyter notebook</a> to run it yourself '
                 '(JupyterLab, or Colab).').format(href=href) + '</p>')
+        if pagename != app.config.root_doc and context.get("title"):
+            url = ctx.get("book_url", "")
+            url = url + app.builder.get_target_uri(pagename) if url else ""
+            body += (f'<p class="explainer-cite explainer-cite-page">{html.escape(tr("Cite this chapter:"))} '
+                     f'{chapter_citation_line(ctx["book_cff"], _strip_tags(context["title"]), url)}</p>')
+        footer = (app.config.html_theme_options or {}).get("extra_footer", "")
+        if "explainer-accessed" in body + footer:
+            body += FILL_ACCESSED
         context["body"] = body
     book_title = app.config.html_title or app.config.project
     page_title = _strip_tags(context.get("title") or "")
@@ -443,6 +507,125 @@ def _page_context(app, pagename, templatename, context, doctree):
              ("name", "twitter:card", "summary_large_image")]
     context["metatags"] = context.get("metatags", "") + "".join(
         f'<meta {attr}="{name}" content="{html.escape(value, quote=True)}" />\n' for attr, name, value in tags)
+    feed = (base + FEED_NAME) if base else context["pathto"](FEED_NAME, 1)
+    context["metatags"] += (f'<link rel="alternate" type="application/atom+xml" '
+                            f'title="{html.escape(feed_title(book_title), quote=True)}" '
+                            f'href="{html.escape(feed, quote=True)}" />\n')
+
+
+def after_title(body: str, fragment: str) -> str:
+    """``body`` with ``fragment`` right after its first heading (level one)."""
+    m = re.search(r"</h1>", body)
+    return body[:m.end()] + fragment + body[m.end():] if m else fragment + body
+
+
+def after_first_paragraph(body: str, fragment: str) -> str:
+    """``body`` with ``fragment`` after its first paragraph (after its title when it has none)."""
+    m = re.search(r"</p>", body)
+    return body[:m.end()] + fragment + body[m.end():] if m else after_title(body, fragment)
+
+
+def version_note(version: str, whats_new: str) -> str:
+    """The home page's statement of the version the reader is reading (``whats_new``: that page's address)."""
+    from explainer.text import format_date
+
+    return ('<p class="explainer-version">' + tr(
+        'Version {version}: the book as updated on {date} (see <a href="{href}">What\'s new</a>).').format(
+        version=html.escape(version), date=html.escape(format_date(version)),
+        href=html.escape(whats_new, quote=True)) + "</p>")
+
+
+# --------------------------------------------------------------------------- the feed
+FEED_NAME = "feed.xml"
+WHATS_NEW = "whats-new"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+
+
+def feed_title(book_title: str) -> str:
+    return tr("{book}: updates and corrections").format(book=book_title)
+
+
+def feed_note(href: str) -> str:
+    """The "What's new" page's link to the feed."""
+    return ('<p class="explainer-feed">' + tr(
+        'Follow these updates and the corrections in a feed reader: <a href="{href}" type="application/atom+xml">'
+        "the book's Atom feed</a>.").format(href=html.escape(href, quote=True)) + "</p>")
+
+
+def _first_sentence(s: str, limit: int = 110) -> str:
+    s = " ".join(str(s).split())
+    m = re.match(r"(.+?[.:;])(\s|$)", s)
+    s = m.group(1).rstrip(".:;") if m else s
+    return s if len(s) <= limit else s[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _page_of(chapter: str) -> str:
+    """A table's ``chapter`` (a file stem, or a docname) as a docname, as the appendix links it."""
+    return chapter if "/" in chapter or chapter == "intro" else f"chapters/{chapter}"
+
+
+def feed_entries() -> list[dict]:
+    """One entry per row of ``data/updates.csv`` and ``data/corrections.csv``, in the language the build
+    writes in (the data's text through its catalogues), newest first: id (the row's key), title,
+    published (ISO date), page (docname), anchor, text."""
+    from explainer import data, i18n, toc
+    from explainer.appendix import KIND_LABELS
+
+    root = toc.edition_root(text.ROOT, i18n.lang())
+
+    def chapter_title(docname: str) -> str:
+        return toc.short_title(root / f"{docname}.md")
+
+    entries = []
+    for key, r in data.load("updates").iterrows():
+        page = _page_of(str(r["chapter"]))
+        entries.append(dict(id=key, published=r["published"].date().isoformat(), page=page, anchor="",
+                            title=f"{chapter_title(page)}: {_first_sentence(r['summary'])}",
+                            text=str(r["summary"])))
+    for key, r in data.load("corrections").iterrows():
+        page = _page_of(str(r["chapter"]))
+        said = tr("The book said: {was} It now says: {now}").format(was=r["was"], now=r["now"])
+        note = r["note"] if isinstance(r["note"], str) and r["note"] else ""
+        entries.append(dict(id=key, published=r["published"].date().isoformat(), page="chapters/corrections",
+                            anchor=key, text=f"{said} {note}".strip(),
+                            title=f"{tr(KIND_LABELS[str(r['kind'])])}, {chapter_title(page)}: "
+                                  f"{_first_sentence(r['now'])}"))
+    return sorted(entries, key=lambda e: e["published"], reverse=True)  # stable: the tables' order in a day
+
+
+def atom_feed(entries: list[dict], title: str, author: str, site: str, lang: str) -> bytes:
+    """The Atom document (RFC 4287) of ``entries``. ``site``: the edition's address ('' when unknown:
+    the links are then relative to the feed, which sits at the edition's root)."""
+    import uuid
+    import xml.etree.ElementTree as ET
+
+    def stamp(day: str) -> str:
+        return f"{day}T00:00:00Z"
+
+    def urn(name: str) -> str:  # a permanent id that does not depend on where the book is published
+        return uuid.uuid5(uuid.NAMESPACE_URL, f"tren-de-aragua-explainer:{lang}:{name}").urn
+
+    ET.register_namespace("", ATOM_NS)
+    q = lambda tag: f"{{{ATOM_NS}}}{tag}"  # noqa: E731
+    feed = ET.Element(q("feed"), {"{http://www.w3.org/XML/1998/namespace}lang": lang})
+    ET.SubElement(feed, q("id")).text = urn("feed")
+    ET.SubElement(feed, q("title")).text = title
+    ET.SubElement(feed, q("updated")).text = stamp(max((e["published"] for e in entries), default="2026-01-01"))
+    ET.SubElement(ET.SubElement(feed, q("author")), q("name")).text = author
+    ET.SubElement(feed, q("link"), rel="alternate", type="text/html", href=f"{site}chapters/{WHATS_NEW}.html")
+    if site:
+        ET.SubElement(feed, q("link"), rel="self", type="application/atom+xml", href=f"{site}{FEED_NAME}")
+    for e in entries:
+        entry = ET.SubElement(feed, q("entry"))
+        ET.SubElement(entry, q("id")).text = urn(e["id"])
+        ET.SubElement(entry, q("title")).text = e["title"]
+        ET.SubElement(entry, q("published")).text = stamp(e["published"])
+        ET.SubElement(entry, q("updated")).text = stamp(e["published"])
+        href = f"{site}{e['page']}.html" + (f"#{e['anchor']}" if e["anchor"] else "")
+        ET.SubElement(entry, q("link"), rel="alternate", type="text/html", href=href)
+        ET.SubElement(entry, q("summary"), type="text").text = e["text"]
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 def published_cff(cff: dict, repo: str, book: str) -> str:
@@ -477,6 +660,9 @@ def _build_finished(app, exception):
         p.unlink()
     (out / "social-card.png").write_bytes(social_card(app.config.html_title or app.config.project,
                                                       ctx.get("book_as_of", "")))
+    (out / FEED_NAME).write_bytes(atom_feed(feed_entries(), feed_title(app.config.html_title or app.config.project),
+                                            app.config.author, ctx.get("book_url", ""),
+                                            getattr(app.config, "explainer_edition", "en")))
     (out / "CITATION.cff").write_text(published_cff(read_cff(src), ctx.get("repository_url", ""),
                                                     ctx.get("book_url", "")), encoding="utf-8")
 

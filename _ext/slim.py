@@ -276,9 +276,21 @@ def split_images(body: str, to_charts: str) -> tuple[str, dict[str, bytes]]:
     return INLINE_PNG.sub(_sub, body), files
 
 
+#: sphinx-thebe appends its configuration (a Binder repository and a kernel name) to every page, for a
+#: "live code" button the book does not offer (``launch_buttons.thebe: false``): dead weight, dropped.
+THEBE_CONFIG = re.compile(r'\s*<script type="text/x-thebe-config">.*?</script>\s*'
+                          r"(?:<script>kernelName = '[^']*'</script>\s*)?", re.S)
+
+
+def drop_thebe_config(body: str) -> str:
+    return THEBE_CONFIG.sub("\n", body)
+
+
 # --------------------------------------------------------------------------- Sphinx hooks
 def _page_context(app, pagename, templatename, context, doctree):
-    body = context.get("body") or ""
+    body = drop_thebe_config(context.get("body") or "")
+    if body != (context.get("body") or ""):
+        context["body"] = body
     if "data:image/png;base64," in body or "data:text/csv;" in body:
         body, files = split_images(body, context["pathto"](CHARTS_DIR, 1))
         charts = Path(app.outdir) / CHARTS_DIR

@@ -118,8 +118,9 @@ def corrections_markdown(pkg: DataPackage | None = None) -> str:
     return "\n".join(out)
 
 
-def whats_new_markdown(pkg: DataPackage | None = None, limit: int | None = None) -> str:
-    """Dated updates, newest first, from ``data/updates.csv`` (``limit``: only the newest N)."""
+def whats_new_markdown(pkg: DataPackage | None = None, limit: int | None = None, level: int = 2) -> str:
+    """Dated updates, newest first, from ``data/updates.csv`` (``limit``: only the newest N), each day under
+    a heading of ``level`` (so that a screen reader can move from date to date)."""
     from .data import format_date
 
     pkg = pkg or package()
@@ -130,7 +131,7 @@ def whats_new_markdown(pkg: DataPackage | None = None, limit: int | None = None)
         table = table.head(limit)
     out = []
     for published, group in table.groupby("published", sort=False):
-        out.append(f"**{format_date(published)}**\n")
+        out.append(f"{'#' * level} {format_date(published)}\n")
         for _, r in group.iterrows():
             out.append(f"- {_chapter_link(str(r['chapter']))}: {_md_escape(r['summary'])} "
                        f"({_sources(r['source_keys'], bib)})")

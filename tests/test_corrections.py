@@ -143,8 +143,10 @@ def test_whats_new_is_newest_first():
     from explainer.appendix import whats_new_markdown
 
     md = whats_new_markdown()
-    dates = [pd.Timestamp(d) for d in re.findall(r"^\*\*(\d{1,2} \w+ \d{4})\*\*$", md, flags=re.M)]
+    dates = [pd.Timestamp(d) for d in re.findall(r"^## (\d{1,2} \w+ \d{4})$", md, flags=re.M)]
     assert dates and dates == sorted(dates, reverse=True)
+    assert len(dates) == pd.Series(dates).nunique()  # one heading per day
+    assert re.findall(r"^### ", whats_new_markdown(limit=5, level=3), flags=re.M)
 
 
 # ----------------------------------------------------------------------------- the built book

@@ -227,8 +227,63 @@ def test_citation_line_from_cff():
     cff = read_cff(ROOT)
     line = citation_line(cff, "https://book.example.org/")
     assert cff["title"].split(":")[0] in line and str(cff["date-released"])[:4] in line
-    assert line.endswith('<a href="https://book.example.org/">https://book.example.org/</a>')
-    assert "href" not in citation_line(cff, "")
+    assert '<a href="https://book.example.org/">https://book.example.org/</a>.' in line
+    assert f"Version {cff['version']}." in line
+    assert line.endswith('Accessed <span class="explainer-accessed">[date]</span>.')  # the page fills in the day
+    assert "href" not in citation_line(cff, "") and "Accessed" not in citation_line(cff, "")
+
+
+def test_a_chapter_is_cited_with_its_title_the_book_its_version_and_address():
+    from publish import chapter_citation_line, read_cff
+
+    cff = read_cff(ROOT)
+    line = chapter_citation_line(cff, "Regional spread", "https://book.example.org/chapters/spread.html")
+    assert "“Regional spread”." in line and f"In <em>{html.escape(cff['title'])}</em>." in line
+    assert f"Version {cff['version']}." in line and "https://book.example.org/chapters/spread.html</a>." in line
+    assert "href" not in chapter_citation_line(cff, "Regional spread")
+
+
+def test_citation_file_names_the_version_of_the_newest_update():
+    """Each published update is a version: CITATION.cff's version and release date are the date of the
+    newest row of data/updates.csv (add the row, then update CITATION.cff)."""
+    from publish import book_version, read_cff
+
+    from explainer import data
+
+    cff = read_cff(ROOT)
+    newest = data.load("updates")["published"].max().date().isoformat()
+    assert book_version() == newest
+    assert str(cff["version"]) == newest and str(cff["date-released"]) == newest
+
+
+def test_feed_has_one_entry_per_update_and_correction_and_the_atom_essentials():
+    import xml.etree.ElementTree as ET
+
+    from publish import ATOM_NS, atom_feed, feed_entries
+
+    from explainer import data
+
+    rows = len(data.load("updates")) + len(data.load("corrections"))
+    entries = feed_entries()
+    assert len(entries) == rows == len({e["id"] for e in entries})
+    for site in ("", "https://book.example.org/"):
+        root = ET.fromstring(atom_feed(entries, "T", "The editors", site, "en"))
+        a = f"{{{ATOM_NS}}}"
+        assert root.tag == f"{a}feed"
+        for tag in ("id", "title", "updated"):
+            assert (root.findtext(a + tag) or "").strip(), tag
+        assert root.find(f"{a}author/{a}name").text == "The editors"
+        found = root.findall(a + "entry")
+        assert len(found) == rows
+        assert root.findtext(a + "updated") == max(e.findtext(a + "updated") for e in found)
+        for e in found:
+            for tag in ("id", "title", "updated"):
+                assert (e.findtext(a + tag) or "").strip(), tag
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00Z", e.findtext(a + "updated"))
+            href = e.find(a + "link").get("href")
+            assert href.startswith(site) and ".html" in href
+        ids = [e.findtext(a + "id") for e in found]
+        assert len(set(ids)) == rows and all(i.startswith("urn:uuid:") for i in ids)
 
 
 def test_page_description_is_the_first_paragraph_without_citations():
@@ -407,3 +462,69 @@ def test_notebook_links_point_to_the_built_pages():
         "[a source](https://example.org/a.md) and {cite:p}`key`.")
     assert site_links("[s](chapters/spread.md)", ROOT / "intro.md", ROOT, {}, {}, "https://book.example/") == \
         "[s](https://book.example/chapters/spread.html)"
+
+
+@pytest.mark.build
+def test_each_edition_publishes_its_feed_linked_from_every_page_and_whats_new(site):
+    """feed.xml at each edition's root: one entry per update and correction, in the edition's language,
+    each linking a page that exists; every page's head links it; the What's new page links it."""
+    import xml.etree.ElementTree as ET
+
+    from publish import ATOM_NS, FEED_NAME
+
+    from explainer import data
+
+    a = f"{{{ATOM_NS}}}"
+    rows = len(data.load("updates")) + len(data.load("corrections"))
+    for edition, lang in (("", "en"), ("es/", "es")):
+        feed = site / edition / FEED_NAME
+        root = ET.parse(feed).getroot()
+        assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == lang
+        entries = root.findall(a + "entry")
+        assert len(entries) == rows
+        for e in entries:
+            href = e.find(a + "link").get("href")
+            if not href.startswith("http"):
+                assert (site / edition / href.split("#")[0]).is_file(), href
+        titles = " ".join(e.findtext(a + "title") for e in entries)
+        assert ("Corrección" in titles) == (lang == "es") and ("Correction," in titles) == (lang == "en")
+        for page in html_pages(site / edition if edition else site):
+            if page.parent.name == "maps" or (not edition and page.relative_to(site).parts[0] == "es"):
+                continue
+            text = page.read_text(encoding="utf-8")
+            if 'http-equiv="Refresh"' in text:
+                continue
+            link = re.search(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="([^"]+)"', text)
+            assert link, page
+            assert (page.parent / link.group(1)).resolve() == feed.resolve(), (page, link.group(1))
+        whats_new = (site / edition / "chapters" / "whats-new.html").read_text(encoding="utf-8")
+        assert re.search(r'<a href="\.\./feed\.xml" type="application/atom\+xml">', whats_new)
+
+
+@pytest.mark.build
+def test_the_home_page_and_every_chapter_say_which_version_and_how_to_cite_it(site):
+    from publish import book_version
+
+    from explainer.text import format_date
+
+    version = book_version()
+    assert f"Version {version}: the book as updated on {format_date(version)}" in \
+        (site / "intro.html").read_text(encoding="utf-8")
+    assert f"Versión {version}" in (site / "es" / "intro.html").read_text(encoding="utf-8")
+    from explainer.toc import docnames
+
+    for edition, label in (("", "Cite this chapter:"), ("es/", "Cómo citar este capítulo:")):
+        for name in docnames(ROOT)[1:]:
+            text = (site / edition / f"{name}.html").read_text(encoding="utf-8")
+            h1 = re.search(r"<h1[^>]*>(.*?)</h1>", text, re.S).group(1)
+            title = " ".join(html.unescape(re.sub(r"<[^>]+>", "", h1)).replace("#", "").split())
+            cite = re.search(r'<p class="explainer-cite explainer-cite-page">(.*?)</p>', text, re.S)
+            assert cite and label in cite.group(1), (edition, name)
+            assert html.escape(title, quote=False) in cite.group(1) or title in html.unescape(cite.group(1)), name
+            assert version in cite.group(1), name
+
+
+@pytest.mark.build
+def test_no_page_carries_the_unused_live_code_configuration(site):
+    for page in html_pages(site):
+        assert "x-thebe-config" not in page.read_text(encoding="utf-8"), page
