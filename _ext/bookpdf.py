@@ -4,8 +4,13 @@ built pages with the book's print stylesheet (no TeX).
 The PDF holds a cover (title, authors, the data's "as of" date, the book's address when known), a list of
 contents, then every page of the table of contents in order, each with its figures and the list of the
 sources it cites (the pages carry it for print: ``publish.sources_list``). Maps are interactive documents
-in the site; the PDF shows a picture of each, taken by the same browser. Links between chapters and to
-the bibliography point inside the PDF; every page has its number at the foot.
+in the site; the PDF shows a picture of each, taken by the same browser. Disclosures are printed open,
+with the content the site loads only when one is opened (a map in words, a table of sources). Links
+between chapters and to the bibliography point inside the PDF; links to the site's other files (chart
+images, data, notebooks) point to the published book when its address is known, and are plain text
+otherwise. Every page has its number at the foot, and the contents give each page's number: the book is
+printed twice, the second time with the numbers the first one found. The PDF's bookmarks are the
+headings' own text (Chromium's outline runs the lines of a wrapped heading together).
 
     python _ext/bookpdf.py [--site _build/html]
 """
@@ -42,8 +47,14 @@ body { background: #fff; }
 .pdf-cover p { font-size: 1.1rem; margin: 0.3rem 0; }
 .pdf-contents { break-after: page; }
 .pdf-contents ol { list-style: none; padding: 0; font-size: 1.1rem; }
-.pdf-contents li { margin: 0.35rem 0; }
+.pdf-contents li { margin: 0.35rem 0; display: flex; align-items: baseline; gap: 0.5rem; }
 .pdf-contents a { text-decoration: none; color: inherit; }
+.pdf-contents .pdf-leader { flex: 1; border-bottom: 1px dotted #888; }
+.pdf-contents .pdf-page { font-variant-numeric: tabular-nums; min-width: 2.5em; text-align: right; }
+.pdf-chapter .pst-scrollable-table-container { overflow: visible !important; }
+.pdf-chapter td, .pdf-chapter th { overflow-wrap: break-word; }
+.pdf-chapter td code, .pdf-chapter td code span.pre {
+  white-space: normal; overflow-wrap: anywhere; word-break: break-all; }
 .pdf-chapter { break-before: page; }
 .pdf-chapter .explainer-sources { display: block; }
 .pdf-map-picture { width: 100%; border: 1px solid #ccc; }
@@ -68,9 +79,25 @@ def chapter_id(docname: str) -> str:
     return "page-" + docname.replace("/", "-")
 
 
-def rebase(body: str, docname: str, pages: set[str]) -> str:
+#: Glyphs a PDF reader's fonts may lack (emoji), and the text the PDF prints instead.
+PRINT_GLYPHS = {"✅": "✓", "❌": "✗"}
+CLOSED_DETAILS = re.compile(r"<details\b(?![^>]*\sopen\b)")
+
+
+def for_print(body: str) -> str:
+    """A page's body as printed: every disclosure open (the code toggles stay hidden by the print
+    stylesheet), and emoji the PDF cannot show replaced by plain glyphs."""
+    body = CLOSED_DETAILS.sub("<details open", body)
+    for glyph, plain in PRINT_GLYPHS.items():
+        body = body.replace(glyph, plain)
+    return body
+
+
+def rebase(body: str, docname: str, pages: set[str], book: str = "") -> str:
     """Links and images of a page's body, rewritten for a document at the site's root: links to a page of
-    the book (or a place in one) point inside the PDF; other files resolve from the site's root."""
+    the book (or a place in one) point inside the PDF; images resolve from the site's root; links to the
+    site's other files point to the published book (``book``, its address) or, when it is unknown, are
+    left as their text (a link to the printing machine's files would lead nowhere)."""
     folder = PurePosixPath(docname).parent
 
     def _sub(m):
@@ -88,9 +115,76 @@ def rebase(body: str, docname: str, pages: set[str]) -> str:
         rel = "/".join(parts)
         if attr == "href" and rel.endswith(".html") and rel[:-5] in pages:
             return f'href="{frag or "#" + chapter_id(rel[:-5])}"'
+        if attr == "href":
+            return f'href="{html.escape(book + rel, quote=True)}{frag}"' if book else 'data-href-removed=""'
         return f'{attr}="{rel}{frag}"'
 
     return HREF.sub(_sub, body)
+
+
+def page_numbers(pdf_path: Path, names: list[str]) -> dict[str, int]:
+    """The page (from 1) on which each page of the book starts in a printed PDF."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf_path))
+    dests = reader.named_destinations
+    return {n: reader.get_destination_page_number(dests[f"/{chapter_id(n)}"]) + 1
+            for n in names if f"/{chapter_id(n)}" in dests}
+
+
+HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.S)
+
+
+def heading_texts(document: str) -> list[str]:
+    """Every heading of the printed document, in order, as plain text (without its link mark)."""
+    out = []
+    for m in HEADING.finditer(document):
+        inner = re.sub(r'<a class="headerlink"[^>]*>.*?</a>', "", m.group(2), flags=re.S)
+        out.append(" ".join(html.unescape(re.sub(r"<[^>]+>", "", inner)).split()))
+    return out
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", "", s).casefold()
+
+
+def clean_outline(pdf_path: Path, headings: list[str]) -> int:
+    """Give each bookmark of the PDF the text of its heading (in document order); returns how many changed.
+    Chromium writes a wrapped heading's lines run together, sometimes the first line twice."""
+    import logging
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # Chromium's trailer counts its objects loosely
+
+    writer = PdfWriter(clone_from=PdfReader(str(pdf_path)))
+    items = []
+
+    def walk(node):
+        while node is not None:
+            node = node.get_object()
+            items.append(node)
+            if "/First" in node:
+                walk(node["/First"])
+            node = node.get("/Next")
+
+    root = writer._root_object
+    if "/Outlines" in root and "/First" in root["/Outlines"].get_object():
+        walk(root["/Outlines"].get_object()["/First"])
+    changed, at = 0, 0
+    for item in items:
+        title = _squash(str(item.get("/Title", "")))
+        for j in range(at, len(headings)):
+            if headings[j] and title.startswith(_squash(headings[j])[:12]):
+                if headings[j] != str(item.get("/Title", "")):
+                    item[NameObject("/Title")] = TextStringObject(headings[j])
+                    changed += 1
+                at = j + 1
+                break
+    with open(pdf_path, "wb") as f:
+        writer.write(f)
+    return changed
 
 
 def map_pictures(site: Path, bodies: dict[str, str], browser) -> dict[str, str]:
@@ -114,9 +208,10 @@ def map_pictures(site: Path, bodies: dict[str, str], browser) -> dict[str, str]:
     return pictures
 
 
-def print_document(site: Path, browser=None, lang: str = "en") -> str:
+def print_document(site: Path, browser=None, lang: str = "en", numbers: dict[str, int] | None = None) -> str:
     """The whole book as one HTML document, ready to print, in edition ``lang`` (``site`` is that edition's
-    folder of the built site)."""
+    folder of the built site). ``numbers``: the page on which each page of the book starts (the contents
+    show them; without them, placeholders of the same width keep the layout the same)."""
     sys.path.insert(0, str(ROOT / "_ext"))
     from publish import LAZY_PART, book_urls, part_content, read_cff
 
@@ -174,12 +269,14 @@ def print_document(site: Path, browser=None, lang: str = "en") -> str:
              f'<p>{html.escape(sub.strip().capitalize())}</p><p>{html.escape(authors)}</p>'
              f'<p>{html.escape(edition_line)}</p>'
              f"{address}</section>")
-    contents = "".join(f'<li><a href="#{chapter_id(n)}">{html.escape(titles[n])}</a></li>' for n in names)
+    contents = "".join(f'<li><a href="#{chapter_id(n)}">{html.escape(titles[n])}</a><span class="pdf-leader">'
+                       f'</span><span class="pdf-page">{(numbers or {}).get(n, "000")}</span></li>' for n in names)
     chapters = []
     for name in names:
-        body = IFRAME.sub(_map(name), bodies[name])
+        body = IFRAME.sub(_map(name), for_print(bodies[name]))
         body = body.replace(' loading="lazy"', "")
-        chapters.append(f'<section class="pdf-chapter" id="{chapter_id(name)}">{rebase(body, name, pages)}</section>')
+        chapters.append(f'<section class="pdf-chapter" id="{chapter_id(name)}">{rebase(body, name, pages, book)}'
+                        "</section>")
     return (f'<!DOCTYPE html>\n<html lang="{lang}" data-theme="light"><head><meta charset="utf-8" />'
             f"<title>{html.escape(title)}</title>\n{links}\n<style>{BOOK_CSS}</style></head>"
             f'<body><main class="bd-main"><div class="bd-content"><div class="bd-article-container">'
@@ -205,16 +302,22 @@ def build(site: Path, chromium: str | None = None, lang: str = "en") -> Path:
         browser_context = browser.new_context()
         browser_context.set_default_timeout(TIMEOUT_MS)  # a busy machine takes minutes over 150 pages
         try:
-            doc.write_text(print_document(site, browser_context, lang), encoding="utf-8")
-            page = browser_context.new_page()
-            page.goto(doc.as_uri(), wait_until="load")
-            page.emulate_media(media="print")
-            page.pdf(path=str(out), format="A4", print_background=True, display_header_footer=True,
-                     header_template="<span></span>", footer_template=FOOTER, prefer_css_page_size=True,
-                     outline=True, tagged=True)
+            numbers = None
+            for _ in range(2):  # the second time, the contents give the pages the first printing found
+                document = print_document(site, browser_context, lang, numbers)
+                doc.write_text(document, encoding="utf-8")
+                page = browser_context.new_page()
+                page.goto(doc.as_uri(), wait_until="load")
+                page.emulate_media(media="print")
+                page.pdf(path=str(out), format="A4", print_background=True, display_header_footer=True,
+                         header_template="<span></span>", footer_template=FOOTER, prefer_css_page_size=True,
+                         outline=True, tagged=True)
+                page.close()
+                numbers = page_numbers(out, docnames(ROOT))
         finally:
             browser.close()
             doc.unlink(missing_ok=True)
+    clean_outline(out, heading_texts(document))
     return out
 
 

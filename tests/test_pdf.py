@@ -154,3 +154,76 @@ def test_the_spanish_edition_has_its_own_pdf(site):
     titles = [squash(_page_title(es, n)) for n in docnames(ROOT)]
     assert set(titles) <= outline and all(t in contents for t in titles)
     assert 'href="book.pdf"' in (es / "intro.html").read_text(encoding="utf-8")
+
+
+def _outline(pdf) -> list:
+    """Every bookmark of the PDF, in order, nested ones included."""
+    out = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                out.append(item)
+    walk(pdf.outline)
+    return out
+
+
+def test_pdf_links_lead_to_the_book_never_to_the_printing_machine(pdf):
+    """A link in the PDF goes to a page of the PDF or to the web; a chart image, a data file or a notebook
+    points to the published book when its address is known, and is plain text otherwise."""
+    uris = [a.get_object()["/A"]["/URI"] for page in pdf.pages for a in page.get("/Annots") or []
+            if "/A" in a.get_object() and "/URI" in a.get_object()["/A"]]
+    assert uris
+    assert not [u for u in uris if not re.match(r"https?://|mailto:", u)], [u for u in uris if u.startswith("file")][:3]
+
+
+def test_pdf_contents_give_the_page_each_part_starts_on(site, pdf, texts):
+    from explainer.toc import docnames
+
+    starts = {squash(o.title): pdf.get_destination_page_number(o) + 1 for o in pdf.outline
+              if not isinstance(o, list)}
+    contents = squash(texts[1])
+    for name in docnames(ROOT):
+        title = squash(_page_title(site, name))
+        assert f"{title}{starts[title]}" in contents, (name, starts[title])
+
+
+def test_pdf_bookmarks_are_the_headings_once_each(site, pdf):
+    """Each bookmark reads as its heading does on the page (no lines run together, no text twice)."""
+    headings = set()
+    for page in [*site.rglob("*.html"), *site.rglob("*.sources.txt")]:  # the printed source lists too
+        if page.relative_to(site).parts[0] in ("es", "_static", "maps"):
+            continue
+        for m in re.finditer(r"<h([1-6])\b[^>]*>(.*?)</h\1>", page.read_text(encoding="utf-8"), re.S):
+            inner = re.sub(r'<a class="headerlink"[^>]*>.*?</a>', "", m.group(2), flags=re.S)
+            headings.add(" ".join(html.unescape(re.sub(r"<[^>]+>", "", inner)).split()))
+    marks = _outline(pdf)
+    assert len(marks) > 100
+    extra = {"Contents"}
+    wrong = [o.title for o in marks if o.title not in headings | extra]
+    assert not wrong, wrong[:5]
+    assert not [o.title for o in marks if re.fullmatch(r"(.{6,}?)\s*\1.*", o.title)]
+
+
+def test_pdf_prints_what_disclosures_hold(site, texts):
+    """The maps in words and the long disclosures (Geopolitics' table of US actions) are printed open,
+    with the content the site loads only when a reader opens them."""
+    from publish import LAZY_PART, part_content
+
+    body = squash("".join(texts))
+    checked = 0
+    for name in ("chapters/spread", "chapters/origins", "chapters/geopolitics"):
+        page = site / f"{name}.html"
+        text = page.read_text(encoding="utf-8")
+        for lists in re.findall(r'<details class="explainer-map-list".*?</details>', text, re.S):
+            for li in re.findall(r"<li>(.*?)</li>", lists, re.S):
+                assert squash(re.sub(r"<[^>]+>", "", li))[:40] in body, (name, li[:60])
+                checked += 1
+        for m in LAZY_PART.finditer(text):
+            part = part_content((page.parent / m.group(1)).read_text(encoding="utf-8"))
+            for row in re.findall(r"<tr[^>]*>\s*<td>(.*?)</td>", part, re.S):
+                assert squash(re.sub(r"<[^>]+>", "", row))[:40] in body, (name, row[:60])
+                checked += 1
+    assert checked > 50
