@@ -292,7 +292,7 @@ def _strip_tags(s: str) -> str:
 
 
 CITATION_LINK = re.compile(r'<a class="reference internal" href="[^"#]*bibliography\.html#([^"]+)" '
-                           r'title="([^"]*)">([^<]+)</a>')
+                           r'title="([^"]*)"(?: aria-label="[^"]*")?>([^<]+)</a>')
 
 
 def unescape_citation_titles(body: str) -> str:
@@ -307,7 +307,8 @@ def unescape_citation_titles(body: str) -> str:
 def short_citation_titles(body: str, bib: dict) -> str:
     """A citation's hover text shortened to its publisher and date ('Trinidad and Tobago Newsday, 24 October
     2025'): the full entry is in the bibliography the link leads to, and in the chapter's printed source
-    list. A page that cites often weighs much less."""
+    list. A page that cites often weighs much less. Its accessible name says what it cites ('Source 12:
+    Trinidad and Tobago Newsday, 24 October 2025'), not only its number."""
     from bibstyle import pretty_date  # the bibliography's own rendering of a source's date
 
     def _short(key: str, title: str) -> str:
@@ -319,7 +320,9 @@ def short_citation_titles(body: str, bib: dict) -> str:
         return html.escape(", ".join(x for x in (name, when) if x), quote=True)
 
     def _sub(m):
-        return m.group(0).replace(f'title="{m.group(2)}"', f'title="{_short(m.group(1), m.group(2))}"')
+        short = _short(m.group(1), m.group(2))
+        name = html.escape(tr("Source {n}: {source}").format(n=m.group(3), source=html.unescape(short)), quote=True)
+        return m.group(0).replace(f'title="{m.group(2)}"', f'title="{short}" aria-label="{name}"')
 
     return CITATION_LINK.sub(_sub, body)
 

@@ -58,8 +58,8 @@ FOCUS_CSS = """<style>
 #:   one-finger drag is off, so the map no longer sets ``touch-action: none``), with a hint saying so;
 #: * the view cannot wander far from the area the map was drawn for (max bounds, one zoom level out);
 #: * the Tab key reaches the map, its controls and its markers, each marker named by its tooltip
-#:   (role "button": Enter opens its popup), but not the country shapes, which the figure's list
-#:   states in words.
+#:   (role "button": Enter opens its popup, Escape closes it and gives the focus back to the marker),
+#:   but not the country shapes, which the figure's list states in words.
 BEHAVIOUR_JS = """window.addEventListener('load',function(){var map={map},c=map.getContainer();
 function mark(l){var p=l._path;if(!p){return;}
 if(l instanceof L.CircleMarker){var t=l.getTooltip&&l.getTooltip(),d=document.createElement('div');
@@ -67,6 +67,9 @@ d.innerHTML=t?t.getContent():'';p.setAttribute('tabindex','0');p.setAttribute('r
 if(d.textContent.trim()){p.setAttribute('aria-label',d.textContent.trim());}}
 else{p.setAttribute('tabindex','-1');p.setAttribute('aria-hidden','true');}}
 map.eachLayer(mark);map.on('layeradd',function(e){mark(e.layer);});
+document.addEventListener('keydown',function(e){if(e.key!=='Escape'&&e.key!=='Esc'){return;}
+var o=map._popup;if(!o||!map.hasLayer(o)){return;}var s=o._source;map.closePopup();
+var el=s&&(s._path||s._icon);if(el&&el.focus){el.focus();}});
 var touch=L.Browser.mobile||(window.matchMedia&&matchMedia('(pointer: coarse)').matches);
 if(touch){map.dragging.disable();if(map.tap){map.tap.disable();}
 var h=L.control({position:'topright'});h.onAdd=function(){var d=L.DomUtil.create('div','explainer-hint');
@@ -358,7 +361,7 @@ def js_text(escaped_html: str) -> str:
 def area_name(text: str, lat: float, lon: float) -> folium.Marker:
     """A sea's or country's name in italics, for orientation: not a marker (no popup, no Tab stop)."""
     style = "font:italic 13px DejaVu Sans,Arial,sans-serif;color:#555;white-space:nowrap"
-    return folium.Marker([lat, lon], interactive=False, icon=folium.DivIcon(
+    return folium.Marker([lat, lon], interactive=False, keyboard=False, icon=folium.DivIcon(
         html=f'<div style="{style}">{esc(text)}</div>', icon_size=(120, 18), icon_anchor=(60, 9)))
 
 

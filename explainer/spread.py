@@ -134,12 +134,17 @@ def presence_layer(m: folium.Map, presence: pd.DataFrame, *, name: str,
                    show: bool = True) -> folium.FeatureGroup:
     """One circle marker per presence row, coloured by evidence level, in its own FeatureGroup.
 
-    Stronger evidence is drawn last (on top) and slightly larger.
+    Stronger evidence is drawn slightly larger. The markers come in the order the keyboard reaches them
+    (and the caption states): from the strongest evidence to the weakest, by country name within a level;
+    a weaker, smaller dot is drawn over a stronger neighbour, so both stay visible.
     """
+    import unicodedata
+
     group = folium.FeatureGroup(name=name, show=show)
     rank = {lvl: i for i, lvl in enumerate(EVIDENCE_ORDER)}
-    rows = presence.assign(_r=presence["evidence_level"].astype(str).map(rank))
-    for _, row in rows.sort_values("_r", ascending=False).iterrows():
+    rows = presence.assign(_r=presence["evidence_level"].astype(str).map(rank),
+                           _n=[unicodedata.normalize("NFD", str(c)).casefold() for c in presence["country"]])
+    for _, row in rows.sort_values(["_r", "_n"], kind="stable").iterrows():
         code, level = row["country_iso3"], str(row["evidence_level"])
         if code not in points:
             raise KeyError(f"no marker position for {code!r}: add it to explainer.spread.MARKER_POINTS")
@@ -224,7 +229,10 @@ SMALL_SCREEN = 520
 
 def map_extras(m: folium.Map, attribution: str, *, zoom_snap: float = 0.25) -> None:
     """Fractional zoom (so fit-to-bounds fills the frame), an attribution line, legends that step aside
-    while a popup is open, and a phone layout (smaller legends, moved into the empty top of the frame)."""
+    while a popup is open, year labels that never overlap (one that would is left out: its country's
+    colour, tooltip and the map in words still give the year), and a phone layout: the legends and the
+    layer switch folded behind a button (open, they sit in the top of the frame), the touch hint at the
+    foot, so that nothing covers a dot."""
     m.options["zoom_snap"] = zoom_snap
     m.options["zoom_delta"] = 0.5
     css = ("<style>.leaflet-control-layers-expanded{padding:4px 8px;color:#111;font-size:12px}"
@@ -237,7 +245,11 @@ def map_extras(m: folium.Map, attribution: str, *, zoom_snap: float = 0.25) -> N
            ".leaflet-control-layers-expanded{font-size:10px}.leaflet-control-scale{display:none}"
            ".leaflet-control-attribution{font-size:9px}}"
            ".year-label{font:bold 11px 'DejaVu Sans',Arial,sans-serif;color:#111;white-space:nowrap;"
-           "text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;pointer-events:none}</style>")
+           "text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;pointer-events:none}"
+           ".explainer-folded .explainer-legend,.explainer-folded .leaflet-control-layers{display:none}"
+           ".explainer-fold{background:#fff;color:#111;border:1px solid #777;border-radius:3px;"
+           "font:12px 'DejaVu Sans',Arial,sans-serif;padding:4px 8px;min-height:28px;cursor:pointer}"
+           ".explainer-fold:focus-visible{outline:3px solid #000;outline-offset:2px}</style>")
     m.get_root().header.add_child(folium.Element(css))
     name = m.get_name()
     js = (f"window.addEventListener('load',function(){{{name}.attributionControl"
@@ -245,15 +257,31 @@ def map_extras(m: folium.Map, attribution: str, *, zoom_snap: float = 0.25) -> N
           f"var c={name}.getContainer();"
           f"{name}.on('popupopen',function(){{L.DomUtil.addClass(c,'popup-open');}});"
           f"{name}.on('popupclose',function(){{L.DomUtil.removeClass(c,'popup-open');}});"
-          # On a narrow screen the map fills only a band across the frame: move the legends into the
-          # empty space at the top (after the legends' own load handlers have run).
-          f"setTimeout(function(){{if(c.clientWidth>={SMALL_SCREEN}){{return;}}"
+          # Year labels: in order, each one that would overlap a label already shown is left out.
+          "function declutter(){var shown=[];c.querySelectorAll('.year-label').forEach(function(l){"
+          "l.style.visibility='';var r=l.getBoundingClientRect();if(!r.width){return;}"
+          "if(shown.some(function(s){return r.left<s.right&&s.left<r.right&&r.top<s.bottom&&s.top<r.bottom;}))"
+          "{l.style.visibility='hidden';}else{shown.push(r);}});}"
+          f"{name}.on('zoomend',declutter);"
+          # On a narrow screen the map fills only a band across the frame: the legends (moved into the
+          # empty space at the top) and the layer switch fold behind a button, and the touch hint goes
+          # to the foot (after the legends' and the hint's own load handlers have run).
+          f"setTimeout(function(){{declutter();if(c.clientWidth>={SMALL_SCREEN}){{return;}}"
           f"var top={{left:c.querySelector('.leaflet-top.leaflet-left'),"
           f"right:c.querySelector('.leaflet-top.leaflet-right')}};"
           f"['left','right'].forEach(function(side){{"
           f"c.querySelectorAll('.leaflet-bottom.leaflet-'+side+' .explainer-legend').forEach(function(l){{"
           f"top[side].appendChild(l.parentNode);}});}});"
-          f"var z=c.querySelector('.leaflet-control-zoom');if(z){{z.style.display='none';}}}},0);}});")
+          f"var z=c.querySelector('.leaflet-control-zoom');if(z){{z.style.display='none';}}"
+          f"var h=c.querySelector('.explainer-hint');if(h){{c.querySelector('.leaflet-bottom.leaflet-left')"
+          f".appendChild(h);}}"
+          f"var show={json.dumps(tr('Show the legend'))},hide={json.dumps(tr('Hide the legend'))};"
+          "var b=L.DomUtil.create('button','leaflet-control explainer-fold');b.type='button';"
+          "b.textContent=show;b.setAttribute('aria-expanded','false');top.left.insertBefore(b,top.left.firstChild);"
+          "L.DomUtil.addClass(c,'explainer-folded');L.DomEvent.disableClickPropagation(b);"
+          "L.DomEvent.on(b,'click',function(){var open=L.DomUtil.hasClass(c,'explainer-folded');"
+          "L.DomUtil[open?'removeClass':'addClass'](c,'explainer-folded');"
+          "b.setAttribute('aria-expanded',open?'true':'false');b.textContent=open?hide:show;});},0);});")
     m.get_root().script.add_child(folium.Element(js))
 
 

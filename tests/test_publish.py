@@ -434,7 +434,7 @@ def test_a_long_disclosure_loads_its_content_when_opened_and_the_pdf_puts_it_bac
 
 
 def test_citation_hover_text_is_the_publisher_and_date():
-    from publish import short_citation_titles, sources_list
+    from publish import CITATION_LINK, short_citation_titles, sources_list
 
     url = "https://example.org/a?b=1"
     link = ('<a class="reference internal" href="bibliography.html#k" '
@@ -442,6 +442,8 @@ def test_citation_hover_text_is_the_publisher_and_date():
     bib = {"k": {"title": "Title", "publisher": "Outlet", "date": "2026-05-01", "url": url, "note": ""}}
     short = short_citation_titles(link, bib)
     assert 'title="Outlet, 1 May 2026"' in short and url not in short and ">7</a>" in short
+    assert 'aria-label="Source 7: Outlet, 1 May 2026"' in short  # a screen reader says what it cites
+    assert CITATION_LINK.findall(short) == [("k", "Outlet, 1 May 2026", "7")]  # the notebooks read it back
     assert url in sources_list(link, "bibliography.html")  # the printed list is made from the full entry
 
 

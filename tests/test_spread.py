@@ -78,8 +78,16 @@ def test_presence_layer_builds_one_marker_per_country(presence):
     assert len(markers) == len(presence)
     colours = {mk.options["fillColor"] for mk in markers}
     assert colours == {maps.EVIDENCE_COLORS[str(v)] for v in presence["evidence_level"]}
-    # strongest evidence is drawn last (on top): Venezuela's origin marker is the last child
-    assert markers[-1].location == list(spread.MARKER_POINTS["VEN"])
+    # the keyboard's order: strongest evidence first (Venezuela, the origin), then by name within a level
+    assert markers[0].location == list(spread.MARKER_POINTS["VEN"])
+    order = spread.EVIDENCE_ORDER
+    levels = [order.index(str(r["evidence_level"])) for _, r in presence.iterrows()]
+    by_point = {tuple(spread.MARKER_POINTS[r["country_iso3"]]): (order.index(str(r["evidence_level"])),
+                                                                 r["country"]) for _, r in presence.iterrows()}
+    keys = [by_point[tuple(mk.location)] for mk in markers]
+    assert [k[0] for k in keys] == sorted(levels)
+    for (l1, n1), (l2, n2) in zip(keys, keys[1:]):
+        assert l1 < l2 or n1.casefold() <= n2.casefold(), (n1, n2)
 
 
 def test_presence_layer_fails_clearly_without_a_position(presence):
