@@ -491,22 +491,31 @@ def ranked_bars(labels, values, *, highlight=None, annotations=None, title: str,
     return fig
 
 
+@redrawable
 def matrix(table: pd.DataFrame, *, title: str, source: str, as_of: str, subtitle: str | None = None,
            row_labels: dict | None = None, col_labels: dict | None = None, width: float = 8.5):
-    """A dot matrix of a boolean table (rows × columns); columns sorted by how many rows have them. It has
-    no phone rendering (its dots need the width): on a phone it opens full size when tapped."""
+    """A dot matrix of a boolean table (rows × columns); columns sorted by how many rows have them. Narrow
+    (a phone), each row's label stands above its dots, so the dots take the whole width, and the column
+    labels stand on end."""
     t = table.astype(bool)
     t = t.loc[:, t.sum().sort_values(ascending=False).index]
     t = t.loc[t.sum(axis=1).sort_values(ascending=True).index]
-    fig, ax = figure(width, 0.42 * len(t) + 2.2)
+    narrow = width < NARROW_IN
+    rows = [(row_labels or {}).get(r, r) for r in t.index]
+    fig, ax = figure(width, (0.42 * len(t) + 3.4) if narrow else (0.42 * len(t) + 2.2))
     for y, (_, row) in enumerate(t.iterrows()):
         for x, v in enumerate(row):
-            ax.plot([x], [y], "o", ms=11 if v else 4, color=BASE if v else PALETTE["light"])
-    ax.set_xticks(range(t.shape[1]), [(col_labels or {}).get(c, c) for c in t.columns], rotation=35,
-                  ha="right")
-    ax.set_yticks(range(len(t)), [(row_labels or {}).get(r, r) for r in t.index])
+            ax.plot([x], [y], "o", ms=(8 if v else 3) if narrow else (11 if v else 4),
+                    color=BASE if v else PALETTE["light"])
+        if narrow:
+            ax.text(-0.45, y + 0.3, rows[y], fontsize=8.5, color=INK, ha="left", va="bottom")
+    ax.set_xticks(range(t.shape[1]), [(col_labels or {}).get(c, c) for c in t.columns],
+                  rotation=90 if narrow else 35, ha="center" if narrow else "right")
+    ax.set_yticks(range(len(t)), [] if narrow else rows)
+    if narrow:
+        ax.tick_params(labelsize=8)
     ax.set_xlim(-0.6, t.shape[1] - 0.4)
-    ax.set_ylim(-0.6, len(t) - 0.4)
+    ax.set_ylim(-0.6, len(t) - 0.4 + (0.5 if narrow else 0))
     for s in ("left", "bottom"):
         ax.spines[s].set_visible(False)
     ax.tick_params(length=0)

@@ -130,11 +130,17 @@ def counts(values, order: list[str]) -> list[tuple[str, int]]:
 @charts.redrawable
 def count_bars(labels, values, colors, *, title: str, xlabel: str, source: str, as_of: str,
                subtitle: str | None = None, width: float = 8.0):
-    """Horizontal bars in the given order (first label on top), each labelled with its count."""
+    """Horizontal bars in the given order (first label on top), each labelled with its count. Narrow (a
+    phone), long labels break into lines, so that the bars keep their width."""
     labels, values, colors = list(labels), [int(v) for v in values], list(colors)
     if not (len(labels) == len(values) == len(colors)):
         raise ValueError("labels, values and colors must have the same length")
-    fig, ax = charts.figure(width, max(2.4, 0.48 * len(labels) + 1.7))
+    narrow = width < charts.NARROW_IN
+    if narrow:
+        import textwrap
+
+        labels = [textwrap.fill(str(label), 18) for label in labels]
+    fig, ax = charts.figure(width, max(2.4, (0.7 if narrow else 0.48) * len(labels) + 1.7))
     ys = list(range(len(labels)))[::-1]
     ax.barh(ys, values, color=colors, height=0.62)
     ax.set_yticks(ys, labels)

@@ -138,13 +138,17 @@ def strikes_label(r) -> str:
 
 
 @charts.redrawable
+@charts.redrawable
 def strikes_chart(strikes: pd.DataFrame, *, title: str, source: str, as_of: str,
                   subtitle: str | None = None, mark_label: str | None = None, official_label: str | None = None,
                   width: float = 8.0):
     """Cumulative reported deaths as a min–max band of the media tallies
     (:func:`explainer.charts.cumulative_range`), with each tally's count of strikes (or boats) written above
     it and the strikes named in ``tda_named`` marked; official counts (``counted_by`` official) are squares
-    of their own, labelled below, and never join the band."""
+    of their own, labelled below, and never join the band. Narrow (a phone), only the latest tally is
+    labelled (every tally is in the chart's data and its alt text), the axis title is left to the subtitle,
+    and the legend sits in the empty upper left, its entries broken into lines."""
+    narrow = width < charts.NARROW_IN
     d = strike_tallies(strikes)
     media = d[d["counted_by"].astype(str) == "media"]
     official = d[d["counted_by"].astype(str) == "official"]
@@ -153,7 +157,8 @@ def strikes_chart(strikes: pd.DataFrame, *, title: str, source: str, as_of: str,
     if official_label is None:
         official_label = tr("official count")
     fig = charts.cumulative_range(media, x="as_of", low="killed_min", high="killed_max", title=title,
-                                  ylabel=tr("People killed (cumulative, as reported)"), source=source,
+                                  ylabel="" if narrow else tr("People killed (cumulative, as reported)"),
+                                  source=source,
                                   as_of=as_of, subtitle=subtitle, marks=media["tda_named"].fillna(False),
                                   mark_label=mark_label, width=width)
     ax = fig.axes[0]
@@ -162,7 +167,10 @@ def strikes_chart(strikes: pd.DataFrame, *, title: str, source: str, as_of: str,
     if len(official):
         ax.plot(official["as_of"], official["killed_max"], "s", color=charts.HIGHLIGHT, mfc="white", mew=2,
                 ms=8, label=official_label, zorder=6, gid="official")
+    latest = media["as_of"].idxmax() if len(media) else None
     for i, r in d.iterrows():
+        if narrow and i != latest:
+            continue
         label = strikes_label(r).replace(", ", "\n")
         x = mdates.date2num(r["as_of"])
         if str(r["counted_by"]) == "official":  # below its square: the band's labels sit above
@@ -174,9 +182,10 @@ def strikes_chart(strikes: pd.DataFrame, *, title: str, source: str, as_of: str,
         if crowded:  # a later tally follows within days: write this one to the left of its point
             ax.annotate(label, (x, r["killed_max"]), textcoords="offset points", xytext=(-8, 0),
                         ha="right", va="center", fontsize=9, color=charts.INK, gid=f"tally:{i}")
-        else:
+        else:  # narrow, the latest tally's label ends at its point, inside the figure
             ax.annotate(label, (x, r["killed_max"]), textcoords="offset points", xytext=(0, 8),
-                        ha="center", va="bottom", fontsize=9, color=charts.INK, gid=f"tally:{i}")
+                        ha="right" if narrow and i == latest else "center", va="bottom", fontsize=9,
+                        color=charts.INK, gid=f"tally:{i}")
     top = float(d["killed_max"].max())
     ax.set_ylim(0, top * 1.3)
     lo, hi = d["as_of"].min(), d["as_of"].max()
@@ -188,7 +197,25 @@ def strikes_chart(strikes: pd.DataFrame, *, title: str, source: str, as_of: str,
         if artist.get_label() in RANGE_LEGEND:
             artist.set_label(tr(RANGE_LEGEND[artist.get_label()]))
     # the tallies climb from the lower left: the legend sits in the empty lower right, under the line
-    legend = ax.legend(frameon=False, loc="lower right", fontsize=9)
+    # (narrow, in the upper left, which the tallies reach only at its right end)
+    if narrow:
+        import textwrap
+
+        handles, texts = ax.get_legend_handles_labels()
+        legend = ax.legend(handles, [textwrap.fill(t, 18) for t in texts], frameon=False, loc="upper left",
+                           fontsize=8)
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))  # a tick each half year
+        ax.xaxis.set_major_formatter(FuncFormatter(month_tick))
+        legend.set_in_layout(False)  # it sits inside the axes: the axes keep the figure's width
+        fig.set_size_inches(width, 6.0)
+        charts.relayout(fig)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        share = legend.get_window_extent(renderer).height / ax.get_window_extent(renderer).height
+        ax.set_ylim(0, top / max(0.3, 1 - share - 0.12))  # the tallies below the legend
+        charts.thin_ticks(fig, ax)
+    else:
+        legend = ax.legend(frameon=False, loc="lower right", fontsize=9)
     labels = [t for t in ax.texts if (t.get_gid() or "").startswith("tally:")]
     lift_overlapping_labels(fig, ax, labels, avoid=[legend])
     for t in labels:  # a label lifted away from its point keeps a thin line to it

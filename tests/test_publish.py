@@ -356,6 +356,7 @@ def test_every_page_says_how_to_cite_the_book(site):
             assert "How to cite this book" in text and title.split(":")[0] in text, p.name
     published = (site / "CITATION.cff").read_text(encoding="utf-8")
     assert title in published
+    assert title_es in (site / "es" / "CITATION.cff").read_text(encoding="utf-8")  # each edition its own title
 
 
 def _configured_urls():
@@ -530,3 +531,19 @@ def test_the_home_page_and_every_chapter_say_which_version_and_how_to_cite_it(si
 def test_no_page_carries_the_unused_live_code_configuration(site):
     for page in html_pages(site):
         assert "x-thebe-config" not in page.read_text(encoding="utf-8"), page
+
+
+@pytest.mark.build
+def test_every_chart_of_both_editions_has_a_phone_rendering(site):
+    """A chart whose narrow layout clashes ships without a phone rendering, and on a phone its text would be
+    a few pixels high: every chart of both editions must have one (fix the chart kind's narrow layout)."""
+    from explainer.charts import PHONE_MEDIA
+
+    found, missing = 0, []
+    for page in html_pages(site):
+        text = page.read_text(encoding="utf-8")
+        for chart, fig in re.findall(r'<figure class="explainer-chart" id="([^"]+)"[^>]*>(.*?)</figure>', text, re.S):
+            found += 1
+            if f'<source media="{PHONE_MEDIA}"' not in fig:
+                missing.append(f"{page.relative_to(site)}: {chart}")
+    assert found >= 20 and not missing, missing
