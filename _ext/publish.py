@@ -666,7 +666,7 @@ def _build_finished(app, exception):
     (out / FEED_NAME).write_bytes(atom_feed(feed_entries(), feed_title(app.config.html_title or app.config.project),
                                             app.config.author, ctx.get("book_url", ""),
                                             getattr(app.config, "explainer_edition", "en")))
-    (out / "CITATION.cff").write_text(published_cff(read_cff(src), ctx.get("repository_url", ""),
+    (out / "CITATION.cff").write_text(published_cff(ctx.get("book_cff") or read_cff(src), ctx.get("repository_url", ""),
                                                     ctx.get("book_url", "")), encoding="utf-8")
 
 

@@ -178,3 +178,19 @@ def test_a_charts_phone_rendering_becomes_a_file_fetched_only_by_phones():
     assert f'<a class="explainer-enlarge" href="../charts/{desk_name}"' in out
     assert out.index('class="explainer-enlarge"') < out.index("<picture>") < out.index("</picture></a>")
     assert f'<a href="../charts/{desk_name}" download="x.png">Chart image (PNG)</a>' in out
+
+
+def test_printed_links_lead_inside_the_pdf_to_the_book_or_nowhere():
+    from bookpdf import chapter_id, for_print, rebase
+
+    body = ('<a href="spread.html#x">s</a> <a href="../data/people.csv">d</a> <img src="../charts/a.png" /> '
+            '<a href="https://example.org/">w</a> <details><summary>m</summary>✅</details>')
+    pages = {"chapters/spread", "intro"}
+    local = rebase(for_print(body), "chapters/origins", pages)
+    assert 'href="#x"' in local and 'src="charts/a.png"' in local and 'href="https://example.org/"' in local
+    assert 'href="data/people.csv"' not in local and ">d</a>" in local  # a file of the site: text only
+    assert "<details open>" in local and "✅" not in local and "✓" in local
+    published = rebase(body, "chapters/origins", pages, "https://book.example.org/")
+    assert 'href="https://book.example.org/data/people.csv"' in published
+    assert rebase('<a href="spread.html">s</a>', "chapters/origins", pages) == \
+        f'<a href="#{chapter_id("chapters/spread")}">s</a>'
