@@ -533,7 +533,7 @@ def version_note(version: str, whats_new: str) -> str:
     from explainer.text import format_date
 
     return ('<p class="explainer-version">' + tr(
-        'Version {version}: the book as updated on {date} (see <a href="{href}">What\'s new</a>).').format(
+        'Version {version}: the book as updated on {date} (see <a href="{href}">What’s new</a>).').format(
         version=html.escape(version), date=html.escape(format_date(version)),
         href=html.escape(whats_new, quote=True)) + "</p>")
 
@@ -545,7 +545,7 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 
 
 def feed_title(book_title: str) -> str:
-    return tr("{book}: updates and corrections").format(book=book_title)
+    return tr("{book} — updates and corrections").format(book=book_title)
 
 
 def feed_note(href: str) -> str:
