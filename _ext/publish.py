@@ -572,7 +572,7 @@ def feed_entries() -> list[dict]:
     writes in (the data's text through its catalogues), newest first: id (the row's key), title,
     published (ISO date), page (docname), anchor, text."""
     from explainer import data, i18n, toc
-    from explainer.appendix import KIND_LABELS
+    from explainer.data import word
 
     root = toc.edition_root(text.ROOT, i18n.lang())
 
@@ -580,18 +580,18 @@ def feed_entries() -> list[dict]:
         return toc.short_title(root / f"{docname}.md")
 
     entries = []
-    for key, r in data.load("updates").iterrows():
+    for key, r in i18n.shown(data.load("updates"), "updates").iterrows():
         page = _page_of(str(r["chapter"]))
         entries.append(dict(id=key, published=r["published"].date().isoformat(), page=page, anchor="",
                             title=f"{chapter_title(page)}: {_first_sentence(r['summary'])}",
                             text=str(r["summary"])))
-    for key, r in data.load("corrections").iterrows():
+    for key, r in i18n.shown(data.load("corrections"), "corrections").iterrows():
         page = _page_of(str(r["chapter"]))
         said = tr("The book said: {was} It now says: {now}").format(was=r["was"], now=r["now"])
         note = r["note"] if isinstance(r["note"], str) and r["note"] else ""
         entries.append(dict(id=key, published=r["published"].date().isoformat(), page="chapters/corrections",
                             anchor=key, text=f"{said} {note}".strip(),
-                            title=f"{tr(KIND_LABELS[str(r['kind'])])}, {chapter_title(page)}: "
+                            title=f"{word('correction-kind', r['kind'], 'label')}, {chapter_title(page)}: "
                                   f"{_first_sentence(r['now'])}"))
     return sorted(entries, key=lambda e: e["published"], reverse=True)  # stable: the tables' order in a day
 
