@@ -40,8 +40,6 @@ if importlib.util.find_spec("explainer") is None:
 
 HIDDEN_TAGS = {"remove-cell", "remove-input", "hide-input", "hide-cell"}
 ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
-FENCE = re.compile(r"^(`{3,}|:{3,})\{([\w:-]+)\}[ \t]*(.*)$")
-OPTION = re.compile(r"^:[\w-]+:.*$")
 
 
 # --------------------------------------------------------------------------- MyST → plain Markdown
@@ -161,26 +159,25 @@ def _quote(title: str, body: str) -> str:
 
 
 def resolve_directives(text: str, ctx: Context) -> str:
-    """MyST directives in ``text`` as Markdown (and a little HTML) any Jupyter renders."""
+    """MyST directives in ``text`` as Markdown (and a little HTML) any Jupyter renders. The directives are
+    found by the build's one MyST reader (:mod:`bookbuild.myst`)."""
+    from bookbuild import myst
+
     lines = text.splitlines()
     out: list[str] = []
-    i = 0
-    while i < len(lines):
-        m = FENCE.match(lines[i])
-        if not m:
-            out.append(lines[i])
-            i += 1
+    at = 0  # the next line of ``lines`` to copy
+    for part in myst.parse(text, nested=False):
+        if part.kind != "directive":
             continue
-        fence, name, arg = m.groups()
-        j = i + 1
-        while j < len(lines) and lines[j].rstrip() != fence:
-            j += 1
-        body = lines[i + 1:j]
+        out.extend(lines[at:part.start - 1])
+        name, arg = part.name, part.argument
         options = {}
-        while body and OPTION.match(body[0]):
-            key, _, value = body.pop(0)[1:].partition(":")
-            options[key.strip()] = value.strip()
-        inner = resolve_directives("\n".join(body).strip("\n"), ctx)
+        for line in lines[part.start:part.body_start - 1]:  # between the fence and the content
+            if line.startswith(":"):
+                key, _, value = line[1:].partition(":")
+                options[key.strip()] = value.strip()
+        body = part.body.split("\n")
+        inner = resolve_directives(part.body.strip("\n"), ctx)
         if name == "list-table":
             block = _list_table(body, int(options.get("header-rows", "0") or 0))
         elif name == "dropdown":
@@ -196,7 +193,8 @@ def resolve_directives(text: str, ctx: Context) -> str:
         else:
             block = inner
         out.extend(["", block, ""])
-        i = j + 1
+        at = part.end
+    out.extend(lines[at:])
     return "\n".join(out)
 
 
