@@ -17,7 +17,7 @@ from pathlib import Path
 
 import explainer
 from explainer import i18n
-from explainer.i18n import catalogue_dir, catalogues, translatable
+from explainer.i18n import catalogue_dir, catalogues
 from explainer.paths import ROOT
 
 from . import myst
@@ -71,6 +71,11 @@ def code_strings(root: Path = ROOT) -> dict[str, list[tuple[str, str, int]]]:
             for msgid, line in _tr_calls(code):
                 out.setdefault(domain, []).append((msgid, rel, first + line - 1))
     return out
+
+
+def translatable(schema: dict) -> list[str]:
+    """The reader-visible text fields of a table (``"translate": true`` in the data package)."""
+    return [f["name"] for f in schema.get("fields", []) if f.get("translate")]
 
 
 def package_texts(root: Path = ROOT) -> list[tuple[str, int]]:

@@ -823,10 +823,10 @@ def check_data_translations(root: Path = ROOT, pkg: DataPackage | None = None) -
     from .catalogues import data_problems
 
     out = []
-    for problem in data_problems(root=root, pkg=pkg):
-        m = re.match(r"(?P<file>[^,]+), line (?P<line>\d+), (?P<rest>.*)", problem)
-        out.append(Finding(m["file"], int(m["line"]), m["rest"]) if m else
-                   Finding(*problem.split(", ", 1)[0:1], 0, problem.split(", ", 1)[-1]))
+    for problem in data_problems(root=root, pkg=pkg):  # "file, line N, what" or "file, what"
+        file, _, rest = problem.partition(", ")
+        m = re.match(r"line (\d+), (.*)", rest)
+        out.append(Finding(file, int(m[1]), m[2]) if m else Finding(file, 0, rest))
     return out
 
 

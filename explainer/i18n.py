@@ -137,11 +137,6 @@ def tr(msgid: str) -> str:
     return found[0]
 
 
-def translatable(schema: dict) -> list[str]:
-    """The reader-visible text fields of a table (``"translate": true`` in the data package)."""
-    return [f["name"] for f in schema.get("fields", []) if f.get("translate")]
-
-
 def say(table: str, column: str, value):
     """A text field of ``data/<table>.csv`` as readers see it: the stored English ``value`` itself, or its
     translation in the current language (the catalogue's for that table and column). Other values (empty,
