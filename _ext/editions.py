@@ -11,13 +11,29 @@ extension
   on the switcher's words; the ``<html lang>`` of every page is the build's language;
 * on a Spanish page whose translation is behind the English (``python -m bookbuild.editions`` lists
   such passages; the tests fail on them), says so at the top and links the English page;
-* gives templates ``tr`` (``{{ tr("…") }}``), the same translation function as the code's.
+* gives templates ``tr`` (``{{ tr("…") }}``), the same translation function as the code's;
+* in an edition other than English, makes the interface that Sphinx, the theme and MyST-NB write speak the
+  edition's language through their own machinery: the edition's settings (``es/edition.yml``) and its
+  corrections of their catalogues (``locale/upstream/<lang>/LC_MESSAGES``: ``sphinx.po``, which Sphinx reads
+  itself, and the theme's ``booktheme.po``, registered here before the theme's own); the strings of those
+  catalogues that Sphinx's search page translates in the browser are applied to ``_static/translations.js``;
+  and the table of chapter executions that MyST-NB writes in English gets its headings and values in the
+  edition's language.
 """
 from __future__ import annotations
 
 import html
+import json
+import re
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from explainer import i18n
+
+#: Where an edition keeps its corrections of the Spanish (etc.) catalogues of Sphinx and the theme.
+UPSTREAM = Path("locale") / "upstream"
 
 #: What the switcher says, in the language it leads to.
 SWITCH = {"en": ("English", "Read this page in English"), "es": ("Español", "Leer esta página en español")}
@@ -28,6 +44,110 @@ def _language(app, config):
     lang = config.language if config.language in i18n.LANGUAGES else "en"
     i18n.use(lang)
     config.explainer_edition = lang
+
+
+def _upstream_catalogues(app, config):
+    """Register the edition's corrections of the theme's catalogues ahead of the theme's own (the first
+    catalogue registered for a domain is the one used; Sphinx reads ``sphinx.po`` itself, from
+    ``locale_dirs``)."""
+    lang = config.explainer_edition
+    folder = Path(app.srcdir) / UPSTREAM
+    if lang == "en" or not (folder / lang / "LC_MESSAGES").is_dir():
+        return
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in sorted((folder / lang / "LC_MESSAGES").glob("*.po")):
+        if po.stem == "sphinx":
+            continue
+        with open(po, "rb") as f:
+            catalog = read_po(f, abort_invalid=True)
+        with open(po.with_suffix(".mo"), "wb") as f:
+            write_mo(f, catalog)
+        _put_first(po.stem, folder, lang)
+
+
+def _put_first(domain: str, folder: Path, lang: str) -> None:
+    """Make the catalogue of ``domain`` in ``folder`` the one used, with the one registered before it (the
+    theme's, which set itself up earlier) as its fallback for strings it does not hold."""
+    import gettext
+
+    from sphinx import locale
+
+    ours = gettext.translation(domain, localedir=str(folder), languages=[lang])
+    before = locale.translators.get(("general", domain))
+    if before is not None and before.__class__ is not gettext.NullTranslations:
+        ours.add_fallback(before)
+    locale.translators[("general", domain)] = ours
+
+
+def upstream_messages(srcdir, lang: str, domain: str = "sphinx") -> dict[str, str]:
+    """msgid → msgstr of the edition's corrections of an upstream catalogue (empty if it has none)."""
+    po = Path(srcdir) / UPSTREAM / lang / "LC_MESSAGES" / f"{domain}.po"
+    if lang == "en" or not po.is_file():
+        return {}
+    from babel.messages.pofile import read_po
+
+    with open(po, "rb") as f:
+        return {m.id: m.string for m in read_po(f, abort_invalid=True) if m.id and m.string}
+
+
+def patch_translations_js(js: str, messages: dict[str, str]) -> str:
+    """Sphinx's ``translations.js`` with the edition's corrections applied to the strings it holds."""
+    m = re.search(r"Documentation\.addTranslations\((\{.*\})\);", js, re.S)
+    if not m:
+        return js
+    data = json.loads(m.group(1))
+    held = data.setdefault("messages", {})
+    for msgid, msgstr in messages.items():
+        if msgid in held and isinstance(held[msgid], str):
+            held[msgid] = msgstr
+    return js[: m.start(1)] + json.dumps(data, ensure_ascii=False, sort_keys=True) + js[m.end(1):]
+
+
+def _patch_search_strings(app, exception):
+    if exception or app.builder.format != "html":
+        return
+    js = Path(app.outdir) / "_static" / "translations.js"
+    messages = upstream_messages(app.srcdir, app.config.explainer_edition)
+    if messages and js.is_file():
+        js.write_text(patch_translations_js(js.read_text(encoding="utf-8"), messages), encoding="utf-8")
+
+
+#: What MyST-NB's execution table says, for the catalogues (its headings, and the ways a chapter executes).
+EXECUTION_TABLE_WORDS = (i18n.N_("Document"), i18n.N_("Modified"), i18n.N_("Method"), i18n.N_("Run Time (s)"),
+                         i18n.N_("Status"), i18n.N_("cache"), i18n.N_("force"), i18n.N_("auto"), i18n.N_("inline"))
+
+
+class ExecutionTableInLanguage(SphinxPostTransform):
+    """MyST-NB's table of chapter executions, whose headings and values it writes in English, in the
+    edition's language: headings and the method translated, times with the edition's decimal sign."""
+
+    default_priority = 9  # after MyST-NB writes the table (8), before references are resolved (10)
+
+    def run(self, **kwargs) -> None:
+        if i18n.lang() == "en":
+            return
+        from myst_nb.ext.execution_tables import _key2header
+
+        from explainer.text import decimal
+
+        headings = ["Document", *_key2header.values()]
+        for table in self.document.findall(nodes.table):
+            head = [e.astext() for e in table.findall(nodes.entry)][: len(headings)]
+            if head != headings:
+                continue
+            for entry in list(table.findall(nodes.entry))[len(headings):]:
+                text = entry.astext()
+                if re.fullmatch(r"\d+\.\d+", text):
+                    new = decimal(float(text), f".{len(text.split('.')[1])}f")
+                elif text in EXECUTION_TABLE_WORDS[5:]:
+                    new = i18n.tr(text)
+                else:
+                    continue
+                entry.children[0].replace_self(nodes.paragraph(text=new))
+            for entry in list(table.findall(nodes.entry))[: len(headings)]:
+                entry.children[0].replace_self(nodes.paragraph(text=i18n.tr(entry.astext())))
 
 
 def _config_inited(app, config):
@@ -106,6 +226,9 @@ def setup(app):
     app.add_config_value("explainer_description", "", "html")
     app.connect("config-inited", _language, priority=10)
     app.connect("config-inited", _config_inited, priority=600)
+    app.connect("config-inited", _upstream_catalogues, priority=600)
+    app.connect("build-finished", _patch_search_strings)
+    app.add_post_transform(ExecutionTableInLanguage)
     app.connect("builder-inited", _builder_inited)
     app.connect("env-get-outdated", _outdated)
     app.connect("html-page-context", _page_context)

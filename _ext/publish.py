@@ -267,7 +267,9 @@ def social_card(title: str, as_of: str) -> bytes:
     ax.set_axis_off()
     ax.text(0.06, 0.60, textwrap.fill(main, 30), color="white", fontsize=46, fontweight="bold",
             va="center", transform=ax.transAxes)
-    ax.text(0.06, 0.14, f"{sub.strip().capitalize() or 'An explainer'} · data as of {pretty_date(as_of)}",
+    line = tr("{subtitle} · data as of {date}").format(subtitle=sub.strip().capitalize() or tr("An explainer"),
+                                                     date=pretty_date(as_of))
+    ax.text(0.06, 0.14, line,
             color="#cfe0f5", fontsize=22, transform=ax.transAxes)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, metadata={"Software": None}, facecolor=fig.get_facecolor())

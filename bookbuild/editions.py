@@ -276,6 +276,15 @@ def _copy(src: Path, dst: Path) -> None:
     shutil.copy2(src, dst)
 
 
+def _merge(into: dict, changes: dict) -> None:
+    """Apply ``changes`` to ``into``, key by key, into nested settings (``html_theme_options``)."""
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
 def stage(root: Path = ROOT) -> Path:
     """Assemble the Spanish edition's Sphinx project in ``_build/es-src``: its pages (from ``es/``, with the
     English pages' code woven in), the English configuration and table of contents with
@@ -287,12 +296,14 @@ def stage(root: Path = ROOT) -> Path:
     edition = yaml.safe_load((root / "es" / "edition.yml").read_text(encoding="utf-8"))
     cfg = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     cfg["title"], cfg["author"] = edition["title"], edition["author"]
+    cfg["copyright"] = edition.get("copyright", cfg.get("copyright"))
     cfg["execute"]["cache"] = str((root / "_build" / ".jupyter_cache").resolve())
     cfg["sphinx"]["local_extensions"] = {k: str((root / v).resolve()) + "/"
                                          for k, v in cfg["sphinx"]["local_extensions"].items()}
     cfg["sphinx"]["config"]["language"] = edition["language"]
     cfg["sphinx"]["config"]["explainer_edition"] = edition["language"]
     cfg["sphinx"]["config"]["explainer_description"] = edition["description"]
+    _merge(cfg["sphinx"]["config"], edition.get("sphinx", {}))
     tocfile = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     for part in tocfile.get("parts", []):
         part["caption"] = edition["captions"][part["caption"]]

@@ -409,3 +409,64 @@ def test_a_spanish_page_behind_the_english_says_so_and_is_rendered_again(monkeyp
     assert ext._outdated(app, env, set(), set(), set()) == ["chapters/glossary"]  # the notice goes
     ext._builder_inited(app)
     assert ext._outdated(app, env, set(), set(), set()) == []
+
+
+#: Interface text that reads the same in both languages: keyboard keys, file types, symbols.
+SAME_IN_BOTH = {"", "+", "Ctrl", "K", ".md", ".pdf", ".ipynb", "html", "SHA-256", "bytes", "CSV", "PNG", "Error"}
+
+
+def interface_strings(page: Path) -> set[str]:
+    """What a page's interface says, as opposed to its prose and its sources: the names and tooltips of
+    controls and landmarks (aria-label, title, placeholder), button and toggle labels, table headings, and
+    every text outside the article (header, footer). Links are left out: to sources (their names are the
+    sources' own) and to pages and headings (the pages' prose, which other tests check)."""
+    from bs4 import BeautifulSoup, Comment
+
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    for el in soup.select("script, style, svg, .bibliography, .explainer-sources, .explainer-source-list"):
+        el.decompose()
+    out: set[str] = set()
+    for el in soup.find_all(True):
+        if el.name == "a" and "reference" in (el.get("class") or []) and "headerlink" not in el.get("class"):
+            continue  # a citation or a cross-reference: its title is a source's or a page's name
+        for attr in ("aria-label", "title", "placeholder"):
+            if el.has_attr(attr):
+                out.add(" ".join(el[attr].split()))
+    for el in soup.select("a.reference:not(.headerlink)"):
+        el.decompose()  # page names and headings (the sidebars' links) are the pages' prose
+    for el in soup.select("summary, button, th, .headerlink"):
+        out.add(" ".join(el.get_text(" ", strip=True).split()))
+    article = soup.find("article")
+    if article:
+        article.extract()
+    for t in soup.find_all(string=True):
+        if not isinstance(t, Comment) and " ".join(t.split()):
+            out.add(" ".join(t.split()))
+    return out - SAME_IN_BOTH
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("path", toc_pages() + ["search", "genindex"])
+def test_the_spanish_interface_has_no_english_string(site, path):
+    """Every interface string of a Spanish page differs from the English page's: none is left in English
+    (the theme's, Sphinx's and MyST-NB's strings come in Spanish through their own catalogues and
+    settings; the book's through its own)."""
+    spanish, english = interface_strings(site / ES / f"{path}.html"), interface_strings(site / f"{path}.html")
+    assert spanish, path
+    same = sorted(s for s in spanish & english if re.search(r"[a-z]{3}", s))
+    assert not same, f"{path}: English interface strings on the Spanish page: {same}"
+
+
+@pytest.mark.build
+def test_the_spanish_search_page_speaks_spanish_in_the_browser(site):
+    """The strings Sphinx's search script shows (translated in the browser from translations.js) all have
+    Spanish, different from the English, in the Spanish edition."""
+    script = (site / ES / "_static" / "searchtools.js").read_text(encoding="utf-8")
+    shown = {m.replace('\\"', '"') for m in re.findall(r'_\(\s*"((?:[^"\\]|\\.)*)"', script)}
+    shown |= set(re.findall(r'\n\s*"(Your search did not match[^"]*)"', script))
+    js = (site / ES / "_static" / "translations.js").read_text(encoding="utf-8")
+    messages = json.loads(re.search(r"addTranslations\((\{.*\})\);", js, re.S).group(1))["messages"]
+    assert len(shown) >= 5, shown
+    missing = sorted(m for m in shown if not messages.get(m) or messages[m] == m)
+    assert not missing, f"no Spanish in translations.js for: {missing}"
+    assert "ningún documentos" not in js and "allá" not in js  # the upstream catalogue's errors are corrected

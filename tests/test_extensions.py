@@ -1,4 +1,6 @@
 """Units of the Sphinx extensions and build helpers: bibliography style, page fixes, appendix."""
+import json
+import re
 import pytest
 
 import bibstyle
@@ -194,3 +196,13 @@ def test_printed_links_lead_inside_the_pdf_to_the_book_or_nowhere():
     assert 'href="https://book.example.org/data/people.csv"' in published
     assert rebase('<a href="spread.html">s</a>', "chapters/origins", pages) == \
         f'<a href="#{chapter_id("chapters/spread")}">s</a>'
+
+
+def test_an_editions_corrections_of_sphinxs_search_strings_replace_only_what_the_script_holds():
+    import editions
+
+    js = 'Documentation.addTranslations({"locale": "es", "messages": {"A": "mal", "B": "bien"}, "plural_expr": "n"});'
+    out = editions.patch_translations_js(js, {"A": "corregido", "C": "no está en el guion"})
+    data = json.loads(re.search(r"addTranslations\((\{.*\})\);", out).group(1))
+    assert data["messages"] == {"A": "corregido", "B": "bien"} and data["locale"] == "es"
+    assert editions.patch_translations_js("nothing to patch", {"A": "x"}) == "nothing to patch"
