@@ -158,6 +158,15 @@ def test_search_indexes_and_queries_words_without_accents():
     assert "normalize(\"NFD\")" in lang.js_stemmer_code  # the query is folded the same way
 
 
+def test_spanish_search_folds_accents_and_the_tilde_before_stemming():
+    from accentsearch import AccentFreeSpanish
+
+    lang = AccentFreeSpanish({})
+    assert lang.stem("Niño") == lang.stem("nino") != lang.stem("ningún")
+    assert lang.stem("Tocorón") == lang.stem("tocoron") and lang.stem("recompensas") == lang.stem("recompensa")
+    assert "SpanishStemmer" in lang.js_stemmer_code and "normalize(\"NFD\")" in lang.js_stemmer_code
+
+
 def test_a_charts_phone_rendering_becomes_a_file_fetched_only_by_phones():
     import base64
 
