@@ -1,7 +1,10 @@
 """Sphinx extension: the bibliography style of the book.
 
 Sources are web pages (``@online`` entries): pybtex's standard styles drop their publisher and date.
-This style prints *Title.* Publisher, 4 July 2024. URL. Note.
+This style prints *Own title* [translation]. Publisher, 4 July 2024. URL. Note. — in the edition's language,
+as :func:`explainer.text.shown_source` shows an entry everywhere in the book: the source's own title first,
+a translation in brackets where the reader's language differs (or the editors' [description], translated),
+the publisher and the note translated.
 """
 from __future__ import annotations
 
@@ -10,9 +13,9 @@ import functools
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.formatting import toplevel
-from pybtex.style.template import field, optional, sentence, tag
+from pybtex.style.template import field, join, optional, sentence, tag
 
-from explainer.text import format_date
+from explainer.text import format_date, shown_source, source_entry
 
 
 def pretty_date(value: str) -> str:
@@ -30,17 +33,24 @@ class BookStyle(UnsrtStyle):
     default_sorting_style = "author_year_title"
 
     def format_entry(self, label, entry, bib_data=None):
-        if "date" in entry.fields and "prettydate" not in entry.fields:
-            entry.fields["prettydate"] = pretty_date(entry.fields["date"])
+        if "date" in entry.fields:
+            entry.fields["prettydate"] = pretty_date(entry.fields["date"])  # in the edition's language
+        shown = shown_source(source_entry(entry.key, entry.fields))
+        for name in ("title", "translation", "publisher", "note"):
+            if shown[name]:
+                entry.fields[f"shown{name}"] = shown[name]
+            else:
+                entry.fields.pop(f"shown{name}", None)
         return super().format_entry(label, entry, bib_data=bib_data)
 
     def get_online_template(self, e):
         return toplevel[
-            tag("em")[sentence[field("title")]],
-            optional[sentence[field("organization")]],
+            sentence[join(sep=" ")[tag("em")[field("showntitle", raw=True)],
+                                   optional[join["[", field("showntranslation", raw=True), "]"]]]],
+            optional[sentence[field("shownpublisher", raw=True)]],
             optional[sentence[field("prettydate")]],
             sentence[optional[self.format_url(e)]],
-            optional[sentence[field("note")]],
+            optional[sentence[field("shownnote", raw=True)]],
         ]
 
     get_misc_template = get_online_template

@@ -317,7 +317,8 @@ def short_citation_titles(body: str, bib: dict) -> str:
         entry = bib.get(key)
         if not entry:
             return title
-        name = entry["publisher"] or entry["title"].strip("[]")
+        shown = text.shown_source(entry)
+        name = shown["publisher"] or shown["title"].strip("[]")
         when = pretty_date(entry["date"]) if entry["date"] else ""
         return html.escape(", ".join(x for x in (name, when) if x), quote=True)
 

@@ -129,7 +129,44 @@ def data_strings(root: Path = ROOT, pkg=None) -> dict[str, list[tuple[str, str, 
                 v = row[c]
                 if isinstance(v, str) and v:
                     out.setdefault(name, []).append((f"{name}:{key}:{c}", v, c, pos + 2))
+    bib = getattr(pkg, "bib_path", None) or root / "references.bib"
+    if Path(bib).is_file():
+        out["references"] = reference_strings(Path(bib))
     return out
+
+
+#: The bibliography's fields that readers see translated (the "table" ``references`` of the catalogues; its
+#: columns are the fields), and their names in :func:`explainer.text.bibliography`'s entries.
+REFERENCE_FIELDS = {"title": "title", "organization": "publisher", "note": "note"}
+
+
+def reference_strings(bib: Path, language: str = "es") -> list[tuple[str, str, str, int]]:
+    """[(context, English, column, line)] of the bibliography's text that the ``language`` edition
+    translates: each source's publisher and note, and its title where the title is the editors'
+    [description] or in another language than the edition's (a Spanish headline is shown as it is)."""
+    from explainer.text import EDITION_OF_LANGID, bibliography
+
+    lines: dict[tuple[str, str], int] = {}
+    key = None
+    for n, line in enumerate(bib.read_text(encoding="utf-8").splitlines(), start=1):
+        if m := re.match(r"^@\w+\{([^,\s]+),", line):
+            key = m.group(1)
+        elif key and (m := re.match(r"^\s+(\w+)\s*=", line)):
+            lines[(key, m.group(1).lower())] = n
+    out = []
+    for key, e in bibliography(bib).items():
+        for field, column in REFERENCE_FIELDS.items():
+            value = e[column]
+            if not value or (column == "title" and not e["described"]
+                             and EDITION_OF_LANGID.get(e["langid"]) == language):
+                continue
+            out.append((f"references:{key}:{field}", value, field, lines.get((key, field), 1)))
+    return out
+
+
+def source_file(table: str) -> str:
+    """The file a catalogue's "table" of data strings comes from."""
+    return "references.bib" if table == "references" else f"data/{table}.csv"
 
 
 # ------------------------------------------------------------------------------------------ checking
@@ -160,10 +197,10 @@ def problems(language: str = "es", root: Path = ROOT) -> list[str]:
         for ctx, english, column, line in items:
             found = fields.get(ctx)
             if not found or not found[0]:
-                out.append(f"data/{table}.csv:{line}: column '{column}' has no Spanish ({cdir}/data-{table}.po, "
+                out.append(f"{source_file(table)}:{line}: column '{column}' has no Spanish ({cdir}/data-{table}.po, "
                            f"msgctxt {ctx!r})")
             elif found[1] or found[3] != english:
-                out.append(f"data/{table}.csv:{line}: column '{column}' changed since it was translated: "
+                out.append(f"{source_file(table)}:{line}: column '{column}' changed since it was translated: "
                            f"update its Spanish in {cdir}/data-{table}.po (msgctxt {ctx!r})")
     return out
 
@@ -182,7 +219,7 @@ def data_problems(language: str = "es", root: Path = ROOT, pkg=None) -> list[str
         for ctx, _english, column, line in items:
             found = fields.get(ctx)
             if not found or not found[0]:
-                out.append(f"data/{table}.csv, line {line}, column '{column}': no Spanish translation "
+                out.append(f"{source_file(table)}, line {line}, column '{column}': no Spanish translation "
                            f"(add it to {po}, msgctxt {ctx!r}; python -m bookbuild.catalogues update adds the entry)")
             elif _MARKUP.search(found[0]):
                 out.append(f"{po}, msgctxt {ctx!r}: HTML markup or entity in a translation (not allowed; "
@@ -208,7 +245,7 @@ def update(language: str = "es", root: Path = ROOT, domains: list[str] | None = 
     for table, items in data_strings(root).items():
         t = templates.setdefault(f"data-{table}", Catalog(locale=language, project="Tren de Aragua explainer"))
         for ctx, english, _column, line in items:
-            t.add(english, context=ctx, locations=[(f"data/{table}.csv", line)])
+            t.add(english, context=ctx, locations=[(source_file(table), line)])
     written = []
     for domain, template in templates.items():
         if domains and domain not in domains:

@@ -730,11 +730,18 @@ def check_translations(root: Path = ROOT, pkg: DataPackage | None = None) -> lis
     _, spanish = i18n._entries("es")
     findings = []
     for table, items in data_strings(root, pkg).items():
-        for ctx, _english, column, _line in items:
+        for ctx, english, column, line in items:
             found = spanish.get(ctx)
             if not found or not found[0]:
                 continue  # a missing translation is reported by explainer.data
             key = ctx.split(":", 1)[1].rsplit(":", 1)[0]
+            if table == "references":  # a source's title, publisher or note: its original is all it states
+                digits = set(re.findall(r"\d+", english))  # in any language and any order of day and month
+                findings += [Finding(f"locale/es/LC_MESSAGES/data-{table}.po", 0,
+                                     f"msgctxt {ctx!r}: '{d}' is not in the text it translates "
+                                     f"(references.bib, line {line})")
+                             for d in dict.fromkeys(re.findall(r"\d+", found[0])) if d not in digits]
+                continue
             for lit in literals(found[0], "es"):
                 if not index.holds(table, key, lit, loose=True):
                     findings.append(Finding(f"locale/es/LC_MESSAGES/data-{table}.po", 0,

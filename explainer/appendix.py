@@ -8,7 +8,7 @@ from pathlib import Path
 from . import i18n, toc
 from .data import CONFIDENCE, ROOT, DataPackage, confidence_word, package, word, words
 from .i18n import tr
-from .text import bibliography, count, format_date
+from .text import bibliography, count, format_date, shown_source
 from .text import md_escape as _md_escape
 
 def _package_text(english: str) -> str:
@@ -82,10 +82,11 @@ def _chapter_link(chapter: str, root: Path = ROOT) -> str:
 def _sources(keys, bib) -> str:
     out = []
     for k in keys:
-        b = bib[k]
-        title = _md_escape(b["title"])
-        pub = f", {_md_escape(b['publisher'])}" if b["publisher"] else ""
-        out.append(f"[{title}]({b['url']}){pub}" if b["url"] else f"{title}{pub}")
+        b, shown = bib[k], shown_source(bib[k])
+        title = _md_escape(shown["title"])
+        then = (f" {_md_escape('[' + shown['translation'] + ']')}" if shown["translation"] else "") + (
+            f", {_md_escape(shown['publisher'])}" if shown["publisher"] else "")
+        out.append(f"[{title}]({b['url']}){then}" if b["url"] else f"{title}{then}")
     return "; ".join(out)
 
 

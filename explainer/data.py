@@ -126,6 +126,51 @@ def bib_keys(bib_path: Path = BIB_PATH) -> set[str]:
     return set(bibliography(bib_path))
 
 
+#: The languages a source may be written in (``langid`` in references.bib, biblatex's names).
+LANGIDS = ("english", "spanish", "portuguese", "italian", "french", "german", "norwegian")
+_BIB_ENTRY = re.compile(r"^@\w+\{([^,\s]+),\s*$")
+_BIB_FIELD = re.compile(r"^\s+(\w+)\s*=\s*\{(.*)\},?\s*$")
+
+
+def bib_problems(bib_path: Path = BIB_PATH) -> list[Problem]:
+    """The rules of references.bib that its readers cannot see for themselves, each broken one named by line
+    and field: every source says its language (``langid``); a title that is not in English has the book's
+    English translation (``translatedtitle``); a translation stands only beside the original it translates —
+    never beside a [description] or alone."""
+    bib_path = Path(bib_path)
+    file = bib_path.name
+    entries: list[tuple[str, int, dict[str, tuple[str, int]]]] = []
+    for n, line in enumerate(bib_path.read_text(encoding="utf-8").splitlines(), start=1):
+        if m := _BIB_ENTRY.match(line):
+            entries.append((m.group(1), n, {}))
+        elif entries and (m := _BIB_FIELD.match(line)):
+            entries[-1][2][m.group(1).lower()] = (m.group(2), n)
+    out = []
+    for key, at, f in entries:
+        lang, lang_line = f.get("langid", ("", at))
+        title, title_line = f.get("title", ("", at))
+        described = title.strip("{}").startswith("[")
+        if "langid" not in f:
+            out.append(Problem(file, at, "langid", f"source {key!r} does not say its language",
+                               hint=f"add langid = {{…}}, one of {', '.join(LANGIDS)}"))
+        elif lang not in LANGIDS:
+            out.append(Problem(file, lang_line, "langid", f"source {key!r}: unknown language", lang,
+                               hint=f"one of {', '.join(LANGIDS)}"))
+        if "translatedtitle" in f and (not title or described):
+            out.append(Problem(
+                file, f["translatedtitle"][1], "translatedtitle",
+                f"source {key!r} has a translated title but not its original",
+                hint="give the source's own title, verbatim, in title; if it cannot be read at the source, drop the "
+                     "translation and describe the source in [square brackets] instead"))
+        elif "translatedtitle" in f and lang == "english":
+            out.append(Problem(file, f["translatedtitle"][1], "translatedtitle",
+                               f"source {key!r} is in English: its title needs no translation"))
+        elif title and not described and lang in LANGIDS and lang != "english" and "translatedtitle" not in f:
+            out.append(Problem(file, title_line, "title", f"source {key!r}: the title is in {lang} and has no "
+                               "English translation", hint="add translatedtitle = {{…}}, the book's translation"))
+    return out
+
+
 def normalised_bytes(path: Path) -> bytes:
     """The file's bytes with CRLF line endings turned into LF (what git stores; see .gitattributes)."""
     return path.read_bytes().replace(b"\r\n", b"\n")
@@ -265,8 +310,11 @@ class DataPackage:
         return "/".join(key_part(row[c]) for c in ([pk] if isinstance(pk, str) else pk))
 
     def check(self, verify_hash: bool = True) -> dict[str, list[Problem]]:
-        """Validate every table; return table → its problems (an empty dict when all are valid)."""
+        """Validate every table, and the bibliography; return table (or ``references.bib``) → its problems
+        (an empty dict when all are valid)."""
         out: dict[str, list[Problem]] = {}
+        if self.bib_path.is_file() and (found := bib_problems(self.bib_path)):
+            out[self.bib_path.name] = found
         for name in self.tables:
             try:
                 self.load(name, verify_hash=verify_hash)

@@ -6,7 +6,8 @@
 * counts: :func:`count` ('7,774,494'), :func:`millions` ('2.86 million');
 * lists: :func:`and_list` ('a, b and c');
 * Markdown: :func:`md_escape` (data shown as text, never as markup), :func:`cite` (a MyST citation);
-* sources: :func:`bibliography` (the one reader of ``references.bib``), :func:`source_names`.
+* sources: :func:`bibliography` (the one reader of ``references.bib``), :func:`shown_source` (an entry as
+  the reader's language shows it), :func:`source_names`.
 """
 from __future__ import annotations
 
@@ -209,25 +210,70 @@ def _country_names(lang: str) -> dict[str, str]:
 # --------------------------------------------------------------------------------------------- sources
 def _clean_bib(s: str) -> str:
     s = re.sub(r"\\([&%_#$])", r"\1", s)
-    return s.replace("{", "").replace("}", "")
+    return s.replace("{", "").replace("}", "").replace("---", "—").replace("--", "–")
+
+
+#: A source's language (``langid``) → the book's code for it, where the book has an edition in it.
+EDITION_OF_LANGID = {"english": "en", "spanish": "es"}
 
 
 @lru_cache(maxsize=None)
 def bibliography(bib_path: Path | str = BIB_PATH) -> dict[str, dict[str, str]]:
-    """Citation key → {title, publisher, date, url, note}: the one reader of ``references.bib``."""
+    """Citation key → {title, translation, described, langid, publisher, date, url, note}, as stored (in
+    English, and the title in the source's own language): the one reader of ``references.bib``.
+    ``described`` is true where the title is the editors' [description] (the headline was not recorded);
+    ``translation`` is the book's English translation of a title in another language. Readers see an entry
+    through :func:`shown_source`."""
     from pybtex.database import parse_file
 
-    out = {}
-    for key, entry in parse_file(str(bib_path), bib_format="bibtex").entries.items():
-        f = entry.fields
-        out[key] = {
-            "title": _clean_bib(f.get("title", key)),
-            "publisher": _clean_bib(f.get("organization", f.get("publisher", f.get("journal", "")))),
-            "date": f.get("date", f.get("year", "")),
-            "url": f.get("url", ""),
-            "note": _clean_bib(f.get("note", "")),
-        }
-    return out
+    return {key: source_entry(key, entry.fields)
+            for key, entry in parse_file(str(bib_path), bib_format="bibtex").entries.items()}
+
+
+def source_entry(key: str, f) -> dict:
+    """One entry of :func:`bibliography` from the fields BibTeX gives (also what the bibliography's style
+    reads, so that it shows an entry as everything else does)."""
+    title = _clean_bib(f.get("title", key))
+    described = title.startswith("[") and title.endswith("]")
+    return {
+        "title": title[1:-1] if described else title,
+        "described": described,
+        "translation": _clean_bib(f.get("translatedtitle", "")),
+        "langid": f.get("langid", "english"),
+        "publisher": _clean_bib(f.get("organization", f.get("publisher", f.get("journal", "")))),
+        "date": f.get("date", f.get("year", "")),
+        "url": f.get("url", ""),
+        "note": _clean_bib(f.get("note", "")),
+    }
+
+
+def shown_source(entry: dict) -> dict[str, str]:
+    """A bibliography entry (from :func:`bibliography`) as readers of the current language see it:
+    ``title`` — the source's own title, or the editors' description in [brackets] in the reader's language;
+    ``translation`` — where the title is in another language than the reader's, its translation (else '');
+    ``heading`` — the two together, 'Own title [translation]'; ``publisher`` and ``note`` in the reader's
+    language. The Spanish comes from the catalogue ``data-references.po`` (:func:`explainer.i18n.say`)."""
+    from .i18n import say
+
+    here = _lang()
+    if entry["described"]:
+        title, translation = f"[{say('references', 'title', entry['title'])}]", ""
+    else:
+        title = entry["title"]
+        source_lang = EDITION_OF_LANGID.get(entry["langid"])
+        if source_lang == here:
+            translation = ""
+        elif here == "en":
+            translation = entry["translation"]
+        else:
+            translation = say("references", "title", entry["title"])
+    return {
+        "title": title,
+        "translation": translation,
+        "heading": f"{title} [{translation}]" if translation else title,
+        "publisher": say("references", "organization", entry["publisher"]),
+        "note": say("references", "note", entry["note"]),
+    }
 
 
 def source_names(keys, bib: dict | Path | str | None = None) -> list[str]:
@@ -238,6 +284,7 @@ def source_names(keys, bib: dict | Path | str | None = None) -> list[str]:
     out = []
     for k in keys:
         e = bib[k]
-        pub, title = e["publisher"], e["title"].strip("[]")
-        out.append(f"{pub}, “{title}”" if pub == "Wikipedia" or not pub else pub)
+        shown = shown_source(e)
+        pub, title = shown["publisher"], shown["title"].strip("[]")
+        out.append(f"{pub}, “{title}”" if e["publisher"] == "Wikipedia" or not pub else pub)
     return list(dict.fromkeys(out))

@@ -433,3 +433,25 @@ def test_first_documented_follows_one_rule(pkg):
         earlier = activity[(activity["country_iso3"] == code) & (activity["date"] < r["first_documented"])]
         assert earlier.empty, (code, list(earlier.index))
         assert pd.isna(r["event_date"]) or r["event_date"] >= r["first_documented"], code
+
+
+def test_a_source_with_a_translated_title_but_no_original_is_refused_by_line_and_field(tmp_path):
+    from explainer.data import bib_problems
+
+    bib = tmp_path / "references.bib"
+    bib.write_text("@online{ok,\n  title = {{Cómo era Tocorón}},\n  translatedtitle = {{What Tocorón was like}},\n"
+                   "  langid = {spanish},\n}\n\n"
+                   "@online{no-original,\n  title = {{[Police raid a cell]}},\n"
+                   "  translatedtitle = {{Police raid a cell}},\n  langid = {spanish},\n}\n\n"
+                   "@online{untranslated,\n  title = {{Detienen a dos}},\n  langid = {spanish},\n}\n\n"
+                   "@online{unsaid,\n  title = {{A title}},\n}\n", encoding="utf-8")
+    found = {(p.line, p.column): str(p) for p in bib_problems(bib)}
+    assert set(found) == {(9, "translatedtitle"), (14, "title"), (18, "langid")}, found
+    assert "translated title but not its original" in found[(9, "translatedtitle")]
+    assert "references.bib, line 9" in found[(9, "translatedtitle")]
+
+
+def test_the_bibliography_keeps_its_own_rules():
+    from explainer.data import bib_problems
+
+    assert bib_problems() == []

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from explainer import charts, maps, origins
+from explainer.text import source_entry
 from conftest import figure_events
 
 
@@ -192,8 +193,8 @@ def test_the_chapter_events_exist_and_fit_their_lanes():
     assert set(ev["lane"]) == set(origins.LANES)
 
 
-BIB = {"k1": {"title": "[A <b>title</b>]", "publisher": "Outlet & Co", "date": "", "url": ""},
-       "k2": {"title": "Caracas", "publisher": "Wikipedia", "date": "", "url": ""}}
+BIB = {"k1": source_entry("k1", {"title": "{[A <b>title</b>]}", "organization": "Outlet & Co"}),
+       "k2": source_entry("k2", {"title": "{Caracas}", "organization": "Wikipedia"})}
 
 
 def test_place_popup_is_escaped_and_names_its_sources():

@@ -440,7 +440,9 @@ def test_citation_hover_text_is_the_publisher_and_date():
     url = "https://example.org/a?b=1"
     link = ('<a class="reference internal" href="bibliography.html#k" '
             f'title="Title. Outlet. 1 May 2026. URL: {url}">7</a>')
-    bib = {"k": {"title": "Title", "publisher": "Outlet", "date": "2026-05-01", "url": url, "note": ""}}
+    from explainer.text import source_entry
+
+    bib = {"k": source_entry("k", {"title": "{Title}", "organization": "Outlet", "date": "2026-05-01", "url": url})}
     short = short_citation_titles(link, bib)
     assert 'title="Outlet, 1 May 2026"' in short and url not in short and ">7</a>" in short
     assert 'aria-label="Source 7: Outlet, 1 May 2026"' in short  # a screen reader says what it cites

@@ -66,8 +66,30 @@ def test_cite():
         text.cite(["bad`key"])
 
 
-BIB = {"k1": {"title": "[A <b>title</b>]", "publisher": "Outlet & Co", "date": "", "url": ""},
-       "k2": {"title": "Caracas", "publisher": "Wikipedia", "date": "", "url": ""}}
+BIB = {"k1": text.source_entry("k1", {"title": "{[A <b>title</b>]}", "organization": "Outlet & Co"}),
+       "k2": text.source_entry("k2", {"title": "{Caracas}", "organization": "Wikipedia"})}
+
+
+def test_each_edition_shows_a_sources_own_title_first_and_a_translation_where_its_language_differs():
+    from explainer import i18n
+
+    bib = text.bibliography()
+    by_lang = {lang: [e for e in bib.values() if e["langid"] == lang and not e["described"]]
+               for lang in ("english", "spanish")}
+    assert by_lang["english"] and by_lang["spanish"]
+    for lang, entries in by_lang.items():
+        for e in entries:
+            for reader in ("en", "es"):
+                with i18n.using(reader):
+                    shown = text.shown_source(e)
+                assert shown["title"] == e["title"]  # the own title, in both editions
+                same = text.EDITION_OF_LANGID[lang] == reader
+                assert bool(shown["translation"]) != same, (e, reader)
+                assert shown["heading"].startswith(e["title"])
+    described = next(e for e in bib.values() if e["described"])
+    with i18n.using("es"):
+        es = text.shown_source(described)
+    assert es["title"].startswith("[") and es["title"] != f"[{described['title']}]"  # a Spanish description
 
 
 def test_source_names():
