@@ -208,9 +208,17 @@ def _country_names(lang: str) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------------------------- sources
+_QUOTED = re.compile(r"(?<!\w)'[^']+?'(?!\w)")
+
+
 def _clean_bib(s: str) -> str:
+    """A BibTeX field as text: escapes and braces out, dashes typeset, and an apostrophe that closes no
+    quotation ("Prosecutors' talk", "Tren de Aragua's") written as one (’), so that a Spanish page's
+    typography does not read it as a closing quotation mark."""
     s = re.sub(r"\\([&%_#$])", r"\1", s)
-    return s.replace("{", "").replace("}", "").replace("---", "—").replace("--", "–")
+    s = s.replace("{", "").replace("}", "").replace("---", "—").replace("--", "–")
+    quoted = [m.span() for m in _QUOTED.finditer(s)]
+    return "".join("’" if ch == "'" and not any(a <= i < b for a, b in quoted) else ch for i, ch in enumerate(s))
 
 
 #: A source's language (``langid``) → the book's code for it, where the book has an edition in it.
