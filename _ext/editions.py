@@ -156,6 +156,21 @@ def _config_inited(app, config):
         config.html_baseurl = config.html_baseurl.rstrip("/") + f"/{lang}/"
 
 
+#: Keeps the reader's place across the language switch. The two editions' pages have the same sections in
+#: the same order (bookbuild.editions keeps them so), but their anchors are in their own languages; so the
+#: link carries the number of the section the reader is in (the last whose top is in the upper quarter of the
+#: screen, or above it: ``?section=4``), and the page it leads to
+#: scrolls to its own fourth section and puts that section's anchor in the address.
+KEEP_PLACE_JS = (
+    "<script>(function(){function s(){return Array.prototype.slice.call(document.querySelectorAll("
+    "'article section[id]'))}document.addEventListener('DOMContentLoaded',function(){"
+    "var m=/[?&]section=(\\d+)/.exec(location.search),t=m&&s()[+m[1]];if(t){history.replaceState(null,'',"
+    "location.pathname+'#'+t.id);t.scrollIntoView()}"
+    "document.querySelectorAll('a.explainer-edition').forEach(function(a){a.addEventListener('click',function(){"
+    "var i=-1;s().forEach(function(e,k){if(e.getBoundingClientRect().top<=innerHeight/4)i=k});"
+    "if(i>0)a.href=a.href.split(/[?#]/)[0]+'?section='+i})})})})();</script>")
+
+
 def counterpart(pagename: str, here: str, there: str) -> str:
     """The relative address, from page ``pagename`` of edition ``here``, of the same page in ``there``."""
     up = "../" * pagename.count("/")
@@ -183,8 +198,12 @@ def _page_context(app, pagename, templatename, context, doctree):
         f'<a class="explainer-edition" href="{html.escape(counterpart(pagename, lang, o))}" hreflang="{o}" '
         f'lang="{o}">{SWITCH[o][1]}</a>' for o in others)
     nav = (f'<nav class="explainer-editions" aria-label="{html.escape(i18n.tr("Other languages"))}">'
-           f'{switch}</nav>')
+           f'{switch}</nav>{KEEP_PLACE_JS}')
     context["explainer_switch"] = nav  # for templates whose page has no body (search.html)
+    context["explainer_header_switch"] = "".join(  # the article header's short form (edition-switch.html)
+        f'<a class="btn btn-sm explainer-edition explainer-edition-short" '
+        f'href="{html.escape(counterpart(pagename, lang, o))}" hreflang="{o}" lang="{o}" '
+        f'title="{html.escape(SWITCH[o][1])}">{SWITCH[o][0]}</a>' for o in others)
     body = context.get("body")
     if not body:
         return

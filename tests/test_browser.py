@@ -334,3 +334,27 @@ def test_a_long_disclosure_shows_its_content_when_opened(browser, server, site, 
             assert len(lazy.query_selector_all("a, td")) > 20
         finally:
             page.close()
+
+
+@pytest.mark.parametrize("start, other", [("chapters/spread.html", "es/chapters/spread.html"),
+                                          ("es/chapters/geopolitics.html", "chapters/geopolitics.html")])
+def test_the_language_switch_keeps_the_section_the_reader_is_in(browser, server, start, other):
+    page, outside, errors = visit(browser, f"{server}/{start}")
+    try:
+        n = page.evaluate("""() => { const s = [...document.querySelectorAll('article section[id]')];
+            const k = Math.floor(s.length / 2); s[k].scrollIntoView(); return k; }""")
+        page.wait_for_timeout(200)
+        box = page.locator("a.explainer-edition").first.bounding_box()  # in the header, in view: no scrolling
+        assert box and 0 <= box["y"] < 100, box
+        with page.expect_navigation():
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(500)
+        landed = page.evaluate("""() => { const s = [...document.querySelectorAll('article section[id]')];
+            return [location.pathname, location.hash.slice(1), s.map(e => e.id), window.scrollY]; }""")
+        path, anchor, ids, y = landed
+        assert path.endswith("/" + other), path
+        assert n > 0 and anchor == ids[n], (n, anchor, ids[n])
+        assert y > 300, y
+        assert errors == [], errors
+    finally:
+        page.close()
