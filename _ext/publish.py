@@ -657,6 +657,16 @@ def _build_finished(app, exception):
             target = dest / p.relative_to(src / "data")
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(p, target)
+    lang = getattr(app.config, "explainer_edition", "en")
+    if lang != "en":  # each table in the edition's language too, beside the table as stored
+        from explainer import appendix, data
+
+        pkg = data.DataPackage(src / "data")
+        for name in pkg.tables:
+            res = pkg.resources[name]
+            if "schema" in res:
+                (dest / appendix.readers_csv_path(res["path"], lang)).write_text(data.readers_csv(name, pkg),
+                                                                                 encoding="utf-8")
     ctx = app.config.html_context
     shutil.rmtree(out / "notebooks", ignore_errors=True)  # notebooks of chapters that no longer have code go too
     write_reader_notebooks(src, out, ctx.get("book_url", ""), app.env.domaindata["std"]["labels"],

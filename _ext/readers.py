@@ -22,21 +22,36 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+from explainer.i18n import N_, tr
+
 #: The first cell of every reader notebook. ``{book_url!r}`` is the book's published address ('' when
 #: the build did not know it); EXPLAINER_BOOK_URL overrides it where the notebook runs.
 SETUP_CELL = '''\
-# Set-up: when the book's helper package is not installed (e.g. on Colab), install it from the book's
-# site: a small wheel with the package, the book's data and its sources. Running this again does nothing.
+# {comment}
 import importlib, importlib.util, os, subprocess, sys
 if importlib.util.find_spec("explainer") is None:
     book_url = os.environ.get("EXPLAINER_BOOK_URL") or {book_url!r}
     if not book_url:
-        raise RuntimeError("Set EXPLAINER_BOOK_URL to the book's web address (the page you downloaded "
-                           "this notebook from, without 'notebooks/...'), then run this cell again.")
+        raise RuntimeError({message!r})
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
                     book_url.rstrip("/") + "/notebooks/{wheel}"], check=True)
     importlib.invalidate_caches()
 '''
+#: What the set-up cell says to its reader, in the notebook's language.
+SETUP_COMMENT = N_("Set-up: when the book's helper package is not installed (e.g. on Colab), install it from the "
+                   "book's site: a small wheel with the package, the book's data and its sources. Running this "
+                   "again does nothing.")
+SETUP_MESSAGE = N_("Set EXPLAINER_BOOK_URL to the book's web address (the page you downloaded this notebook from, "
+                   "without 'notebooks/...'), then run this cell again.")
+
+
+def setup_cell(book_url: str, wheel: str) -> str:
+    """The set-up cell's code, its comment and message in the language the notebook is written in."""
+    import textwrap
+
+    comment = "\n# ".join(textwrap.wrap(tr(SETUP_COMMENT), 100))
+    return SETUP_CELL.format(comment=comment, book_url=book_url, message=tr(SETUP_MESSAGE), wheel=wheel)
+
 
 HIDDEN_TAGS = {"remove-cell", "remove-input", "hide-input", "hide-cell"}
 ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
@@ -256,7 +271,7 @@ def reader_notebook(executed, ctx: Context, wheel: str, book_url: str):
                 data["text/html"] = markdown_to_html(md)
         cell.metadata.pop("mystnb", None)
         cell.metadata.pop("execution", None)
-    setup = nbformat.v4.new_code_cell(SETUP_CELL.format(book_url=book_url, wheel=wheel))
+    setup = nbformat.v4.new_code_cell(setup_cell(book_url, wheel))
     setup.metadata["jupyter"] = {"source_hidden": True}
     setup.metadata["tags"] = ["remove-cell"]
     nb.cells.insert(0, setup)

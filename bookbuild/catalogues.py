@@ -17,6 +17,7 @@ from pathlib import Path
 
 import explainer
 from explainer import i18n
+from explainer.data import translatable
 from explainer.i18n import catalogue_dir, catalogues
 from explainer.paths import ROOT
 
@@ -73,9 +74,28 @@ def code_strings(root: Path = ROOT) -> dict[str, list[tuple[str, str, int]]]:
     return out
 
 
-def translatable(schema: dict) -> list[str]:
-    """The reader-visible text fields of a table (``"translate": true`` in the data package)."""
-    return [f["name"] for f in schema.get("fields", []) if f.get("translate")]
+def package_fields(root: Path = ROOT) -> list[tuple[str, str, str, int]]:
+    """[(context, English, column, line)] of what the data package says about each column, which the
+    Spanish edition translates for its data dictionary and its Spanish tables: every column's name
+    (``name``: a Spanish column name) and description, and the codes of each column of codes marked
+    ``"translate": true`` (``code``: one translation per code, whatever column holds it)."""
+    import json
+
+    path = root / "data" / "datapackage.json"
+    source = path.read_text(encoding="utf-8")
+    out, at = [], 0
+    for res in json.loads(source)["resources"]:
+        for f in res.get("schema", {}).get("fields", []):
+            found = source.find(f'"name": {json.dumps(f["name"])}', at)
+            at = found if found >= 0 else at
+            line = source.count("\n", 0, at) + 1
+            where = f"{res['name']}.{f['name']}"
+            out.append((f"datapackage:{where}:name", f["name"], "name", line))
+            if f.get("description"):
+                out.append((f"datapackage:{where}:description", f["description"], "description", line))
+            if f.get("translate") and "enum" in f.get("constraints", {}):
+                out += [(f"datapackage:{where}={code}:code", code, "code", line) for code in f["constraints"]["enum"]]
+    return out
 
 
 def package_texts(root: Path = ROOT) -> list[tuple[str, int]]:
@@ -129,6 +149,7 @@ def data_strings(root: Path = ROOT, pkg=None) -> dict[str, list[tuple[str, str, 
                 v = row[c]
                 if isinstance(v, str) and v:
                     out.setdefault(name, []).append((f"{name}:{key}:{c}", v, c, pos + 2))
+    out["datapackage"] = package_fields(Path(pkg.root).parent if getattr(pkg, "root", None) else root)
     bib = getattr(pkg, "bib_path", None) or root / "references.bib"
     if Path(bib).is_file():
         out["references"] = reference_strings(Path(bib))
@@ -166,7 +187,7 @@ def reference_strings(bib: Path, language: str = "es") -> list[tuple[str, str, s
 
 def source_file(table: str) -> str:
     """The file a catalogue's "table" of data strings comes from."""
-    return "references.bib" if table == "references" else f"data/{table}.csv"
+    return {"references": "references.bib", "datapackage": "data/datapackage.json"}.get(table, f"data/{table}.csv")
 
 
 # ------------------------------------------------------------------------------------------ checking

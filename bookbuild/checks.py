@@ -723,7 +723,7 @@ def check_labels(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Find
 def check_translations(root: Path = ROOT, pkg: DataPackage | None = None) -> list[Finding]:
     """Every date and number in the Spanish of a data field is one its row states: a translation may
     reword a fact, never change it."""
-    from .catalogues import data_strings
+    from .catalogues import data_strings, source_file
 
     pkg = pkg or DataPackage(root / "data", root / "references.bib")
     index = RowIndex.of(pkg)
@@ -735,11 +735,11 @@ def check_translations(root: Path = ROOT, pkg: DataPackage | None = None) -> lis
             if not found or not found[0]:
                 continue  # a missing translation is reported by explainer.data
             key = ctx.split(":", 1)[1].rsplit(":", 1)[0]
-            if table == "references":  # a source's title, publisher or note: its original is all it states
+            if table in ("references", "datapackage"):  # a source's or a column's text: it is all it states
                 digits = set(re.findall(r"\d+", english))  # in any language and any order of day and month
                 findings += [Finding(f"locale/es/LC_MESSAGES/data-{table}.po", 0,
                                      f"msgctxt {ctx!r}: '{d}' is not in the text it translates "
-                                     f"(references.bib, line {line})")
+                                     f"({source_file(table)}, line {line})")
                              for d in dict.fromkeys(re.findall(r"\d+", found[0])) if d not in digits]
                 continue
             for lit in literals(found[0], "es"):

@@ -56,9 +56,17 @@ def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "..
         rows.append(("SHA-256", f"`{sha}`"))
         rows.append((tr("Size"), tr("{n} bytes").format(n=count(res.get("bytes", 0)))))
         # raw HTML: a Markdown link to a local file would become a copy under _downloads/<hash>/
-        rows.append((tr("Download"), f'<a href="{link_prefix}{res["path"]}" download>{res["path"]}</a>'))
+        download = f'<a href="{link_prefix}{res["path"]}" download>{res["path"]}</a>'
+        if "schema" in res and i18n.lang() != "en":  # the edition's translation of the table, beside it
+            translated = readers_csv_path(res["path"], i18n.lang())
+            download = (tr("{original} (the table as stored, in English); {translated} (in Spanish: column "
+                           "names, codes and text)").format(
+                original=download, translated=f'<a href="{link_prefix}{translated}" download>{translated}</a>'))
+        rows.append((tr("Download"), download))
         out.append(f"| {tr('Property')} | {tr('Value')} |\n|---|---|\n"
                    + "\n".join(f"| {k} | {v} |" for k, v in rows) + "\n")
+        if res.get("schema", {}).get("fields"):
+            out.append(data_dictionary(res))
         if "schema" in res and "source_keys" in pkg.load(name):
             keys = sorted({k for ks in pkg.load(name)["source_keys"] for k in ks})
             summary = tr("Sources of this table ({n})").format(n=count(len(keys)))
@@ -68,6 +76,35 @@ def data_sources_markdown(pkg: DataPackage | None = None, link_prefix: str = "..
                        + ", ".join(f'<a href="bibliography.html#{k}">{k}</a>' for k in keys if k in bib)
                        + "</p>\n</details>\n")
     return "\n".join(out)
+
+
+def readers_csv_path(path: str, language: str) -> str:
+    """Where a table's translation for readers of ``language`` is published, beside the table:
+    ``timeline.csv`` → ``timeline.es.csv``."""
+    stem, _, suffix = path.rpartition(".")
+    return f"{stem}.{language}.{suffix}"
+
+
+def data_dictionary(res: dict) -> str:
+    """A table's columns and what each holds (the data package's descriptions, in the reader's language),
+    as a disclosure under the table's summary; in a translation, each column's name in its translated
+    table too."""
+    import html
+
+    fields = res["schema"]["fields"]
+    translated = i18n.lang() != "en"
+    head = [tr("Column")] + ([tr("Name in the table in Spanish")] if translated else []) + [tr("What it holds")]
+    body = []
+    for f in fields:
+        cells = [f"<code>{html.escape(f['name'])}</code>"]
+        if translated:
+            cells.append(f"<code>{html.escape(i18n.column_name(f['name']))}</code>")
+        cells.append(html.escape(i18n.say("datapackage", "description", f.get("description", ""))))
+        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    summary = tr("What each column holds ({n} columns)").format(n=count(len(fields)))
+    return (f'<details class="explainer-data-dictionary"><summary>{html.escape(summary)}</summary>\n'
+            f'<table><thead><tr>{"".join(f"<th>{html.escape(h)}</th>" for h in head)}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table>\n</details>\n')
 
 
 def _chapter_link(chapter: str, root: Path = ROOT) -> str:

@@ -24,7 +24,7 @@ import pandas as pd  # noqa: E402
 from .style import AXIS, BASE, FOCUS, GRID, INK, INK_MID, INK_SOFT, INK_STRONG, LEADER, MUTED, PALETTE  # noqa: E402,F401
 from .style import RULE, RULE_STRONG, TICK  # noqa: E402
 from . import i18n  # noqa: E402
-from .i18n import tr  # noqa: E402
+from .i18n import N_, readers_table, tr  # noqa: E402
 from .text import usd  # noqa: E402
 
 HIGHLIGHT = FOCUS
@@ -277,15 +277,22 @@ def min_text_pt(fig, texts: list | None = None) -> float:
     return min(t.get_fontsize() for t in (drawn_texts(fig) if texts is None else texts))
 
 
+#: The columns of the tables charts publish that are not columns of the data (whose names the data package
+#: gives): a count, and a span's or a reward's dates. Their names in the reader's language: i18n.column_name.
+CHART_COLUMNS = (N_("claims"), N_("end"), N_("since"), N_("since_event"), N_("latest"))
+#: How a table for readers writes true and false (i18n.readers_table).
+TRUTH = (N_("yes"), N_("no"))
+
+
 class Chart:
     """A finished chart: shows as ``<figure>`` with real alt text in HTML and in JupyterLab, and, when its
     builder is :func:`redrawable`, a phone rendering the page shows on small screens. It renders and
     writes nothing: :func:`save` writes a chart's files where a reader asks for them."""
 
     def __init__(self, fig, name: str, alt: str, caption: str | None = None, colors: int | None = 64,
-                 data: pd.DataFrame | None = None):
+                 data: pd.DataFrame | None = None, table: str | None = None):
         self.name, self.alt, self.caption = name, alt, caption
-        self.csv = chart_csv(data) if data is not None else None
+        self.csv = chart_csv(readers_table(data, table)) if data is not None else None
         redraw = getattr(fig, "_explainer_redraw", None)
         self.png = png_bytes(fig, compress=not colors)
         words = {WORDS_CHUNK: chart_words(fig)}  # what the chart says, for checks of its language
@@ -335,9 +342,11 @@ class Chart:
 
 
 def show(fig, name: str, alt: str, caption: str | None = None, colors: int | None = 64, *,
-         data: pd.DataFrame) -> Chart:
+         data: pd.DataFrame, table: str | None = None) -> Chart:
     """Finish a chart for display: ``alt`` must say what the chart shows (checked: not empty), and
-    ``data`` is the table it draws, published beside it as CSV so readers can lift its numbers.
+    ``data`` is the table it draws, published beside it as CSV so readers can lift its numbers, in the
+    page's language (``table``: the data table its rows are, as stored, whose text and codes are then
+    translated; see :func:`explainer.i18n.readers_table`).
 
     The PNG is reduced to a palette of at most ``colors`` colours (``None`` keeps full colour).
     """
@@ -345,7 +354,7 @@ def show(fig, name: str, alt: str, caption: str | None = None, colors: int | Non
         raise ValueError(f"chart {name!r}: alt text must describe what the chart shows, got {alt!r}")
     if data is None or len(data) == 0:
         raise ValueError(f"chart {name!r}: give the rows it draws as data=")
-    return Chart(fig, name, alt, caption, colors, data=data)
+    return Chart(fig, name, alt, caption, colors, data=data, table=table)
 
 
 def save(chart: Chart, directory: Path | str = "figures") -> list[Path]:

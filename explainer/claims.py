@@ -58,6 +58,15 @@ def _quote(text: str) -> str:
     return f"“{md_escape(text)}”"
 
 
+def article_words(quote: str) -> str:
+    """The article's own words, quoted: in English as they are; in another edition the book's translation,
+    with the original beside it (unless the words read the same, as a name does)."""
+    shown = say("claims", "seed_quote", quote)
+    if shown == quote:
+        return _quote(quote)
+    return tr("{translation} (in the original: {quote})").format(translation=_quote(shown), quote=_quote(quote))
+
+
 def card(row) -> str:
     """One claim as a MyST admonition: the claim, the verdict, the confidence, why, and the sources."""
     verdict, conf = str(row["verdict"]), str(row["confidence"])
@@ -65,7 +74,7 @@ def card(row) -> str:
         raise ValueError(f"{row['claim_id']}: unknown verdict {verdict!r}")
     quote = row.get("seed_quote")
     if isinstance(quote, str) and quote:
-        title = tr("The article: {quote}").format(quote=_quote(quote))
+        title = tr("The article: {quote}").format(quote=article_words(quote))
         claim = tr("**The claim checked:** {claim}").format(claim=md_escape(say("claims", "claim", row["claim"])))
     else:
         title = md_escape(say("claims", "claim", row["claim"]))
@@ -93,9 +102,9 @@ def verdict_table(df: pd.DataFrame) -> str:
     """A compact Markdown table: the article's words → verdict (one row per claim)."""
     lines = [tr("| The article says | Verdict |"), "|---|---|"]
     for _, r in df.iterrows():
-        quote = (r["seed_quote"] if isinstance(r.get("seed_quote"), str) and r["seed_quote"]
-                 else say("claims", "claim", r["claim"]))
-        lines.append(f"| {_quote(quote)} | **{verdict_label(str(r['verdict']))}** |")
+        words = (article_words(r["seed_quote"]) if isinstance(r.get("seed_quote"), str) and r["seed_quote"]
+                 else _quote(say("claims", "claim", r["claim"])))
+        lines.append(f"| {words} | **{verdict_label(str(r['verdict']))}** |")
     return "\n".join(lines)
 
 

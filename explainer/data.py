@@ -114,6 +114,100 @@ def word(vocabulary: str, code, field: str = "word") -> str:
     return found[str(code)]
 
 
+#: (table, or "*" for every table, column) → the vocabulary of data/vocabularies.csv its codes come from.
+VOCABULARY_COLUMNS = {("*", "confidence"): "confidence", ("presence", "evidence_level"): "evidence",
+                      ("presence", "activities"): "activity", ("claims", "verdict"): "verdict",
+                      ("people", "status"): "status", ("rewards", "event"): "reward-event",
+                      ("corrections", "kind"): "correction-kind", ("leads", "status"): "lead-status",
+                      ("leads", "kind"): "lead-kind"}
+
+
+def vocabulary_of(table: str, column: str) -> str | None:
+    """The vocabulary whose codes ``table``'s ``column`` holds, if any."""
+    return VOCABULARY_COLUMNS.get((table, column)) or VOCABULARY_COLUMNS.get(("*", column))
+
+
+def vocabulary_word(vocabulary: str, code) -> str:
+    """A code as a table for readers writes it: its vocabulary's word, or its label where it has no word."""
+    found = word(vocabulary, code)
+    return found if isinstance(found, str) and found else word(vocabulary, code, "label")
+
+
+def _code_word(code: str) -> str:
+    """A code of a column of codes marked ``"translate": true`` in the data package, in the current language."""
+    return i18n.say("datapackage", "code", code)
+
+
+def code_translator(table: str, field: dict):
+    """How the codes of a column read in the current language (its vocabulary's words, or the data package's
+    translation of its codes), or None for a column that holds no codes to translate."""
+    vocab = vocabulary_of(table, field["name"])
+    if vocab:
+        return lambda code, vocab=vocab: vocabulary_word(vocab, code)
+    if field.get("translate") and "enum" in field.get("constraints", {}):
+        return _code_word
+    return None
+
+
+def _register_code_words() -> None:
+    """Tell :func:`explainer.i18n.readers_table` (which translates the tables charts publish, by column name)
+    how the codes of each column name read — where every table's column of that name holds the same codes."""
+    descriptor = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    kinds: dict[str, set] = {}
+    for res in descriptor["resources"]:
+        for f in res.get("schema", {}).get("fields", []):
+            vocab = vocabulary_of(res["name"], f["name"])
+            coded = f.get("translate") and "enum" in f.get("constraints", {})
+            kinds.setdefault(f["name"], set()).add(vocab or ("codes" if coded else None))
+            if vocab or coded:  # a chart that names its table: the codes of that table's column
+                i18n.code_words(f["name"], _code_word if not vocab else (lambda c, v=vocab: vocabulary_word(v, c)),
+                                table=res["name"])
+    kinds["since_event"] = {"reward-event"}  # a reward's latest event, as the rewards chart publishes it
+    i18n.column_words(lambda name: vocabulary_word("activity", name) if name in words("activity") else None)
+    for column, found in kinds.items():
+        if len(found) == 1 and (kind := next(iter(found))):
+            i18n.code_words(column, _code_word if kind == "codes" else (lambda c, v=kind: vocabulary_word(v, c)))
+
+
+def readers_csv(name: str, pkg: "DataPackage | None" = None) -> str:
+    """``data/<name>.csv`` as a table for readers of the current language: column names, codes and text in
+    that language (the stored table is the data of record; this is a translation of it). CSV with a
+    byte-order mark, so that spreadsheets read its accents."""
+    import io
+
+    pkg = pkg or package()
+    fields = pkg.resources[name]["schema"]["fields"]
+    text_fields = set(translatable(pkg.resources[name]["schema"]))
+    rows = list(csv.reader(pkg._read_text(name).splitlines()))
+    header, body = rows[0], [r for r in rows[1:] if r]
+    by_name = {f["name"]: f for f in fields}
+    for i, column in enumerate(header):
+        field = by_name.get(column, {"name": column})
+        translate = code_translator(name, field)
+        for r in body:
+            v = r[i]
+            if not v:
+                continue
+            if field.get("type") == "boolean":
+                r[i] = i18n.tr("yes") if v.lower() in ("true", "1", "yes") else i18n.tr("no")
+            elif translate is not None:
+                r[i] = ";".join(translate(x) for x in v.split(";"))
+            elif column in text_fields:
+                r[i] = i18n.say(name, column, v)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([i18n.column_name(c) for c in header])
+    writer.writerows(body)
+    return "\ufeff" + out.getvalue()
+
+
+def translatable(schema: dict) -> list[str]:
+    """The reader-visible text fields of a table (``"translate": true`` in the data package on a field of
+    free text; on a field of codes, ``"translate": true`` translates its codes instead: :func:`code_translator`)."""
+    return [f["name"] for f in schema.get("fields", [])
+            if f.get("translate") and "enum" not in f.get("constraints", {})]
+
+
 def confidence_word(label) -> str:
     """A row's confidence label as readers see it ('corroborated'; Spanish 'corroborado'); '' for none."""
     if label is None or (not isinstance(label, str) and pd.isna(label)) or label == "":
@@ -612,6 +706,9 @@ def package() -> DataPackage:
 def load(name: str) -> pd.DataFrame:
     """Load one validated, typed table of the book's data package, e.g. ``load("migration")``."""
     return package().load(name)
+
+
+_register_code_words()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -194,3 +194,65 @@ def _by_text(key: int, fields: dict) -> dict:
             out.setdefault((table, column, english), string)
     _BY_TEXT[key] = (fields, out)
     return out
+
+
+# ----------------------------------------------------------------------------------- tables for readers
+#: Column → how its codes read in the current language (registered by :mod:`explainer.data`, which knows
+#: the vocabularies; this module reads no data).
+_CODE_WORDS: dict = {}
+
+
+def code_words(column: str, translate, table: str | None = None) -> None:
+    """Say how the codes of ``column`` (of ``table``; None: of any table's column of that name) read in the
+    current language: ``translate(code)`` gives the word."""
+    _CODE_WORDS[(table, column)] = translate
+
+
+#: Codes that a chart's table uses as column names (a matrix's activities) → their words, registered by
+#: :mod:`explainer.data` as a function (None for a name that is not such a code).
+_COLUMN_CODES: list = []
+
+
+def column_words(translate) -> None:
+    """Say how codes used as column names read: ``translate(name)`` gives the word, or None."""
+    _COLUMN_CODES.append(translate)
+
+
+def column_name(column: str) -> str:
+    """A column's name as a reader's table gives it: the data package's Spanish name of a column of the
+    data (``data-datapackage.po``), a code's word where a code names the column, or a chart's own column's
+    translation (``tr``)."""
+    if lang() == "en":
+        return column
+    names = {english: text for (table, col, english), text in _fields_by_text(lang()).items()
+             if table == "datapackage" and col == "name"}
+    if column in names:
+        return names[column]
+    for translate in _COLUMN_CODES:
+        found = translate(column)
+        if found:
+            return found
+    return tr(column)
+
+
+def readers_table(df, table: str | None = None):
+    """``df`` as a table a reader downloads in the current language: its column names, and the codes of
+    columns whose codes have words, in that language. Given the data ``table`` its rows come from (as
+    stored), its text fields too (:func:`shown`) and its codes by that table's columns; without it, codes
+    by column name, and the text as the chart's code made it. In English, ``df`` itself."""
+    if lang() == "en":
+        return df
+    if not _CODE_WORDS:  # never a table half in English because the vocabularies were not registered
+        raise RuntimeError("the codes' words are not known yet: import explainer.data first")
+    out = shown(df, table) if table else df.copy()
+    for c in out.columns:
+        if out[c].dtype == bool:
+            out[c] = [tr("yes") if v else tr("no") for v in out[c]]
+            continue
+        translate = _CODE_WORDS.get((table, c)) or _CODE_WORDS.get((None, c))
+        if translate is not None:
+            out[c] = [";".join(translate(x) for x in v.split(";")) if isinstance(v, str) and v else v
+                      for v in out[c]]
+    out.columns = [column_name(str(c)) for c in out.columns]
+    return out
+

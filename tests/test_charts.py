@@ -42,9 +42,16 @@ def test_show_renders_and_writes_nothing_save_writes(tmp_path, monkeypatch):
     written = charts.save(c, tmp_path / "out")
     assert [p.name for p in written] == ["demo.png", "demo.csv"]
     assert (tmp_path / "out" / "demo.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    import explainer.data  # noqa: F401
+
     with i18n.using("es"):
-        spanish = charts.show(_bars(), "demo", alt="Barras: B 50 M, C 20 M, A 5 M", data=pd.DataFrame({"a": [1]}))
+        spanish = charts.show(_bars(), "demo", alt="Barras: B 50 M, C 20 M, A 5 M",
+                              data=pd.DataFrame({"confidence": ["primary"], "claims": [1]}))
     assert [p.name for p in charts.save(spanish, tmp_path / "out")] == ["demo.es.png", "demo.es.csv"]
+    # the chart's table is in one language: its column names and its codes in Spanish (explainer.data, which
+    # every chapter imports, says what the codes are)
+    assert (tmp_path / "out" / "demo.es.csv").read_text(encoding="utf-8").splitlines() == [
+        "confianza,afirmaciones", "fuente primaria,1"]
 
 
 @pytest.mark.parametrize("alt", ["", "Figure 1", "chart", "short"])

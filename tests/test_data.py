@@ -455,3 +455,46 @@ def test_the_bibliography_keeps_its_own_rules():
     from explainer.data import bib_problems
 
     assert bib_problems() == []
+
+
+def _english_words_with_spanish():
+    """The data's English column names and codes whose Spanish differs from them."""
+    import json
+
+    from explainer import data, i18n
+
+    descriptor = json.loads((data.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    names, codes = set(), set()
+    with i18n.using("es"):
+        for res in descriptor["resources"]:
+            for f in res.get("schema", {}).get("fields", []):
+                if i18n.column_name(f["name"]) != f["name"]:
+                    names.add(f["name"])
+                translate = data.code_translator(res["name"], f)
+                for code in f.get("constraints", {}).get("enum", []) if translate else []:
+                    if translate(code) != code:
+                        codes.add(code)
+    return names, codes
+
+
+def test_each_table_is_published_in_spanish_too_with_spanish_names_codes_and_text():
+    import csv
+    import io
+
+    from explainer import data, i18n
+
+    names, codes = _english_words_with_spanish()
+    pkg = data.package()
+    for name in pkg.tables:
+        with i18n.using("es"):
+            text = data.readers_csv(name, pkg)
+        assert text.startswith("\ufeff"), name  # spreadsheets read the accents
+        rows = list(csv.reader(io.StringIO(text[1:])))
+        stored = list(csv.reader(io.StringIO(pkg._read_text(name))))
+        assert len(rows) == len([r for r in stored if r]), name  # every row, no more
+        assert not set(rows[0]) & names, (name, set(rows[0]) & names)
+        fields = {f["name"]: f for f in pkg.resources[name]["schema"]["fields"]}
+        for i, column in enumerate(stored[0]):
+            if data.code_translator(name, fields[column]):
+                left = {v for r in rows[1:] for v in r[i].split(";") if v in codes}
+                assert not left, (name, column, left)

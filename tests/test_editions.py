@@ -470,3 +470,35 @@ def test_the_spanish_search_page_speaks_spanish_in_the_browser(site):
     missing = sorted(m for m in shown if not messages.get(m) or messages[m] == m)
     assert not missing, f"no Spanish in translations.js for: {missing}"
     assert "ningún documentos" not in js and "allá" not in js  # the upstream catalogue's errors are corrected
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("path", toc_pages())
+def test_both_editions_of_a_page_have_the_same_sections(site, path):
+    """The language switch keeps the reader's place by the number of the section they are in: each page
+    has as many sections, in the same nesting, in both editions."""
+    def shape(page):
+        html = page.read_text(encoding="utf-8")
+        article = re.search(r"<article\b.*?</article>", html, re.S).group(0)
+        return re.findall(r"<(/?)section\b(?=[^>]*\bid=)", article)
+
+    assert shape(site / ES / f"{path}.html") == shape(site / f"{path}.html"), path
+
+
+@pytest.mark.build
+def test_the_spanish_chart_tables_are_in_spanish(site):
+    """Each chart's table that a Spanish page offers has Spanish column names and Spanish codes."""
+    import csv
+    import io
+
+    from test_data import _english_words_with_spanish
+
+    names, codes = _english_words_with_spanish()
+    offered = sorted({m for p in (site / ES).rglob("*.html")
+                      for m in re.findall(r'href="(?:\.\./)*(charts/[0-9a-f]+\.csv)"', p.read_text(encoding="utf-8"))})
+    assert len(offered) >= 8, offered
+    for rel in offered:
+        rows = list(csv.reader(io.StringIO((site / ES / rel).read_text(encoding="utf-8-sig"))))
+        assert not set(rows[0]) & names, (rel, rows[0])
+        left = {v for r in rows[1:] for cell in r for v in cell.split(";") if v in codes}
+        assert not left, (rel, left)

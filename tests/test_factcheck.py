@@ -181,6 +181,24 @@ def test_verdict_table_has_one_row_per_claim(claims):
     assert "| “unprecedented \\$5 million reward” | **Incorrect** |" in rows
 
 
+def test_the_spanish_edition_quotes_the_article_in_spanish_with_the_original_beside_it(claims):
+    from explainer import i18n
+    from explainer.text import md_escape
+
+    seed = claims[claims["origin"] == "seed"]
+    with i18n.using("es"):
+        rows = cl.verdict_table(seed).splitlines()[2:]
+        cards = cl.cards(seed)
+    for row, (_, r) in zip(rows, seed.iterrows()):
+        original = md_escape(r["seed_quote"])
+        assert f"“{original}”" in row, row  # the article's own words are always there
+        with i18n.using("es"):
+            spanish = i18n.say("claims", "seed_quote", r["seed_quote"])
+        if spanish != r["seed_quote"]:  # a translation, shown first, then the original
+            assert row.index(f"“{md_escape(spanish)}”") < row.index(f"“{original}”"), row
+            assert f"“{md_escape(spanish)}”" in cards
+
+
 # ---------------------------------------------------------------- chapters, glossary, corrections
 def test_glossary_defines_every_term_in_plain_language():
     """Each entry defines its term in a sentence or a short paragraph, with a source; the entries are in
