@@ -256,7 +256,7 @@ IDENTIFIERS = [
 NON_PROSE = {"code-cell", "glue:md", "nb-exec-table", "bibliography", "code", "math"}
 #: Directives whose content is one passage, with its markers after the closing fence (MyST comments
 #: cannot sit inside a glossary).
-WHOLE = {"glossary"}
+WHOLE = myst.ONE_PASSAGE
 
 
 @dataclass(frozen=True)
