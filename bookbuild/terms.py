@@ -36,11 +36,11 @@ Not read, because it must not change: code, front matter, MyST comments (``% fac
 directive options, the terms a glossary defines (they are the targets of ``{term}`` links), inline code,
 roles (a citation key, a glued value; of a ``{ref}``, ``{doc}`` or ``{term}`` link with a title, the title
 is read), URLs, link targets, HTML tags and format placeholders (``{date}``); in the catalogues, the data
-fields that are a source's title (a title is quoted as published). A quotation of a Spanish-language source
-that holds a variant is listed, with its reason, in ``locale/es/termbase-exceptions.csv`` (``file``: the page
-or catalogue; ``text``: the quoted words, exactly; ``reason``): a variant inside those words, in that file,
-is not reported. Only a verbatim quotation belongs there — a quotation this book translated from another
-language follows the termbase like any other sentence.
+fields that are a source's title or its publisher's name (:data:`AS_PUBLISHED`: quoted as published).
+A quotation of a Spanish-language source that holds a variant is listed, with its reason, in
+``locale/es/termbase-exceptions.csv`` (``file``: the page or catalogue; ``text``: the quoted words, exactly;
+``reason``): a variant inside those words, in that file, is not reported. Only a verbatim quotation belongs
+there — a quotation this book translated from another language follows the termbase like any other sentence.
 """
 from __future__ import annotations
 
@@ -427,9 +427,14 @@ def required_in(message, p: Passage, terms: list[Term]) -> list[str]:
     return out
 
 
-def _title_field(message) -> bool:
-    """A data field that is a source's title (``table:key:title``): quoted as published."""
-    return bool(message.context) and message.context.rsplit(":", 1)[-1] == "title"
+#: Data fields written as their source publishes them: a source's title and its publisher's name
+#: ("Reporte Confidencial" is an outlet, not a calque).
+AS_PUBLISHED = {"title", "organization", "publisher", "author", "journaltitle"}
+
+
+def _as_published(message) -> bool:
+    """A data field (``table:key:column``) that is a source's title or its publisher's name."""
+    return bool(message.context) and message.context.rsplit(":", 1)[-1] in AS_PUBLISHED
 
 
 def findings(root: Path = ROOT) -> list[str]:
@@ -444,7 +449,7 @@ def findings(root: Path = ROOT) -> list[str]:
             out += variants_in(p, terms, quotes.get(p.file, []))
     for path in sorted((root / CATALOGUES).glob("*.po")):
         for message, p in catalogue_passages(path, root):
-            if _title_field(message):
+            if _as_published(message):
                 continue
             out += variants_in(p, terms, quotes.get(p.file, []))
             out += required_in(message, p, terms)

@@ -171,3 +171,23 @@ def test_a_name_the_english_gives_must_be_in_the_spanish(book, termbase):
     assert any(f"«{name.english}»" in f for f in found) and any(f"«{status.english}»" in f for f in found)
     assert terms.spanish_pattern("organización terrorista extranjera").search(
         "designó a dos organizaciones terroristas extranjeras")
+
+
+def test_a_source_title_or_publisher_is_read_as_published(book, termbase):
+    """A source's title and its publisher's name are quoted as published, whatever words they hold; the
+    book's own note about the source is not."""
+    from babel.messages.pofile import read_po, write_po
+
+    t, v = _literal(termbase, ("", "catalogues"))[0]
+    path = book / "locale" / "es" / "LC_MESSAGES" / "data-planted.po"
+    shutil.copy(book / "locale" / "es" / "LC_MESSAGES" / "book.po", path)
+    with open(path, "rb") as f:
+        cat = read_po(f)
+    for column in sorted(terms.AS_PUBLISHED) + ["note"]:
+        cat.add(f"{column} of the source", string=f"{v} ({column})", context=f"references:x-2026:{column}")
+    with open(path, "wb") as f:
+        write_po(f, cat, width=100, sort_output=False, ignore_obsolete=True, include_previous=True)
+    found = [f for f in terms.findings(book) if f.startswith("locale/es/LC_MESSAGES/data-planted.po")]
+    assert len(found) == 1 and f"«{v}»" in found[0], found
+    line = int(found[0].split(":")[1])
+    assert path.read_text(encoding="utf-8").split("\n")[line - 1] == f'msgstr "{v} (note)"'
