@@ -21,7 +21,8 @@ newest dated row in the data, then fails, naming file and line, when:
   of ``data/pairings.csv``);
 * a date or number in the prose is not stated by a data row named next to it (see below) — the same holds
   for the titles, captions and alt text typed in a figure's code (rows named in ``# fact:`` comments) —
-  or a chart label in ``data/figure_events.csv`` states a number its timeline row does not.
+  or a chart label in ``data/figure_events.csv`` states a number its timeline row does not;
+* the Spanish edition departs from its termbase, ``locale/es/termbase.csv`` (:mod:`bookbuild.terms`).
 """
 from __future__ import annotations
 
@@ -50,9 +51,11 @@ class Finding:
     file: str
     line: int
     message: str
+    column: int = 0  # where on the line, when the check knows (1-based)
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        return f"{self.file}:{self.line}:{self.column}: {self.message}" if self.column else \
+            f"{self.file}:{self.line}: {self.message}"
 
 
 def newest_dates(pkg: DataPackage) -> dict[str, tuple[dt.date, str]]:
@@ -253,10 +256,10 @@ IDENTIFIERS = [
     (re.compile(r"\bSHA-256\b|\bCC BY \d\.\d\b|\bISO 3166-1\b|\bE\.O\. \d+\b"), "names of standards and licences"),
 ]
 #: Fenced directives whose content is not prose (code, outputs, generated tables).
-NON_PROSE = {"code-cell", "glue:md", "nb-exec-table", "bibliography", "code", "math"}
+NON_PROSE = myst.NON_PROSE
 #: Directives whose content is one passage, with its markers after the closing fence (MyST comments
 #: cannot sit inside a glossary).
-WHOLE = {"glossary"}
+WHOLE = myst.ONE_PASSAGE
 
 
 @dataclass(frozen=True)
@@ -837,11 +840,23 @@ def check_data_translations(root: Path = ROOT, pkg: DataPackage | None = None) -
     return out
 
 
+def check_terms(root: Path = ROOT) -> list[Finding]:
+    """The Spanish edition against its termbase (:mod:`bookbuild.terms`): every variant it refuses, in the
+    pages and the catalogues, named by file, line and column."""
+    from . import terms
+
+    out = []
+    for problem in terms.findings(root):  # "file:line:column: what" or "file:line: what"
+        m = re.match(r"(?P<file>[^:]+):(?P<line>\d+):(?:(?P<col>\d+):)? (?P<what>.*)", problem, re.S)
+        out.append(Finding(m["file"], int(m["line"]), m["what"], int(m["col"] or 0)))
+    return out
+
+
 def run(root: Path = ROOT) -> list[Finding]:
     pkg = DataPackage(root / "data", root / "references.bib")
     return (check_data_translations(root, pkg) + check_as_of(root, pkg) + check_corrections(root, pkg)
             + check_leads(root, pkg) + check_claims(root, pkg) + check_pairings(root, pkg) + check_prose(root, pkg)
-            + check_labels(root, pkg) + check_money(root) + check_translations(root, pkg))
+            + check_labels(root, pkg) + check_money(root) + check_translations(root, pkg) + check_terms(root))
 
 
 def main(argv: list[str] | None = None) -> int:

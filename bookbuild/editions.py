@@ -87,15 +87,25 @@ def blocks(path: Path) -> list[Block]:
 
 def blocks_of(text: str) -> list[Block]:
     """The blocks of a MyST page's text (see :func:`blocks`): the front matter and code cells as the
-    build's MyST parser finds them (:mod:`bookbuild.myst`), and the passages between blank lines."""
+    build's MyST parser finds them (:mod:`bookbuild.myst`), and the passages between blank lines. A
+    glossary is one passage, with the lines that follow its closing fence (:data:`myst.ONE_PASSAGE`): each
+    edition lists its terms in its own alphabetical order, so its entries do not pair one for one."""
     lines = text.split("\n")
-    whole = {p.start: p for p in myst.parse(text, nested=False) if p.kind in ("front_matter", "code_cell")}
+    parts = myst.parse(text, nested=False)
+    whole = {p.start: p for p in parts if p.kind in ("front_matter", "code_cell")}
+    passage = {p.start: p for p in parts if p.kind == "directive" and p.name in myst.ONE_PASSAGE}
     out: list[Block] = []
     cur: list[str] = []
     start = 0
     i = 0
     while i < len(lines):
         ln = lines[i]
+        if i + 1 in passage:
+            if not cur:
+                start = i + 1
+            cur += lines[i:passage[i + 1].end]
+            i = passage[i + 1].end
+            continue
         if i + 1 in whole or CODE_MARK.match(ln):
             if cur:
                 out.append(Block(start, "\n".join(cur)))

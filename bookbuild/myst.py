@@ -13,6 +13,11 @@ from functools import lru_cache
 
 #: The MyST extensions the book enables (``_config.yml``, ``myst_enable_extensions``).
 EXTENSIONS = {"colon_fence", "deflist", "substitution", "tasklist"}
+#: Fenced directives whose content is not prose (code, outputs, generated tables).
+NON_PROSE = {"code-cell", "glue:md", "nb-exec-table", "bibliography", "code", "math"}
+#: Directives whose content the tools read as one passage: a glossary's entries are in each edition's
+#: alphabetical order, so they are checked, and translated, as a whole.
+ONE_PASSAGE = {"glossary"}
 
 
 @dataclass

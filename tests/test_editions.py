@@ -72,6 +72,21 @@ def test_a_changed_english_passage_makes_its_spanish_stale_until_marked(tmp_path
     assert not editions.problems(root)
 
 
+def test_a_glossary_is_one_passage_so_each_edition_orders_its_own_terms():
+    """A glossary, with the markers after its closing fence, is one block: the Spanish lists its entries
+    in Spanish alphabetical order, and a change to any English entry makes the whole Spanish glossary
+    stale."""
+    en = ("# G\n\n```{glossary}\nAlpha\n  First term.\n\nBeta\n  Second term.\n```\n% fact: t:k\n\nAfter.\n")
+    es = ("# G\n\n```{glossary}\nbeta\n  Segundo.\n\nalfa\n  Primero.\n```\n% fact: t:k\n\nDespués.\n")
+    eb, sb = editions.blocks_of(en), editions.blocks_of(es)
+    assert len(eb) == len(sb) == 3
+    assert eb[1].text.startswith("```{glossary}") and eb[1].text.endswith("% fact: t:k")
+    assert [e.shape for e in eb] == [s.shape for s in sb]
+    changed = editions.blocks_of(en.replace("Second term.", "Second term, changed."))
+    assert [b.fingerprint for b in changed] != [b.fingerprint for b in eb]
+    assert changed[1].fingerprint != eb[1].fingerprint and changed[2].fingerprint == eb[2].fingerprint
+
+
 def test_a_spanish_page_that_drops_a_passage_is_reported(tmp_path):
     root = _copy_book(tmp_path)
     page = root / ES / "chapters" / "methods.md"

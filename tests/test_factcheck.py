@@ -222,6 +222,33 @@ def test_the_spanish_glossary_defines_the_same_terms():
         assert 40 < len(definition) < 800 and "{cite:p}`" in definition
 
 
+def collation_key(term: str, lang: str) -> str:
+    """Where ``term`` sorts in a dictionary of ``lang``: case ignored; in Spanish, accents ignored too and ñ
+    a letter of its own, after n."""
+    import unicodedata
+
+    if lang == "en":
+        return term.casefold()
+    out = []
+    for ch in term.casefold():
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn")
+        out.append("n\U0010ffff" if ch == "ñ" else base)
+    return "".join(out)
+
+
+def test_spanish_collation_ignores_accents_and_case_and_puts_n_tilde_after_n():
+    words = ["Zeta", "ñandú", "nube", "Ávila", "acusación", "OFAC", "nzz", "o"]
+    assert sorted(words, key=lambda w: collation_key(w, "es")) == [
+        "acusación", "Ávila", "nube", "nzz", "ñandú", "o", "OFAC", "Zeta"]
+
+
+@pytest.mark.parametrize("lang", toc.EDITIONS)
+def test_each_edition_lists_its_glossary_in_its_own_alphabetical_order(lang):
+    page = toc.edition_root(ROOT, lang) / "chapters" / "glossary.md"
+    terms = [t for t, _ in glossary_entries(page)]
+    assert terms == sorted(terms, key=lambda t: collation_key(t, lang))
+
+
 def test_correction_template_asks_for_sentence_problem_and_source():
     t = (ROOT / ".github" / "ISSUE_TEMPLATE" / "correction.md").read_text(encoding="utf-8")
     front = t.split("---", 2)[1]
