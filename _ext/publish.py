@@ -34,7 +34,7 @@ import textwrap
 from pathlib import Path
 
 from explainer import text
-from explainer.i18n import tr
+from explainer.i18n import N_, tr
 from explainer.toc import code_pages
 
 DATA_SUFFIXES = {".csv", ".json", ".geojson", ".md"}
@@ -253,6 +253,12 @@ def write_reader_notebooks(src: Path, out: Path, book_url: str, labels: dict | N
         nbformat.write(reader_notebook(nb, ctx, wheel, book_url), nb_dir / f"{md.stem}.ipynb")
 
 
+#: CITATION.cff's message, which a translation's citation file gives in its language.
+CFF_MESSAGE = N_("If you use this book, its data or its code, please cite it as below.")
+#: An edition's language as link previews name it (the Spanish edition is written for Latin America).
+OG_LOCALE = {"en": "en_US", "es": "es_LA"}
+
+
 def social_card(title: str, as_of: str) -> bytes:
     """A 1200×630 PNG for link previews: the book's title and its data date (byte-reproducible)."""
     import matplotlib.pyplot as plt
@@ -433,7 +439,8 @@ def _config_inited(app, config):
     as_of = json.loads((Path(app.srcdir) / "data" / "datapackage.json").read_text(encoding="utf-8"))["asOf"]
     cff = read_cff(app.srcdir)
     if getattr(config, "explainer_edition", "en") != "en":  # a translation is cited by its own title
-        cff = dict(cff, title=config.html_title or config.project, authors=[{"name": config.author}])
+        cff = dict(cff, title=config.html_title or config.project, authors=[{"name": config.author}],
+                   message=tr(CFF_MESSAGE) if cff.get("message") == CFF_MESSAGE else cff.get("message", ""))
         book = f"{book}{config.explainer_edition}/" if book else book
     cite = citation_line(cff, book or repo)
     as_of_text = tr("Data as of {date}, the date of the newest source.").format(date=pretty_date(as_of))
@@ -500,11 +507,12 @@ def _page_context(app, pagename, templatename, context, doctree):
     book_title = app.config.html_title or app.config.project
     page_title = _strip_tags(context.get("title") or "")
     title = book_title if pagename == app.config.root_doc or not page_title else f"{page_title} · {book_title}"
-    description = page_description(body or "")
+    lang = getattr(app.config, "explainer_edition", "en")
+    description = page_description(body or "", default=getattr(app.config, "explainer_description", "") or DESCRIPTION)
     image = context["pathto"]("social-card.png", 1)
     base = app.config.html_baseurl
     tags = [("property", "og:type", "article"), ("property", "og:title", title),
-            ("property", "og:description", description)]
+            ("property", "og:description", description), ("property", "og:locale", OG_LOCALE.get(lang, lang))]
     if base:
         image = base + "social-card.png"
         tags.append(("property", "og:url", base + app.builder.get_target_uri(pagename)))

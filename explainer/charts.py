@@ -266,9 +266,12 @@ def text_problems(fig, texts: list | None = None) -> list[str]:
     W, H = fig.bbox.width, fig.bbox.height
     out = [f"{t.get_text()[:40]!r} runs past the edge" for t, b in boxes
            if b.x0 < -1 or b.y0 < -1 or b.x1 > W + 1 or b.y1 > H + 1]
+    ticks = {id(t) for ax in fig.axes for t in ax.get_xticklabels() + ax.get_yticklabels()}
     for i, (a, ba) in enumerate(boxes):
         for b, bb in boxes[i + 1:]:
-            if min(ba.x1, bb.x1) - max(ba.x0, bb.x0) > 1 and min(ba.y1, bb.y1) - max(ba.y0, bb.y0) > 1:
+            # tick labels must also keep a few pixels apart, or they read as one ("US$20MUS$40M")
+            gap = -4 if id(a) in ticks and id(b) in ticks else 1
+            if min(ba.x1, bb.x1) - max(ba.x0, bb.x0) > gap and min(ba.y1, bb.y1) - max(ba.y0, bb.y0) > 1:
                 out.append(f"{a.get_text()[:40]!r} overlaps {b.get_text()[:40]!r}")
     return out
 
@@ -488,6 +491,8 @@ def ranked_bars(labels, values, *, highlight=None, annotations=None, title: str,
     ax.set_xlim(0, top * 1.35)
     ax.set_xlabel(xlabel)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: value_fmt(v)))
+    if narrow:  # few ticks, so that wide labels ("US$20M") keep apart on a phone
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=3))
     ax.grid(axis="x")
     ax.set_axisbelow(True)
     if legend:

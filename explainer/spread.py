@@ -106,6 +106,12 @@ def in_country(code: str, lat: float, lon: float) -> bool:
 
 # --------------------------------------------------------------------------- sources and dates
 # --------------------------------------------------------------------------- map 1: presence markers
+def _after_colon(label: str) -> str:
+    """A label as it reads after a colon, in lower case ('Chile: convictions in cases…'), as the other
+    tooltips after a country's name do."""
+    return label[:1].lower() + label[1:]
+
+
 def evidence_label(level: str) -> str:
     """An evidence level's label, as legends show it ('Prosecutions or arrests')."""
     return word("evidence", level, "label")
@@ -153,7 +159,7 @@ def presence_layer(m: folium.Map, presence: pd.DataFrame, *, name: str,
         radius = 9 if level in ("origin", "convictions", "prosecutions") else 7
         maps.circle_marker(lat, lon, color=color, popup=presence_popup(row), radius=radius,
                            tooltip=tr("{country}: {evidence} (click for details)").format(
-                               country=row["country"], evidence=evidence_label(level))
+                               country=row["country"], evidence=_after_colon(evidence_label(level)))
                            ).add_to(group)
     group.add_to(m)
     return group

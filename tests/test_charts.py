@@ -187,3 +187,19 @@ def test_shipped_charts_keep_their_legend_colours_distinct(site):
         series = [charts._rgb(k) for k in keys if len(set(charts._rgb(k))) > 1]  # not greys
         for a, b in combinations(series, 2):
             assert sum((x - y) ** 2 for x, y in zip(a, b)) ** 0.5 >= 60, (p.name, a, b)
+
+
+def test_a_phone_bar_chart_keeps_its_money_ticks_apart_in_spanish():
+    """«US$20MUS$40M»: on a phone, the wider Spanish money labels ran together; fewer ticks keep them
+    apart, and the layout check counts touching tick labels as a problem."""
+    import matplotlib.ticker
+
+    from explainer import i18n
+    from explainer.text import usd
+
+    with i18n.using("es"):
+        fig = charts.ranked_bars(["A", "B", "C"], [50e6, 25e6, 5e6], title="t", xlabel="x", source="s",
+                                 as_of="2026", value_fmt=lambda v: usd(v, short=True), width=3.6)
+        assert charts.text_problems(fig) == []
+        fig.axes[0].xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(10e6))  # as crowded as before
+        assert any("overlaps" in p for p in charts.text_problems(fig))
