@@ -157,6 +157,8 @@ def _list_table(body: list[str], header_rows: int) -> str:
             rows[-1].append(line[4:].strip())
         elif line.startswith("    ") and rows:
             rows[-1][-1] += " " + line.strip()
+    # a line that ends with a backslash is a line break in MyST; a Markdown table cell holds it as <br>
+    rows = [[re.sub(r"\\(\s+|$)", "<br>", c) for c in r] for r in rows]
     if not rows:
         return ""
     width = max(len(r) for r in rows)

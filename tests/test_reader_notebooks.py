@@ -215,3 +215,12 @@ def test_built_reader_notebooks_have_no_targets_and_no_links_they_cannot_follow(
             assert not any(re.match(r"\s*\([^()\s]+\)=\s*$", ln) for ln in cell.source.splitlines()), path.name
             for target in re.findall(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)", cell.source):
                 assert re.match(r"https?://|mailto:|#", target), (path.name, target)
+
+
+def test_a_list_tables_line_breaks_become_breaks_in_the_notebooks_table():
+    import readers
+
+    table = readers._list_table(["* - Country", "  - Event", "* - **Venezuela**\\", "    Origin\\",
+                                 "    First report: 2005", "  - Costs \\$5"], 1)
+    assert "| **Venezuela**<br>Origin<br>First report: 2005 | Costs \\$5 |" in table
+    assert "\\ " not in table  # no backslash left before a space, as a reader would see it
