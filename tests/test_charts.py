@@ -192,6 +192,7 @@ def test_shipped_charts_keep_their_legend_colours_distinct(site):
 def test_a_phone_bar_chart_keeps_its_money_ticks_apart_in_spanish():
     """«US$20MUS$40M»: on a phone, the wider Spanish money labels ran together; fewer ticks keep them
     apart, and the layout check counts touching tick labels as a problem."""
+    import matplotlib.pyplot
     import matplotlib.ticker
 
     from explainer import i18n
@@ -203,3 +204,4 @@ def test_a_phone_bar_chart_keeps_its_money_ticks_apart_in_spanish():
         assert charts.text_problems(fig) == []
         fig.axes[0].xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(10e6))  # as crowded as before
         assert any("overlaps" in p for p in charts.text_problems(fig))
+    matplotlib.pyplot.close(fig)
