@@ -9,6 +9,7 @@ the publisher and the note translated.
 from __future__ import annotations
 
 import functools
+import unicodedata
 
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
@@ -32,9 +33,19 @@ def pretty_date(value: str) -> str:
 class BookStyle(UnsrtStyle):
     default_sorting_style = "author_year_title"
 
+    def sort(self, entries):
+        """Alphabetical by the title readers see, in the edition's language (a Spanish description sorts
+        as Spanish): accents ignored, ñ after n."""
+        def key(entry):
+            title = shown_source(source_entry(entry.key, entry.fields))["title"]
+            title = title.strip("[]“”\"'¿¡ ").casefold().replace("ñ", "n\U0010ffff")
+            return "".join(c for c in unicodedata.normalize("NFD", title) if not unicodedata.combining(c))
+        return sorted(entries, key=key)
+
     def format_entry(self, label, entry, bib_data=None):
-        if "date" in entry.fields:
-            entry.fields["prettydate"] = pretty_date(entry.fields["date"])  # in the edition's language
+        if "date" in entry.fields:  # in the edition's language, starting its sentence ("Junio de 2026.")
+            when = pretty_date(entry.fields["date"])
+            entry.fields["prettydate"] = when[:1].upper() + when[1:]
         shown = shown_source(source_entry(entry.key, entry.fields))
         for name in ("title", "translation", "publisher", "note"):
             if shown[name]:

@@ -93,7 +93,7 @@ INLINE_PNG = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 INLINE_CSV = re.compile(r'href="data:text/csv;charset=utf-8;base64,([A-Za-z0-9+/=]+)"')
 #: A chart's phone rendering, a ``<picture>`` source (explainer.charts.Chart).
 INLINE_SOURCE = re.compile(r'<source media="([^"]*)" srcset="data:image/png;base64,([A-Za-z0-9+/=]+)"')
-CHART_REF = re.compile(CHARTS_DIR + r'/([0-9a-f]{16}\.png)"')
+CHART_REF = re.compile(CHARTS_DIR + r'/([0-9a-f]{16}\.(?:png|csv))"')
 
 FONTAWESOME_JS = re.compile(r'[ \t]*<!-- So that users can add custom icons -->\n'
                             r'[ \t]*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?')
@@ -350,7 +350,8 @@ def _build_finished(app, exception):
         if new != text:
             p.write_text(new, encoding="utf-8")
     used_charts = {n for p in out.rglob("*.html") for n in CHART_REF.findall(p.read_text(encoding="utf-8"))}
-    for p in (out / CHARTS_DIR).glob("*.png"):  # charts of earlier builds that no page shows any more
+    for p in [*(out / CHARTS_DIR).glob("*.png"), *(out / CHARTS_DIR).glob("*.csv")]:  # charts (and their
+        # tables) of earlier builds that no page shows any more
         if p.name not in used_charts:
             p.unlink()
     static = out / "_static"

@@ -74,7 +74,10 @@ def finish(fig, ax, title: str, source: str, as_of: str, subtitle: str | None = 
     if subtitle:
         st = fig.text(0.01, 1, subtitle, fontsize=10, color=INK_MID, ha="left", va="top", gid="chart-subtitle")
         fit_width(fig, st, min_size=7.5)
-    line = tr("Source: {source}. As of {as_of}.").format(source=source, as_of=as_of)
+    if as_of[:1].isdigit():  # a day ("Datos al 14 de abril de 2026")
+        line = tr("Source: {source}. As of {as_of}.").format(source=source, as_of=as_of)
+    else:  # a month or a year, which Spanish introduces otherwise ("Datos de julio de 2024")
+        line = tr("Source: {source}. As of {month}.").format(source=source, month=as_of)
     src = fig.text(0.01, 0.01, line, fontsize=8, color=INK_SOFT, ha="left", va="bottom", gid="chart-source")
     wrap_to_width(fig, src)
     narrow = fig.get_size_inches()[0] < NARROW_IN

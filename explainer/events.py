@@ -18,7 +18,7 @@ from .appendix import confidence_word
 from .data import DataPackage, country_name, package
 from .i18n import tr
 from .style import CATEGORY_NAMES, category_name
-from .text import cite, count, expand_months, md_escape, when
+from .text import cite, count, expand_months, format_date, md_escape, when
 
 
 
@@ -27,6 +27,11 @@ def dates(row) -> str:
     ('2005–2015')."""
     if pd.isna(row["end_date"]):
         return when(row)
+    start, end = pd.Timestamp(row["date"]), pd.Timestamp(row["end_date"])
+    if row.get("date_precision", "day") == "day" and (start.year, start.month) == (end.year, end.month):
+        # days of one month: '15–16 March 2025' (Spanish 'del 15 al 16 de marzo de 2025')
+        return tr("{first}–{last} {month}").format(first=start.day, last=end.day,
+                                                   month=format_date(start, "month"))
     return f"{when(row)}–{when(row, 'end_date')}"
 
 

@@ -212,13 +212,15 @@ _QUOTED = re.compile(r"(?<!\w)'[^']+?'(?!\w)")
 
 
 def _clean_bib(s: str) -> str:
-    """A BibTeX field as text: escapes and braces out, dashes typeset, and an apostrophe that closes no
+    """A BibTeX field as text: escapes and braces out, dashes typeset, an apostrophe that closes no
     quotation ("Prosecutors' talk", "Tren de Aragua's") written as one (’), so that a Spanish page's
-    typography does not read it as a closing quotation mark."""
+    typography does not read it as a closing quotation mark, and quotation marks typeset (“el Turko”)."""
     s = re.sub(r"\\([&%_#$])", r"\1", s)
     s = s.replace("{", "").replace("}", "").replace("---", "—").replace("--", "–")
     quoted = [m.span() for m in _QUOTED.finditer(s)]
-    return "".join("’" if ch == "'" and not any(a <= i < b for a, b in quoted) else ch for i, ch in enumerate(s))
+    s = "".join("’" if ch == "'" and not any(a <= i < b for a, b in quoted) else ch for i, ch in enumerate(s))
+    # quotation marks as the pages print them, so that a title reads the same everywhere it is shown
+    return re.sub(r"""(?<!\w)(['"])([^'"]+?)\1(?!\w)""", r"“\2”", s)
 
 
 #: A source's language (``langid``) → the book's code for it, where the book has an edition in it.
@@ -275,6 +277,8 @@ def shown_source(entry: dict) -> dict[str, str]:
             translation = entry["translation"]
         else:
             translation = say("references", "title", entry["title"])
+    if translation.casefold() == title.strip("[]").casefold():  # a name reads the same: no translation
+        translation = ""
     return {
         "title": title,
         "translation": translation,
@@ -294,5 +298,7 @@ def source_names(keys, bib: dict | Path | str | None = None) -> list[str]:
         e = bib[k]
         shown = shown_source(e)
         pub, title = shown["publisher"], shown["title"].strip("[]")
+        if shown["translation"]:
+            title += f" [{shown['translation']}]"
         out.append(f"{pub}, “{title}”" if e["publisher"] == "Wikipedia" or not pub else pub)
     return list(dict.fromkeys(out))

@@ -85,7 +85,7 @@ def test_spread_map_dots_come_strongest_evidence_first_then_by_name(browser, ser
     from explainer.spread import EVIDENCE_ORDER, evidence_label
 
     presence = data.load("presence")
-    rank = {evidence_label(lvl): i for i, lvl in enumerate(EVIDENCE_ORDER)}
+    rank = {evidence_label(lvl).casefold(): i for i, lvl in enumerate(EVIDENCE_ORDER)}
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         page.goto(f"{server}/chapters/spread.html", wait_until="load")
@@ -96,7 +96,7 @@ def test_spread_map_dots_come_strongest_evidence_first_then_by_name(browser, ser
         keys = []
         for label in labels:
             country, _, evidence = re.sub(r"\s*\([^()]*\)$", "", label).partition(": ")  # "(click …)" off
-            keys.append((rank[evidence], unicodedata.normalize("NFD", country).casefold()))
+            keys.append((rank[evidence.casefold()], unicodedata.normalize("NFD", country).casefold()))
         assert keys == sorted(keys), labels
     finally:
         page.close()

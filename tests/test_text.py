@@ -84,7 +84,12 @@ def test_each_edition_shows_a_sources_own_title_first_and_a_translation_where_it
                     shown = text.shown_source(e)
                 assert shown["title"] == e["title"]  # the own title, in both editions
                 same = text.EDITION_OF_LANGID[lang] == reader
-                assert bool(shown["translation"]) != same, (e, reader)
+                if same:
+                    assert not shown["translation"], (e, reader)
+                else:  # a translation, unless it reads the same (a name: "A.A.R.P. v. Trump")
+                    with i18n.using(reader):
+                        wanted = e["translation"] if reader == "en" else i18n.say("references", "title", e["title"])
+                    assert shown["translation"] or wanted.casefold() == e["title"].casefold(), (e, reader)
                 assert shown["heading"].startswith(e["title"])
     described = next(e for e in bib.values() if e["described"])
     with i18n.using("es"):
