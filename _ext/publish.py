@@ -255,6 +255,8 @@ def write_reader_notebooks(src: Path, out: Path, book_url: str, labels: dict | N
 
 #: CITATION.cff's message, which a translation's citation file gives in its language.
 CFF_MESSAGE = N_("If you use this book, its data or its code, please cite it as below.")
+#: CITATION.cff's keywords that are words (the others are names, the same in every language).
+CFF_KEYWORDS = (N_("organized crime"), N_("data journalism"))
 #: An edition's language as link previews name it (the Spanish edition is written for Latin America).
 OG_LOCALE = {"en": "en_US", "es": "es_LA"}
 
@@ -440,7 +442,8 @@ def _config_inited(app, config):
     cff = read_cff(app.srcdir)
     if getattr(config, "explainer_edition", "en") != "en":  # a translation is cited by its own title
         cff = dict(cff, title=config.html_title or config.project, authors=[{"name": config.author}],
-                   message=tr(CFF_MESSAGE) if cff.get("message") == CFF_MESSAGE else cff.get("message", ""))
+                   message=tr(CFF_MESSAGE) if cff.get("message") == CFF_MESSAGE else cff.get("message", ""),
+                   keywords=[tr(k) if k in CFF_KEYWORDS else k for k in cff.get("keywords", [])])
         book = f"{book}{config.explainer_edition}/" if book else book
     cite = citation_line(cff, book or repo)
     as_of_text = tr("Data as of {date}, the date of the newest source.").format(date=pretty_date(as_of))

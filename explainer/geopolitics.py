@@ -189,7 +189,7 @@ def strikes_chart(strikes: pd.DataFrame, *, title: str, source: str, as_of: str,
     top = float(d["killed_max"].max())
     ax.set_ylim(0, top * 1.3)
     lo, hi = d["as_of"].min(), d["as_of"].max()
-    ax.set_xlim(mdates.date2num(lo - pd.Timedelta(days=24)), mdates.date2num(hi + pd.Timedelta(days=16)))
+    ax.set_xlim(mdates.date2num(lo - pd.Timedelta(days=24)), mdates.date2num(hi + pd.Timedelta(days=28)))
     ax.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, round((hi - lo).days / 30 / 7))))
     ax.xaxis.set_major_formatter(FuncFormatter(month_tick))
     charts.thin_ticks(fig, ax)
