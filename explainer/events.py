@@ -16,9 +16,9 @@ import pandas as pd
 from . import i18n
 from .appendix import confidence_word
 from .data import DataPackage, country_name, package
-from .i18n import tr
+from .i18n import lang, tr
 from .style import CATEGORY_NAMES, category_name
-from .text import cite, count, expand_months, format_date, md_escape, when
+from .text import MESES, MONTHS, cite, count, expand_months, format_date, md_escape, when
 
 
 
@@ -32,6 +32,11 @@ def dates(row) -> str:
         # days of one month: '15–16 March 2025' (Spanish 'del 15 al 16 de marzo de 2025')
         return tr("{first}–{last} {month}").format(first=start.day, last=end.day,
                                                    month=format_date(start, "month"))
+    if row.get("date_precision") == "month" and start.year == end.year:
+        # months of one year: 'March–August 2021' (Spanish 'de marzo a agosto de 2021')
+        names = MESES if lang() == "es" else MONTHS
+        return tr("{first}–{last} {year}").format(first=names[start.month - 1], last=names[end.month - 1],
+                                                  year=end.year)
     return f"{when(row)}–{when(row, 'end_date')}"
 
 

@@ -60,7 +60,7 @@ FOCUS_CSS = """<style>
 #: * the Tab key reaches the map, its controls and its markers, each marker named by its tooltip
 #:   (role "button": Enter opens its popup, Escape closes it and gives the focus back to the marker),
 #:   but not the country shapes, which the figure's list states in words;
-#: * the zoom buttons and the layer switch are named in the map's language.
+#: * the zoom buttons, the layer switch and the map library's credit are named in the map's language.
 BEHAVIOUR_JS = """window.addEventListener('load',function(){var map={map},c=map.getContainer();
 function mark(l){var p=l._path;if(!p){return;}
 if(l instanceof L.CircleMarker){var t=l.getTooltip&&l.getTooltip(),d=document.createElement('div');
@@ -79,7 +79,8 @@ map.setMaxBounds(map.getBounds().pad(0.3));map.options.maxBoundsViscosity=1;
 map.setMinZoom(Math.max(map.getZoom()-1,0));
 [['.leaflet-control-zoom-in',{zoom_in}],['.leaflet-control-zoom-out',{zoom_out}],
 ['.leaflet-control-layers-toggle',{layers}]].forEach(function(z){
-var b=c.querySelector(z[0]);if(b){b.title=z[1];b.setAttribute('aria-label',z[1]);}});});"""
+var b=c.querySelector(z[0]);if(b){b.title=z[1];b.setAttribute('aria-label',z[1]);}});
+var a=c.querySelector('.leaflet-control-attribution a[href*="leafletjs"]');if(a){a.title={leaflet};}});"""
 
 MAP_HINT_CSS = ("<style>.explainer-hint{background:rgba(255,255,255,.9);color:#111;font-size:12px;"
                 "padding:2px 6px;border:1px solid #999;pointer-events:none}</style>")
@@ -130,7 +131,8 @@ def base_map(location=(4, -68), zoom: int = 3, tiles: bool = False, bounds=None)
     m.get_root().header.add_child(folium.Element(FOCUS_CSS + MAP_HINT_CSS))
     script = BEHAVIOUR_JS.replace("{map}", m.get_name()).replace("{hint}", json.dumps(tr("Two fingers move the map")))
     script = script.replace("{zoom_in}", json.dumps(tr("Zoom in"))).replace("{zoom_out}", json.dumps(tr("Zoom out")))
-    script = script.replace("{layers}", json.dumps(tr("Layers")))
+    script = script.replace("{layers}", json.dumps(tr("Layers"))).replace(
+        "{leaflet}", json.dumps(tr("A JavaScript library for interactive maps")))
     m.get_root().script.add_child(folium.Element(script))
     if tiles:
         folium.TileLayer("OpenStreetMap", name=tr("Street map (online only)"), show=False).add_to(m)

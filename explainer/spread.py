@@ -159,7 +159,9 @@ def presence_layer(m: folium.Map, presence: pd.DataFrame, *, name: str,
         radius = 9 if level in ("origin", "convictions", "prosecutions") else 7
         maps.circle_marker(lat, lon, color=color, popup=presence_popup(row), radius=radius,
                            tooltip=tr("{country}: {evidence} (click for details)").format(
-                               country=row["country"], evidence=_after_colon(evidence_label(level)))
+                               country=row["country"],  # "Venezuela: origin", not "…: origin (Venezuela)"
+                               evidence=_after_colon(evidence_short(level) if level == "origin"
+                                                     else evidence_label(level)))
                            ).add_to(group)
     group.add_to(m)
     return group
