@@ -82,10 +82,11 @@ def test_spread_map_dots_come_strongest_evidence_first_then_by_name(browser, ser
     import unicodedata
 
     from explainer import data
-    from explainer.spread import EVIDENCE_ORDER, evidence_label
+    from explainer.spread import EVIDENCE_ORDER, evidence_label, evidence_short
 
     presence = data.load("presence")
-    rank = {evidence_label(lvl).casefold(): i for i, lvl in enumerate(EVIDENCE_ORDER)}
+    rank = {name(lvl).casefold(): i for i, lvl in enumerate(EVIDENCE_ORDER)
+            for name in (evidence_label, evidence_short)}  # the origin's tooltip uses its short name
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         page.goto(f"{server}/chapters/spread.html", wait_until="load")
