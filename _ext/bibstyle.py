@@ -33,7 +33,11 @@ def pretty_date(value: str) -> str:
 class BookStyle(UnsrtStyle):
     default_sorting_style = "author_year_title"
 
-    def sort(self, entries):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sort = self.sort_by_shown_title  # pybtex sets ``sort`` on the instance, from the sorting style
+
+    def sort_by_shown_title(self, entries):
         """Alphabetical by the title readers see, in the edition's language (a Spanish description sorts
         as Spanish): accents ignored, ñ after n."""
         def key(entry):

@@ -11,6 +11,7 @@ import base64
 from functools import lru_cache
 import html
 import io
+import re
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -138,9 +139,10 @@ def fit_width(fig, text, min_size: float) -> None:
 
 
 def wrap_inches(text: str, fontsize: float, max_in: float) -> str:
-    """``text`` broken into lines at spaces, each at most ``max_in`` inches wide in the house font."""
+    """``text`` broken into lines at spaces (never at a no-break space: "US$3 M"), each at most ``max_in``
+    inches wide in the house font."""
     lines: list[str] = []
-    for w in str(text).split():
+    for w in re.split(r"[ \t\n]+", str(text).strip()):
         if lines and text_width_in(f"{lines[-1]} {w}", fontsize) <= max_in:
             lines[-1] = f"{lines[-1]} {w}"
         else:

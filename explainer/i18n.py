@@ -246,8 +246,9 @@ def readers_table(df, table: str | None = None):
         raise RuntimeError("the codes' words are not known yet: import explainer.data first")
     out = shown(df, table) if table else df.copy()
     for c in out.columns:
-        if out[c].dtype == bool:
-            out[c] = [tr("yes") if v else tr("no") for v in out[c]]
+        if out[c].dtype == bool or (len(out[c].dropna()) and all(type(v).__name__ in ("bool", "bool_")
+                                                                 for v in out[c].dropna())):
+            out[c] = [v if v is None or v != v else tr("yes") if v else tr("no") for v in out[c]]
             continue
         translate = _CODE_WORDS.get((table, c)) or _CODE_WORDS.get((None, c))
         if translate is not None:

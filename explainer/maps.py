@@ -80,7 +80,8 @@ map.setMinZoom(Math.max(map.getZoom()-1,0));
 [['.leaflet-control-zoom-in',{zoom_in}],['.leaflet-control-zoom-out',{zoom_out}],
 ['.leaflet-control-layers-toggle',{layers}]].forEach(function(z){
 var b=c.querySelector(z[0]);if(b){b.title=z[1];b.setAttribute('aria-label',z[1]);}});
-var a=c.querySelector('.leaflet-control-attribution a[href*="leafletjs"]');if(a){a.title={leaflet};}});"""
+if(map.attributionControl){
+map.attributionControl.setPrefix('<a href="https://leafletjs.com" title="'+{leaflet}+'">Leaflet</a>');}});"""
 
 MAP_HINT_CSS = ("<style>.explainer-hint{background:rgba(255,255,255,.9);color:#111;font-size:12px;"
                 "padding:2px 6px;border:1px solid #999;pointer-events:none}</style>")

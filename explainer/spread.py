@@ -106,9 +106,11 @@ def in_country(code: str, lat: float, lon: float) -> bool:
 
 # --------------------------------------------------------------------------- sources and dates
 # --------------------------------------------------------------------------- map 1: presence markers
-def _after_colon(label: str) -> str:
-    """A label as it reads after a colon, in lower case ('Chile: convictions in cases…'), as the other
-    tooltips after a country's name do."""
+def evidence_after_colon(level: str) -> str:
+    """An evidence level as a tooltip or a pop-up gives it after a colon: in lower case, as the other
+    values there are ('Chile: convictions in cases…'), and the origin by its short name ('Venezuela: origin',
+    not '…: origin (Venezuela)')."""
+    label = evidence_short(level) if level == "origin" else evidence_label(level)
     return label[:1].lower() + label[1:]
 
 
@@ -125,7 +127,7 @@ def evidence_short(level: str) -> str:
 def presence_popup(row) -> str:
     """Escaped popup for one presence row: evidence, first documented, notable event, date, sources."""
     lines = [
-        (tr("Evidence"), evidence_label(row["evidence_level"])),
+        (tr("Evidence"), evidence_after_colon(str(row["evidence_level"]))),
         (tr("First documented"), when(row, "first_documented")
          or tr("no dated evidence")),
         (tr("Notable event"), prose_dates(str(row["notable_event"])) if not pd.isna(row["notable_event"]) else ""),
@@ -159,9 +161,7 @@ def presence_layer(m: folium.Map, presence: pd.DataFrame, *, name: str,
         radius = 9 if level in ("origin", "convictions", "prosecutions") else 7
         maps.circle_marker(lat, lon, color=color, popup=presence_popup(row), radius=radius,
                            tooltip=tr("{country}: {evidence} (click for details)").format(
-                               country=row["country"],  # "Venezuela: origin", not "…: origin (Venezuela)"
-                               evidence=_after_colon(evidence_short(level) if level == "origin"
-                                                     else evidence_label(level)))
+                               country=row["country"], evidence=evidence_after_colon(level))
                            ).add_to(group)
     group.add_to(m)
     return group

@@ -97,7 +97,7 @@ def usd(n: float, short: bool = False) -> str:
     if _lang() == "es":  # '5 millones de dólares', '2,5 millones de dólares', '132.000 dólares'; charts 'US$5M'
         if n >= 1_000_000:
             m = decimal(n / 1_000_000, "g")
-            return f"US${m}M" if short else f"{m} {'millón' if n == 1_000_000 else 'millones'} de dólares"
+            return f"US${m}\u00a0M" if short else f"{m} {'millón' if n == 1_000_000 else 'millones'} de dólares"
         return f"US${count(n)}" if short else f"{count(n)} dólares"
     if n >= 1_000_000:
         return f"${n / 1_000_000:g}M" if short else f"${n / 1_000_000:g} million"
@@ -298,7 +298,6 @@ def source_names(keys, bib: dict | Path | str | None = None) -> list[str]:
         e = bib[k]
         shown = shown_source(e)
         pub, title = shown["publisher"], shown["title"].strip("[]")
-        if shown["translation"]:
-            title += f" [{shown['translation']}]"
-        out.append(f"{pub}, “{title}”" if e["publisher"] == "Wikipedia" or not pub else pub)
+        then = f" [{shown['translation']}]" if shown["translation"] else ""
+        out.append(f"{pub}, “{title}”{then}" if e["publisher"] == "Wikipedia" or not pub else pub)
     return list(dict.fromkeys(out))

@@ -517,3 +517,22 @@ def test_the_spanish_chart_tables_are_in_spanish(site):
         assert not set(rows[0]) & names, (rel, rows[0])
         left = {v for r in rows[1:] for cell in r for v in cell.split(";") if v in codes}
         assert not left, (rel, left)
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("edition", ["", ES + "/"])
+def test_each_bibliography_is_in_the_alphabetical_order_of_the_titles_it_shows(site, edition):
+    import html as htmlmod
+    import unicodedata
+
+    page = (site / f"{edition}chapters/bibliography.html").read_text(encoding="utf-8")
+    titles = [htmlmod.unescape(re.sub(r"<[^>]+>", "", t)) for t in
+              re.findall(r'<div class="citation" id="[^"]+"[^>]*>\s*<span class="label">.*?</span>\s*<p><em>(.*?)</em>',
+                         page, re.S)]
+
+    def key(title):
+        t = title.strip("[]“”\"'¿¡ ").casefold().replace("ñ", "n\U0010ffff")
+        return "".join(c for c in unicodedata.normalize("NFD", t) if not unicodedata.combining(c))
+
+    assert len(titles) > 300
+    assert [key(t) for t in titles] == sorted(key(t) for t in titles), edition
