@@ -4,20 +4,21 @@
   "tocoron", "Niño" → "nino") before the edition's stemmer (English or Spanish) cuts it, and the search page
   does the same to the reader's query, so a query typed on a keyboard without accents or ñ finds the same
   pages as the accented one (and "Nino" is the stem of "Niño", not a fragment of "ningún"). Both sides fold
-  with Unicode's canonical decomposition (NFD) minus the combining marks: :func:`fold` here, ``fold`` in
-  ``static/search-snippets.js`` and in the stemmer added to ``language_data.js``.
+  with Unicode's canonical decomposition (NFD) minus the combining marks: :func:`explainer.text.fold`,
+  ``fold`` in ``static/search-snippets.js`` and in the stemmer added to ``language_data.js``.
 * **Snippets**: a result's snippet is cut from the page's text without its buttons, contents list and
   code (Sphinx takes everything in the main column, so snippets read "Show code cell source…"), around
   the first word found, accents forgiven.
 """
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 
 from sphinx.search import languages
 from sphinx.search.en import SearchEnglish
 from sphinx.search.es import SearchSpanish
+
+from explainer.text import fold  # the one accent folding, shared with the book's sorting
 
 STATIC = Path(__file__).parent / "static"
 SNIPPETS_JS = "search-snippets.js"
@@ -32,11 +33,6 @@ Stemmer = function() {
   };
 };
 """
-
-
-def fold(word: str) -> str:
-    """``word`` without its accents: 'Tocorón' → 'Tocoron', 'Niño' → 'Nino' (NFD minus combining marks)."""
-    return "".join(ch for ch in unicodedata.normalize("NFD", word) if not unicodedata.combining(ch))
 
 
 class AccentFreeEnglish(SearchEnglish):

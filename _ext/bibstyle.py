@@ -9,14 +9,13 @@ the publisher and the note translated.
 from __future__ import annotations
 
 import functools
-import unicodedata
 
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.formatting import toplevel
 from pybtex.style.template import field, join, optional, sentence, tag
 
-from explainer.text import format_date, shown_source, source_entry
+from explainer.text import collation_key, format_date, shown_source, source_entry
 
 
 def pretty_date(value: str) -> str:
@@ -41,9 +40,7 @@ class BookStyle(UnsrtStyle):
         """Alphabetical by the title readers see, in the edition's language (a Spanish description sorts
         as Spanish): accents ignored, ñ after n."""
         def key(entry):
-            title = shown_source(source_entry(entry.key, entry.fields))["title"]
-            title = title.strip("[]“”\"'¿¡ ").casefold().replace("ñ", "n\U0010ffff")
-            return "".join(c for c in unicodedata.normalize("NFD", title) if not unicodedata.combining(c))
+            return collation_key(shown_source(source_entry(entry.key, entry.fields))["title"].strip("[]“”\"'¿¡ "))
         return sorted(entries, key=key)
 
     def format_entry(self, label, entry, bib_data=None):

@@ -165,15 +165,10 @@ def reference_strings(bib: Path, language: str = "es") -> list[tuple[str, str, s
     """[(context, English, column, line)] of the bibliography's text that the ``language`` edition
     translates: each source's publisher and note, and its title where the title is the editors'
     [description] or in another language than the edition's (a Spanish headline is shown as it is)."""
+    from explainer.data import bib_lines
     from explainer.text import EDITION_OF_LANGID, bibliography
 
-    lines: dict[tuple[str, str], int] = {}
-    key = None
-    for n, line in enumerate(bib.read_text(encoding="utf-8").splitlines(), start=1):
-        if m := re.match(r"^@\w+\{([^,\s]+),", line):
-            key = m.group(1)
-        elif key and (m := re.match(r"^\s+(\w+)\s*=", line)):
-            lines[(key, m.group(1).lower())] = n
+    lines = {(key, field): n for key, _, fields in bib_lines(bib) for field, (_, n) in fields.items()}
     out = []
     for key, e in bibliography(bib).items():
         for field, column in REFERENCE_FIELDS.items():

@@ -153,19 +153,18 @@ def _register_code_words() -> None:
     """Tell :func:`explainer.i18n.readers_table` (which translates the tables charts publish, by column name)
     how the codes of each column name read — where every table's column of that name holds the same codes."""
     descriptor = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
-    kinds: dict[str, set] = {}
+    by_column: dict[str, set] = {}
     for res in descriptor["resources"]:
         for f in res.get("schema", {}).get("fields", []):
-            vocab = vocabulary_of(res["name"], f["name"])
-            coded = f.get("translate") and "enum" in f.get("constraints", {})
-            kinds.setdefault(f["name"], set()).add(vocab or ("codes" if coded else None))
-            if vocab or coded:  # a chart that names its table: the codes of that table's column
-                i18n.code_words(f["name"], _code_word if not vocab else (lambda c, v=vocab: vocabulary_word(v, c)),
-                                table=res["name"])
-    kinds["since_event"] = {"reward-event"}  # a reward's latest event, as the rewards chart publishes it
+            translate = code_translator(res["name"], f)
+            if translate is not None:  # a chart that names its table: the codes of that table's column
+                i18n.code_words(f["name"], translate, table=res["name"])
+            by_column.setdefault(f["name"], set()).add(vocabulary_of(res["name"], f["name"])
+                                                       or ("codes" if translate is not None else None))
+    by_column["since_event"] = {"reward-event"}  # a reward's latest event, as the rewards chart publishes it
     i18n.column_words(lambda name: vocabulary_word("activity", name) if name in words("activity") else None)
-    for column, found in kinds.items():
-        if len(found) == 1 and (kind := next(iter(found))):
+    for column, kinds in by_column.items():
+        if len(kinds) == 1 and (kind := next(iter(kinds))):
             i18n.code_words(column, _code_word if kind == "codes" else (lambda c, v=kind: vocabulary_word(v, c)))
 
 
@@ -176,29 +175,11 @@ def readers_csv(name: str, pkg: "DataPackage | None" = None) -> str:
     import io
 
     pkg = pkg or package()
-    fields = pkg.resources[name]["schema"]["fields"]
-    text_fields = set(translatable(pkg.resources[name]["schema"]))
-    rows = list(csv.reader(pkg._read_text(name).splitlines()))
-    header, body = rows[0], [r for r in rows[1:] if r]
-    by_name = {f["name"]: f for f in fields}
-    for i, column in enumerate(header):
-        field = by_name.get(column, {"name": column})
-        translate = code_translator(name, field)
-        for r in body:
-            v = r[i]
-            if not v:
-                continue
-            if field.get("type") == "boolean":
-                r[i] = i18n.tr("yes") if v.lower() in ("true", "1", "yes") else i18n.tr("no")
-            elif translate is not None:
-                r[i] = ";".join(translate(x) for x in v.split(";"))
-            elif column in text_fields:
-                r[i] = i18n.say(name, column, v)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([i18n.column_name(c) for c in header])
-    writer.writerows(body)
-    return "\ufeff" + out.getvalue()
+    table = pd.read_csv(io.StringIO(pkg._read_text(name)), dtype=str, keep_default_na=False)
+    for f in pkg.resources[name]["schema"]["fields"]:  # stored text, except true and false, which readers' words say
+        if f.get("type") == "boolean" and f["name"] in table:
+            table[f["name"]] = [v.lower() in ("true", "1", "yes") if v else None for v in table[f["name"]]]
+    return "\ufeff" + i18n.readers_table(table, name).to_csv(index=False, lineterminator="\n")
 
 
 def translatable(schema: dict) -> list[str]:
@@ -226,6 +207,18 @@ _BIB_ENTRY = re.compile(r"^@\w+\{([^,\s]+),\s*$")
 _BIB_FIELD = re.compile(r"^\s+(\w+)\s*=\s*\{(.*)\},?\s*$")
 
 
+def bib_lines(bib_path: Path = BIB_PATH) -> list[tuple[str, int, dict[str, tuple[str, int]]]]:
+    """Where each entry of references.bib and each of its fields are: [(key, line, {field: (raw value, line)})]
+    (the file keeps one field a line; pybtex, which reads the values, does not say where they are)."""
+    entries: list[tuple[str, int, dict[str, tuple[str, int]]]] = []
+    for n, line in enumerate(Path(bib_path).read_text(encoding="utf-8").splitlines(), start=1):
+        if m := _BIB_ENTRY.match(line):
+            entries.append((m.group(1), n, {}))
+        elif entries and (m := _BIB_FIELD.match(line)):
+            entries[-1][2][m.group(1).lower()] = (m.group(2), n)
+    return entries
+
+
 def bib_problems(bib_path: Path = BIB_PATH) -> list[Problem]:
     """The rules of references.bib that its readers cannot see for themselves, each broken one named by line
     and field: every source says its language (``langid``); a title that is not in English has the book's
@@ -233,14 +226,8 @@ def bib_problems(bib_path: Path = BIB_PATH) -> list[Problem]:
     never beside a [description] or alone."""
     bib_path = Path(bib_path)
     file = bib_path.name
-    entries: list[tuple[str, int, dict[str, tuple[str, int]]]] = []
-    for n, line in enumerate(bib_path.read_text(encoding="utf-8").splitlines(), start=1):
-        if m := _BIB_ENTRY.match(line):
-            entries.append((m.group(1), n, {}))
-        elif entries and (m := _BIB_FIELD.match(line)):
-            entries[-1][2][m.group(1).lower()] = (m.group(2), n)
     out = []
-    for key, at, f in entries:
+    for key, at, f in bib_lines(bib_path):
         lang, lang_line = f.get("langid", ("", at))
         title, title_line = f.get("title", ("", at))
         described = title.strip("{}").startswith("[")

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -205,6 +206,18 @@ def _country_names(lang: str) -> dict[str, str]:
     return out | {"VEN": "Venezuela", "BOL": "Bolivia", "SUR": "Surinam", "FLK": "Islas Malvinas",
                   "VIR": "Islas Vírgenes de los Estados Unidos", "VGB": "Islas Vírgenes Británicas",
                   "BMU": "Bermudas", "MAF": "San Martín (Francia)", "SXM": "San Martín (Países Bajos)"}
+
+
+# ------------------------------------------------------------------------------------- sorting, search
+def fold(word: str) -> str:
+    """``word`` without its accents: 'Tocorón' → 'Tocoron', 'Niño' → 'Nino' (NFD minus combining marks)."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", word) if not unicodedata.combining(ch))
+
+
+def collation_key(text: str) -> str:
+    """Where ``text`` sorts in an alphabetical list: case and accents ignored, ñ a letter of its own after n
+    (Spanish dictionary order, which English lists follow too)."""
+    return fold(text.casefold().replace("ñ", "n\U0010ffff"))
 
 
 # --------------------------------------------------------------------------------------------- sources

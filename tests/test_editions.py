@@ -523,7 +523,8 @@ def test_the_spanish_chart_tables_are_in_spanish(site):
 @pytest.mark.parametrize("edition", ["", ES + "/"])
 def test_each_bibliography_is_in_the_alphabetical_order_of_the_titles_it_shows(site, edition):
     import html as htmlmod
-    import unicodedata
+
+    from explainer.text import collation_key
 
     page = (site / f"{edition}chapters/bibliography.html").read_text(encoding="utf-8")
     titles = [htmlmod.unescape(re.sub(r"<[^>]+>", "", t)) for t in
@@ -531,8 +532,7 @@ def test_each_bibliography_is_in_the_alphabetical_order_of_the_titles_it_shows(s
                          page, re.S)]
 
     def key(title):
-        t = title.strip("[]“”\"'¿¡ ").casefold().replace("ñ", "n\U0010ffff")
-        return "".join(c for c in unicodedata.normalize("NFD", t) if not unicodedata.combining(c))
+        return collation_key(title.strip("[]“”\"'¿¡ "))
 
     assert len(titles) > 300
     assert [key(t) for t in titles] == sorted(key(t) for t in titles), edition
